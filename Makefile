@@ -1,0 +1,53 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+SIGNAGE_PORT ?= 5000
+TEST_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+CATALOG := translations/zh_Hans/LC_MESSAGES/messages
+
+.PHONY: run test test-sqlite test-postgresql setup catalogs browser bench clean
+
+setup: $(STAMP) $(CATALOG).mo
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(BIN)/pybabel compile -q -d translations
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	@echo "Dashboard: http://127.0.0.1:$(SIGNAGE_PORT)/  (demo login printed above; stop with Ctrl-C)"
+	SIGNAGE_PUBLIC_BASE_URL=$${SIGNAGE_PUBLIC_BASE_URL:-http://127.0.0.1:$(SIGNAGE_PORT)} \
+	$(BIN)/gunicorn --workers 2 --worker-class sync --no-control-socket \
+		--bind 127.0.0.1:$(SIGNAGE_PORT) wsgi:app
+
+# Browser tests drive Debian's chromium; browsers cannot be downloaded here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: setup browser test-sqlite test-postgresql
+
+test-sqlite:
+	$(BIN)/python -m pytest -q
+
+test-postgresql:
+	SIGNAGE_TEST_DATABASE_URL=$${SIGNAGE_TEST_DATABASE_URL:-$(TEST_DB)} $(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/audit_verify.py
+	$(BIN)/python bench/api_sites.py
+	$(BIN)/python bench/sign_pdf.py
+	$(BIN)/python bench/notice_page.py
+
+clean:
+	rm -rf $(VENV) instance/*.db

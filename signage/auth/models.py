@@ -1,0 +1,81 @@
+"""Organisations (the operators), their users and API tokens."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from signage.database import UTCDateTime, utcnow
+from signage.extensions import db
+
+ROLES = ("owner", "editor", "auditor")
+
+
+class Organisation(db.Model):
+    """The operator: the handler (PIPL) or controller (GDPR) that answers for its sites."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200), unique=True)
+    registration_number: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(500))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    #: {"name", "email", "phone"} of the data protection officer, when one exists.
+    dpo_contact: Mapped[dict | None] = mapped_column(JSON)
+    #: Operator-wide, de-duplicated count of people whose faces are stored (CN Measures Art 15).
+    stored_individuals_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Set when the count first reaches the filing threshold; the filing clock starts the next day.
+    count_threshold_reached_on: Mapped[datetime | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users = relationship("User", back_populates="organisation", order_by="User.email")
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in to the dashboard for one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Consecutive failed sign-ins; reset by a successful one.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation = relationship("Organisation", back_populates="users")
+    tokens = relationship("ApiToken", back_populates="user", order_by="ApiToken.id")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def can(self, action: str) -> bool:
+        """Say whether this user's role allows an action: read, edit or manage."""
+        allowed = {"owner": ("read", "edit", "manage"), "editor": ("read", "edit"), "auditor": ("read", "audit")}
+        return action in allowed.get(self.role, ()) or (action == "audit" and self.role == "owner")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: The first characters of the token, shown so people can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", back_populates="tokens")

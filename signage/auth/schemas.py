@@ -1,0 +1,61 @@
+"""What sign-in, user, token and organisation forms accept."""
+from marshmallow import Schema, fields, validate
+
+from signage.auth.models import ROLES
+from signage.sites.fields import MAX_STORED_INDIVIDUALS
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    next = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class UserCreateSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(validate=validate.Length(max=200), load_default=None)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+
+
+class UserUpdateSchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = fields.Boolean()
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    active = fields.Boolean(dump_only=True)
+    locked_until = fields.DateTime(dump_only=True)
+
+
+class TokenCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class LocaleSchema(Schema):
+    locale = fields.String(required=True, validate=validate.OneOf(("en", "zh_Hans")))
+    next = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ContactSchema(Schema):
+    name = fields.String(validate=validate.Length(max=200), load_default=None, allow_none=True)
+    email = fields.Email(validate=validate.Length(max=254), load_default=None, allow_none=True)
+    phone = fields.String(validate=validate.Length(max=50), load_default=None, allow_none=True)
+
+
+class OrganisationSchema(Schema):
+    """The operator's identity and contacts, printed on every notice."""
+
+    id = fields.Integer(dump_only=True)
+    legal_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    registration_number = fields.String(validate=validate.Length(max=100), allow_none=True)
+    address = fields.String(validate=validate.Length(max=500), allow_none=True)
+    contact_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
+    contact_phone = fields.String(validate=validate.Length(max=50), allow_none=True)
+    dpo_contact = fields.Nested(ContactSchema, allow_none=True)
+    stored_individuals_count = fields.Integer(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
+    count_threshold_reached_on = fields.Date(dump_only=True)

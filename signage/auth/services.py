@@ -1,0 +1,178 @@
+"""Accounts: organisations, users, sign-in with lock-out, and API tokens."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from signage.audit.services import append_entry
+from signage.auth.models import ApiToken, Organisation, User
+from signage.errors import Conflict, InvalidInput, NotFound
+from signage.extensions import db
+
+TOKEN_PREFIX = "sgn_"
+MIN_PASSWORD_LENGTH = 12
+#: Compared against when the e-mail is unknown, so timing does not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def token_digest(token: str) -> str:
+    """Hash an API token; tokens are long and random, so SHA-256 suffices."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_organisation(data: dict, *, by, now: datetime) -> Organisation:
+    """Create an operator organisation and log it."""
+    if db.session.scalar(select(Organisation).where(Organisation.legal_name == data["legal_name"])):
+        raise Conflict("An organisation with this name exists.", errors={"legal_name": ["Already registered."]})
+    organisation = Organisation(created_at=now, **data)
+    db.session.add(organisation)
+    db.session.flush()
+    append_entry("organisation.created", actor=by, subject=organisation, now=now, organisation_id=organisation.id,
+                 changes={key: [None, value] for key, value in data.items()})
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: dict, *, by, now: datetime, settings) -> Organisation:
+    """Change the operator's details; crossing the filing threshold starts the filing clock."""
+    changes = {}
+    for key, value in data.items():
+        before = getattr(organisation, key)
+        if before != value:
+            setattr(organisation, key, value)
+            changes[key] = [before, value]
+    count = organisation.stored_individuals_count or 0
+    if count >= settings.filing_threshold and organisation.count_threshold_reached_on is None:
+        organisation.count_threshold_reached_on = now.date()
+        changes["count_threshold_reached_on"] = [None, now.date().isoformat()]
+    elif count < settings.filing_threshold and organisation.count_threshold_reached_on is not None:
+        changes["count_threshold_reached_on"] = [organisation.count_threshold_reached_on.isoformat(), None]
+        organisation.count_threshold_reached_on = None
+    if changes:
+        append_entry("organisation.updated", actor=by, subject=organisation, now=now,
+                     organisation_id=organisation.id, changes=changes)
+    return organisation
+
+
+def find_organisation(name: str) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.legal_name == name))
+    if organisation is None:
+        raise NotFound(f"No organisation named {name!r}.")
+    return organisation
+
+
+def create_user(organisation: Organisation, data: dict, *, by, now: datetime) -> User:
+    """Add a user to an organisation with a hashed password, and log it."""
+    email = data["email"].strip().lower()
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise Conflict("A user with this e-mail exists.", errors={"email": ["Already in use."]})
+    _check_password(data["password"])
+    user = User(organisation_id=organisation.id, email=email, name=data.get("name"), role=data["role"],
+                password_hash=generate_password_hash(data["password"]), created_at=now)
+    db.session.add(user)
+    append_entry("user.created", actor=by, subject=user, now=now, organisation_id=organisation.id,
+                 changes={"email": [None, email], "role": [None, data["role"]]})
+    return user
+
+
+def _check_password(password: str):
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("The password is too short.",
+                           errors={"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]})
+
+
+def update_user(user: User, data: dict, *, by, now: datetime) -> User:
+    """Change a user's role or deactivate them; an organisation always keeps one active owner."""
+    changes = {key: [getattr(user, key), value] for key, value in data.items() if getattr(user, key) != value}
+    if not changes:
+        return user
+    for key, (_, value) in changes.items():
+        setattr(user, key, value)
+    if not _has_active_owner(user.organisation_id):
+        raise Conflict("The organisation needs at least one active owner.",
+                       errors={"role": ["Keep at least one active owner."]})
+    append_entry("user.updated", actor=by, subject=user, now=now, organisation_id=user.organisation_id,
+                 changes=changes)
+    return user
+
+
+def _has_active_owner(organisation_id: int) -> bool:
+    db.session.flush()
+    return bool(db.session.scalar(select(func.count(User.id)).where(
+        User.organisation_id == organisation_id, User.role == "owner", User.active.is_(True))))
+
+
+def set_locale(user: User, locale: str, *, now: datetime) -> User:
+    """Remember the user's language; logged like any other change to a user."""
+    if user.locale != locale:
+        append_entry("user.locale_changed", actor=user, subject=user, now=now, organisation_id=user.organisation_id,
+                     changes={"locale": [user.locale, locale]})
+        user.locale = locale
+    return user
+
+
+def authenticate(email: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int) -> User | None:
+    """Return the user if the password is right and the account is not locked; count failures."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if user.locked_until and user.locked_until > now:
+        return None
+    if not user.active or not check_password_hash(user.password_hash, password or ""):
+        _record_failure(user, now=now, max_failures=max_failures, lock_minutes=lock_minutes)
+        return None
+    if user.failed_logins:
+        user.failed_logins, user.locked_until = 0, None
+        append_entry("user.login_failures_cleared", actor=user, subject=user, now=now,
+                     organisation_id=user.organisation_id, changes={"failed_logins": ["reset", 0]})
+    return user
+
+
+def _record_failure(user: User, *, now: datetime, max_failures: int, lock_minutes: int):
+    user.failed_logins = (user.failed_logins or 0) + 1
+    changes = {"failed_logins": [user.failed_logins - 1, user.failed_logins]}
+    if user.failed_logins >= max_failures:
+        user.locked_until = now + timedelta(minutes=lock_minutes)
+        changes["locked_until"] = [None, user.locked_until.isoformat()]
+    append_entry("user.login_failed", actor="anonymous", subject=user, now=now,
+                 organisation_id=user.organisation_id, changes=changes)
+
+
+def create_token(user: User, name: str, *, by, now: datetime) -> tuple[ApiToken, str]:
+    """Create an API token; the plain token is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, prefix=plain[:12], token_hash=token_digest(plain), created_at=now)
+    db.session.add(token)
+    append_entry("token.created", actor=by, subject=token, now=now, organisation_id=user.organisation_id,
+                 changes={"name": [None, name], "prefix": [None, token.prefix], "user": [None, user.email]})
+    return token, plain
+
+
+def revoke_token(token: ApiToken, *, by, now: datetime) -> ApiToken:
+    """Revoke a token so it opens nothing from now on."""
+    if token.revoked_at is not None:
+        raise Conflict("This token is already revoked.")
+    token.revoked_at = now
+    append_entry("token.revoked", actor=by, subject=token, now=now, organisation_id=token.user.organisation_id,
+                 changes={"revoked_at": [None, now.isoformat()]})
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """Return the active user behind a bearer token, or None."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(plain or "")))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.user.acting_via = f"token:{token.prefix}"
+    return token.user
+
+
+def get_member(organisation_id: int, model, record_id: int):
+    """Return a user or token of the organisation; anything else does not exist."""
+    record = db.session.get(model, record_id)
+    owner = record.user if isinstance(record, ApiToken) else record
+    if owner is None or owner.organisation_id != organisation_id:
+        raise NotFound()
+    return record

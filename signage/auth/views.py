@@ -1,0 +1,162 @@
+"""Sign-in, sign-out, language choice, and the owner's user, token and organisation pages."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from signage.auth import bp
+from signage.auth import services
+from signage.auth.login import require
+from signage.auth.models import ApiToken, User
+from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema, TokenCreateSchema,
+                                  UserCreateSchema, UserUpdateSchema)
+from signage.database import utcnow
+from signage.errors import InvalidInput
+from signage.extensions import db, limiter
+from signage.http import load_input
+from signage.sites.context import pack_settings
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow redirects within this site, so a login link cannot send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.get("/login")
+def login():
+    """Show the sign-in form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    return render_template("auth/login.html", next=request.args.get("next"))
+
+
+@bp.post("/login")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+def login_submit():
+    """Check the password; lock the account after repeated failures."""
+    data = load_input(LoginSchema())
+    config = current_app.config
+    user = services.authenticate(data["email"], data["password"], now=utcnow(),
+                                 max_failures=config["LOGIN_MAX_FAILURES"], lock_minutes=config["LOGIN_LOCK_MINUTES"])
+    db.session.commit()
+    if user is None:
+        return render_template("auth/login.html", next=data.get("next"), email=data["email"],
+                               error=_("Wrong e-mail or password, or the account is locked for a while.")), 401
+    login_user(user)
+    return redirect(_safe_next(data.get("next")))
+
+
+@bp.post("/logout")
+@require("read")
+def logout():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/locale")
+def set_locale():
+    """Switch the dashboard language and remember the choice."""
+    data = load_input(LocaleSchema())
+    session["locale"] = data["locale"]
+    if current_user.is_authenticated:
+        services.set_locale(current_user._get_current_object(), data["locale"], now=utcnow())
+        db.session.commit()
+    return redirect(_safe_next(data.get("next")))
+
+
+@bp.get("/organisation")
+@require("read")
+def organisation():
+    """Show the operator's details, printed on every notice."""
+    return render_template("auth/organisation.html", organisation=g.user.organisation, errors={})
+
+
+@bp.post("/organisation")
+@require("manage")
+def organisation_update():
+    """Change the operator's details."""
+    try:
+        data = load_input(OrganisationSchema(partial=("legal_name",)))
+    except InvalidInput as error:
+        return render_template("auth/organisation.html", organisation=g.user.organisation,
+                               errors=error.errors, form=request.form), 422
+    services.update_organisation(g.user.organisation, data, by=g.user, now=utcnow(),
+                                 settings=pack_settings())
+    db.session.commit()
+    flash(_("Organisation details saved."))
+    return redirect(url_for("auth.organisation"))
+
+
+@bp.get("/users")
+@require("manage")
+def users():
+    """List the organisation's users and their tokens."""
+    return render_template("auth/users.html", users=g.user.organisation.users, errors={})
+
+
+@bp.post("/users")
+@require("manage")
+def user_create():
+    """Add a user with a role."""
+    try:
+        data = load_input(UserCreateSchema())
+        services.create_user(g.user.organisation, data, by=g.user, now=utcnow())
+    except InvalidInput as error:
+        db.session.rollback()
+        return render_template("auth/users.html", users=g.user.organisation.users, errors=error.errors,
+                               form=request.form), 422
+    db.session.commit()
+    flash(_("User added."))
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/users/<int:user_id>")
+@require("manage")
+def user_update(user_id: int):
+    """Change a user's role, or deactivate them."""
+    user = services.get_member(g.user.organisation_id, User, user_id)
+    data = load_input(UserUpdateSchema())
+    services.update_user(user, data, by=g.user, now=utcnow())
+    db.session.commit()
+    flash(_("User updated."))
+    return redirect(url_for("auth.users"))
+
+
+@bp.get("/tokens")
+@require("read")
+def tokens():
+    """List the API tokens this user may manage."""
+    return render_template("auth/tokens.html", tokens=_visible_tokens(), errors={})
+
+
+def _visible_tokens():
+    members = g.user.organisation.users if g.user.can("manage") else [g.user]
+    return [token for member in members for token in member.tokens]
+
+
+@bp.post("/tokens")
+@require("read")
+def token_create():
+    """Create an API token for the signed-in user and show it once."""
+    data = load_input(TokenCreateSchema())
+    token, plain = services.create_token(g.user, data["name"], by=g.user, now=utcnow())
+    db.session.commit()
+    response = render_template("auth/tokens.html", tokens=_visible_tokens(), new_token=plain, errors={})
+    return response, 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@require("read")
+def token_revoke(token_id: int):
+    """Revoke a token: one's own, or any in the organisation for an owner."""
+    token = services.get_member(g.user.organisation_id, ApiToken, token_id)
+    if token.user_id != g.user.id and not g.user.can("manage"):
+        return render_template("errors/404.html"), 404
+    services.revoke_token(token, by=g.user, now=utcnow())
+    db.session.commit()
+    flash(_("Token revoked."))
+    return redirect(url_for("auth.tokens"))

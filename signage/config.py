@@ -1,0 +1,66 @@
+"""Configuration: safe defaults, overridden by SIGNAGE_* environment variables."""
+import json
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    """Defaults for a single-machine install; production overrides through the environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a half-filled site form may stay open for hours
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh_Hans")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute"
+    #: Failed logins before an account is locked, and for how long.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PACK_SETTINGS: dict = {}
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+def _env(name):
+    value = os.environ.get(f"SIGNAGE_{name}")
+    return value if value not in (None, "") else None
+
+
+def environment_overrides(instance_path: str) -> dict:
+    """Read SIGNAGE_* variables into Flask config keys; called by create_app, never at import."""
+    overrides = {}
+    overrides["SQLALCHEMY_DATABASE_URI"] = _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'signage.db'}"
+    if _env("PUBLIC_BASE_URL"):
+        overrides["PUBLIC_BASE_URL"] = _env("PUBLIC_BASE_URL").rstrip("/")
+    if _env("SECURE_COOKIES") is not None:
+        secure = _env("SECURE_COOKIES").lower() in ("1", "true", "yes")
+        overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = secure
+    if _env("PACK_SETTINGS"):
+        overrides["PACK_SETTINGS"] = json.loads(_env("PACK_SETTINGS"))
+    if _env("RATELIMIT_STORAGE_URI"):
+        overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
+    overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
+    return overrides
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in instance/, generating it once on first start."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting together must not write two different keys
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -1,0 +1,88 @@
+"""Demo data: one operator with sites in several jurisdictions, for a first look."""
+from datetime import date, datetime
+
+from signage.auth import services as accounts
+from signage.signs.services import issue_sign
+from signage.sites.packs import PackSettings
+from signage.sites.services import change_status, register_site
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_OWNER = "owner@demo.signage.example"
+PIA_DONE = date(2026, 1, 15)
+
+STATION = {
+    "site_name": "Renmin Square Station, Line 2", "address": "120 Renmin Avenue, Huangpu District, Shanghai",
+    "city": "Shanghai", "geo": {"lat": 31.2317, "lng": 121.4726}, "jurisdictions": ["CN"],
+    "venue_class": "public_place", "capture_area_description": "Ticket hall, gates A–F and the platform stairs.",
+    "function": "identification_1toN", "live_mode": "realtime", "operator_kind": "private",
+    "purpose": "public_security", "purpose_text": "Finding people on the police watch list in the station.",
+    "necessity_justification": "Over 200,000 passengers a day; station staff alone cannot check the watch list.",
+    "legal_basis_cn": "public_security_art26", "storage_mode": "local_server", "raw_image_retained": False,
+    "retention_period_days": 7, "sensitive_trait_analysis": False, "minors_expected": False,
+    "security_measures": ["encryption", "audit", "access_control"], "pia_id": "PIA-2026-004",
+    "pia_version": "1.0", "pia_completed_on": PIA_DONE, "automated_decisions": False,
+    "pia_report_url": "https://demo.signage.example/pia/PIA-2026-004.pdf", "filing": {"status": "not_required"},
+    "text_translations": {"zh-Hans": {"site_name": "人民广场站（2号线）", "capture_area_description": "售票厅、A–F 闸机和站台楼梯。",
+                                      "purpose_text": "在车站内发现公安布控名单上的人员。"}},
+}
+OFFICE = {
+    "site_name": "Berlin office lobby", "address": "Friedrichstraße 68, 10117 Berlin", "city": "Berlin",
+    "geo": {"lat": 52.5096, "lng": 13.3889}, "jurisdictions": ["EU"], "venue_class": "internal_workplace",
+    "education_setting": False, "capture_area_description": "Turnstiles between the lobby and the lifts.",
+    "function": "verification_1to1", "operator_kind": "private", "purpose": "access_control",
+    "purpose_text": "Opening the turnstiles for staff who enrolled.",
+    "necessity_justification": "Lost badges let strangers into the building; enrolment is voluntary.",
+    "non_fr_alternative": "Use your staff badge at any turnstile, or ask reception.",
+    "gdpr_art6_basis": "6_1_a", "gdpr_art9_condition": "9_2_a", "storage_mode": "on_device",
+    "raw_image_retained": False, "retention_period_days": 3, "sensitive_trait_analysis": False,
+    "automated_decisions": False, "pia_id": "DPIA-BER-01", "pia_version": "2", "pia_completed_on": PIA_DONE,
+    "pia_report_url": "https://demo.signage.example/pia/DPIA-BER-01.pdf",
+    "minors_expected": False,
+}
+NYC_STORE = {
+    "site_name": "Fifth Avenue store", "address": "600 Fifth Avenue, New York, NY 10020", "city": "New York",
+    "geo": {"lat": 40.7587, "lng": -73.9787}, "jurisdictions": ["US-NYC"],
+    "venue_class": "business_premises_public_access", "nyc_establishment_type": "retail_store",
+    "customer_entrances": ["Fifth Avenue entrance", "48th Street entrance"],
+    "capture_area_description": "Both customer entrances and the sales floor.", "function": "identification_1toN",
+    "live_mode": "realtime", "operator_kind": "private", "purpose": "public_security",
+    "purpose_text": "Recognising people previously banned for theft or violence.",
+    "necessity_justification": "Repeated thefts by banned people; guards cannot remember every face.",
+    "storage_mode": "local_server", "raw_image_retained": False, "retention_period_days": 30,
+    "sensitive_trait_analysis": False, "recipients_third_parties": [], "automated_decisions": False,
+}
+REFUSED_DRAFT = {
+    "site_name": "Xujiahui Mall atrium", "address": "1 Hongqiao Road, Xuhui District, Shanghai", "city": "Shanghai",
+    "geo": {"lat": 31.1950, "lng": 121.4370}, "jurisdictions": ["CN"], "venue_class": "public_place",
+    "capture_area_description": "The atrium and the escalators.", "function": "categorisation",
+    "operator_kind": "private", "purpose": "marketing_analytics",
+    "purpose_text": "Counting shoppers by age group and gender for store planning.",
+    "necessity_justification": "Footfall planning.", "legal_basis_cn": "separate_consent",
+    "storage_mode": "cloud", "raw_image_retained": False, "retention_period_days": 30,
+    "sensitive_trait_analysis": False, "security_measures": ["encryption"],
+}
+
+
+def seed_demo(*, now: datetime) -> dict:
+    """Create the demo organisation, its users and sites; return the owner's login."""
+    organisation = accounts.create_organisation({
+        "legal_name": "Demo Metro & Retail Group Ltd.", "registration_number": "91310000MA1DEMO01X",
+        "address": "88 Century Avenue, Pudong, Shanghai", "contact_email": "privacy@demo.signage.example",
+        "contact_phone": "+86 21 5555 0100",
+        "dpo_contact": {"name": "Wang Fang", "email": "dpo@demo.signage.example", "phone": "+86 21 5555 0101"},
+    }, by="demo", now=now)
+    owner = accounts.create_user(organisation, {"email": DEMO_OWNER, "password": DEMO_PASSWORD, "role": "owner",
+                                                "name": "Lin Yue"}, by="demo", now=now)
+    for role in ("editor", "auditor"):
+        accounts.create_user(organisation, {"email": f"{role}@demo.signage.example", "password": DEMO_PASSWORD,
+                                            "role": role, "name": f"Demo {role}"}, by="demo", now=now)
+    settings = PackSettings()
+    for record, placements in ((STATION, ["Exit 3 stairs", "Ticket hall east"]), (OFFICE, ["Lobby turnstiles"]),
+                               (NYC_STORE, NYC_STORE["customer_entrances"])):
+        site = register_site(organisation, record, by=owner, now=now)
+        for placement in placements:
+            issue_sign(site, {"placement": placement, "size": "A4", "languages": ["zh-Hans", "en"]
+                              if "CN" in record["jurisdictions"] else ["en", "zh-Hans"]}, by=owner, now=now)
+        change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
+    register_site(organisation, REFUSED_DRAFT, by=owner, now=now)
+    return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}

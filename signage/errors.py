@@ -1,0 +1,92 @@
+"""The SignageError family and the handlers that turn errors into responses."""
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from signage.extensions import db
+
+PROBLEM_BASE = "https://signage.example/problems/"
+log = logging.getLogger(__name__)
+
+
+class SignageError(Exception):
+    """Root of the errors services raise; each class carries its status and title."""
+
+    status = 500
+    title = "Internal error"
+    slug = "internal-error"
+
+    def __init__(self, detail: str | None = None, *, errors: dict | None = None, findings: list | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+        self.findings = findings
+
+
+class InvalidInput(SignageError):
+    status, title, slug = 422, "Invalid input", "invalid-input"
+
+
+class NotFound(SignageError):
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Forbidden(SignageError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class Conflict(SignageError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class RuleViolation(Conflict):
+    """The law's rules refuse the change; the findings say which and why."""
+
+    title, slug = "Refused by the rules", "rule-violation"
+
+
+def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extensions):
+    """Return an RFC 9457 problem document response."""
+    body = {"type": type_, "title": title, "status": status, "detail": detail}
+    body.update({key: value for key, value in extensions.items() if value is not None})
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def wants_problem_json() -> bool:
+    """Answer in JSON under /api/ and to clients that ask for JSON only."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes["text/html"] < 1
+
+
+def _render(status: int, title: str, detail: str, *, type_="about:blank", errors=None, findings=None):
+    if wants_problem_json():
+        return problem(status, title, detail, type_, errors=errors, findings=findings)
+    template = f"errors/{status}.html" if status in (400, 403, 404, 405, 409, 413, 422, 429) else "errors/500.html"
+    return render_template(template, title=title, detail=detail, errors=errors, findings=findings), status
+
+
+def register_error_handlers(app):
+    """Turn SignageError, HTTP errors and unexpected exceptions into responses."""
+
+    @app.errorhandler(SignageError)
+    def handle_signage_error(error):
+        db.session.rollback()
+        return _render(error.status, error.title, error.detail, type_=PROBLEM_BASE + error.slug,
+                       errors=error.errors, findings=error.findings)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        db.session.rollback()
+        return _render(error.code, error.name, error.description)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500, "Internal error", "Something went wrong on our side; nothing was saved.")

@@ -1,0 +1,41 @@
+"""What a notice version says, built from the site record. Pure functions."""
+import hashlib
+
+from signage.audit.chain import canonical_bytes
+from signage.sites import fields as vocab
+
+
+def operator_details(organisation) -> dict:
+    """Return the operator's identity and contacts as printed on notices."""
+    return {
+        "legal_name": organisation.legal_name,
+        "registration_number": organisation.registration_number,
+        "address": organisation.address,
+        "email": organisation.contact_email,
+        "phone": organisation.contact_phone,
+        "dpo": organisation.dpo_contact,
+    }
+
+
+def notice_content(record: dict, operator: dict) -> dict:
+    """Return the content of a notice: the notice fields of the site and who runs it."""
+    content = {name: _plain(record.get(name)) for name in vocab.NOTICE_FIELDS}
+    content["text_translations"] = record.get("text_translations") or {}
+    content["operator"] = operator
+    return content
+
+
+def content_sha256(content: dict) -> str:
+    """Hash a notice's content in its canonical byte form."""
+    return hashlib.sha256(canonical_bytes(content)).hexdigest()
+
+
+def changed_notice_fields(before: dict, after: dict) -> list[str]:
+    """Name the top-level items that differ between two notice contents."""
+    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,26 @@
+"""Published notice versions: immutable, numbered, hashed."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from signage.database import UTCDateTime
+from signage.extensions import db
+
+
+class NoticeVersion(db.Model):
+    """One published version of a site's notice; never edited once written."""
+
+    __tablename__ = "notice_versions"
+    __table_args__ = (UniqueConstraint("site_id", "number", name="site_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The notice's content as published: site fields and operator details, in plain data.
+    content: Mapped[dict] = mapped_column(JSON)
+    #: SHA-256 of the canonical bytes of content, for consent records and auditors.
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: Which fields changed from the previous version, for the change history.
+    changed_fields: Mapped[list] = mapped_column(JSON, default=list)

@@ -1,0 +1,1 @@
+"""Public notice pages (being written)."""

@@ -1,0 +1,1 @@
+"""Sign views (being written)."""

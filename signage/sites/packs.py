@@ -1,0 +1,90 @@
+"""Jurisdiction pack settings: the open points of regulation.md §9 as values, never constants in code."""
+from dataclasses import dataclass, fields as dataclass_fields
+from datetime import date
+from typing import Any, Mapping
+
+from signage.sites.fields import PORTLAND_EXCEPTIONS
+
+SEVERITY_CHOICES = ("warn", "error")
+CN_COUNT_MODES = ("current", "cumulative")
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """Hold every configurable threshold, date and flag the rules read."""
+
+    filing_threshold: int = 100_000
+    filing_warning: int = 80_000
+    filing_working_days: int = 30
+    #: A count reached before the CN Measures applied is counted from this day (CAC legacy filing).
+    cn_measures_in_force: date = date(2025, 6, 1)
+    #: §9 point 8: the trigger day is excluded, which reproduces the CAC's 2025-07-14 legacy date.
+    working_days_include_trigger: bool = False
+    #: §9 point 9: the operator-wide count is current (purges lower it), not cumulative.
+    cn_count_mode: str = "current"
+    cn_sensitive_traits_severity: str = "warn"
+    eu_retention_warn_days: int = 3
+    ai_logs_min_days: int = 180
+    ai_act_annex_iii_from: date = date(2026, 8, 2)
+    il_retention_cap_days: int = 3 * 365
+    tx_retention_cap_days: int = 365
+    #: §9 point 13: an exception the pack no longer lists does not lift the Portland ban.
+    portland_exceptions: tuple[str, ...] = PORTLAND_EXCEPTIONS
+
+    def __post_init__(self):
+        if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
+            raise ValueError(f"cn_sensitive_traits_severity must be one of {SEVERITY_CHOICES}")
+        if self.cn_count_mode not in CN_COUNT_MODES:
+            raise ValueError(f"cn_count_mode must be one of {CN_COUNT_MODES}")
+        if not 0 < self.filing_warning <= self.filing_threshold:
+            raise ValueError("filing_warning must be positive and not above filing_threshold")
+
+    @classmethod
+    def from_mapping(cls, overrides: Mapping[str, Any]) -> "PackSettings":
+        """Build settings from defaults plus overrides, refusing unknown keys and wrong types."""
+        defaults = cls()
+        known = {field.name for field in dataclass_fields(cls)}
+        values = {}
+        for key, value in overrides.items():
+            if key not in known:
+                raise ValueError(f"Unknown pack setting: {key!r}")
+            values[key] = _coerce(key, value, type(getattr(defaults, key)))
+        return cls(**values)
+
+
+def _coerce(key: str, value: Any, kind: type) -> Any:
+    """Return value as the setting's type, reading dates from ISO strings."""
+    if kind is date and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"Pack setting {key!r} is not an ISO date: {value!r}") from None
+    if kind is tuple and isinstance(value, list):
+        value = tuple(value)
+    # bool is a subclass of int, and True is no threshold
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"Pack setting {key!r} must be {kind.__name__}, not {type(value).__name__}")
+    if kind is int and value <= 0:
+        raise ValueError(f"Pack setting {key!r} must be positive")
+    return value
+
+
+#: Where each default comes from, for the pack's documentation page.
+PACK_SOURCES = {
+    "filing_threshold": "CN Measures Art 15; regulation.md §9 point 11",
+    "filing_warning": "Design decision (CN-FILING-NEAR); regulation.md §9 point 11",
+    "filing_working_days": "CN Measures Art 15; CAC announcement 2025-05-28",
+    "cn_measures_in_force": "CN Measures Art 20; CAC announcement 2025-05-28 (legacy filing)",
+    "working_days_include_trigger": "regulation.md §8.1 and §9 point 8",
+    "cn_count_mode": "regulation.md §9 point 9 (secondary)",
+    "cn_sensitive_traits_severity": "2023 draft Art 11 (secondary); regulation.md §9 point 2",
+    "eu_retention_warn_days": "EDPB 3/2019 §8 (unconfirmed); regulation.md §9 point 5",
+    "ai_logs_min_days": "AI Act 26(6) (secondary); regulation.md §9 point 11",
+    "ai_act_annex_iii_from": "AI Act (secondary); regulation.md §9 point 7",
+    "il_retention_cap_days": "BIPA 15(a); regulation.md §9 point 11",
+    "tx_retention_cap_days": "CUBI §503.001(c)(3); regulation.md §9 point 11",
+    "portland_exceptions": "Portland 34.10 (secondary); regulation.md §9 point 13",
+}
+
+#: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.
+DIGITAL_OMNIBUS_OVERRIDES = {"ai_act_annex_iii_from": "2027-12-02"}

@@ -1,0 +1,158 @@
+"""What a site accepts and returns, for the dashboard form and the API alike."""
+from marshmallow import Schema, fields, validate
+
+from signage.sites import fields as vocab
+
+SHORT = validate.Length(max=vocab.SHORT_TEXT)
+MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
+LONG = validate.Length(max=vocab.LONG_TEXT)
+
+
+def choice(values, **kwargs):
+    return fields.String(validate=validate.OneOf(values), allow_none=True, **kwargs)
+
+
+def text(limit=LONG, **kwargs):
+    return fields.String(validate=limit, allow_none=True, **kwargs)
+
+
+def url(**kwargs):
+    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500), allow_none=True, **kwargs)
+
+
+class GeoSchema(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
+
+
+class SecondaryUseSchema(Schema):
+    use = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    consent_mode = fields.String(required=True, validate=validate.OneOf(vocab.CONSENT_MODES))
+
+
+class RecipientSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter ISO country code, such as CN or DE."))
+    purpose = fields.String(validate=SHORT, load_default=None, allow_none=True)
+    for_value = fields.Boolean(load_default=False)
+
+
+class FilingSchema(Schema):
+    status = fields.String(validate=validate.OneOf(vocab.FILING_STATUSES), load_default="not_required")
+    authority = text(SHORT)
+    due_on = fields.Date(allow_none=True)
+    filed_on = fields.Date(allow_none=True)
+    filing_ref = text(validate.Length(max=100))
+
+
+class TranslationSchema(Schema):
+    """Operator-written text in one more language."""
+
+    site_name = text(SHORT)
+    capture_area_description = text(MEDIUM)
+    purpose_text = text(MEDIUM)
+    necessity_justification = text(LONG)
+    non_fr_alternative = text(MEDIUM)
+    retention_criteria_text = text(MEDIUM)
+    legitimate_interest_text = text(MEDIUM)
+    automated_decisions_text = text(MEDIUM)
+
+
+class SiteSchema(Schema):
+    """The editable site record, named as in regulation.md §3."""
+
+    id = fields.Integer(dump_only=True)
+    code = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    status_changed_at = fields.DateTime(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    operator_legal_name = fields.String(dump_only=True)
+    operator_contact = fields.Dict(dump_only=True)
+    dpo_contact = fields.Dict(dump_only=True, allow_none=True)
+
+    site_name = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    address = text(validate.Length(max=500))
+    city = text(validate.Length(max=100))
+    geo = fields.Nested(GeoSchema, allow_none=True)
+    jurisdictions = fields.List(fields.String(validate=validate.OneOf(vocab.JURISDICTIONS)),
+                                validate=validate.Length(max=len(vocab.JURISDICTIONS)))
+    venue_class = choice(vocab.VENUE_CLASSES)
+    private_space_type = choice(vocab.PRIVATE_SPACE_TYPES)
+    education_setting = fields.Boolean(allow_none=True)
+    nyc_establishment_type = choice(vocab.NYC_ESTABLISHMENT_TYPES)
+    customer_entrances = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                                     validate=validate.Length(max=100))
+    capture_area_description = text(MEDIUM)
+
+    function = choice(vocab.FUNCTIONS)
+    live_mode = choice(vocab.LIVE_MODES)
+    operator_kind = choice(vocab.OPERATOR_KINDS)
+    authorisation_ref = text(SHORT)
+    purpose = choice(vocab.PURPOSES)
+    purpose_text = text(MEDIUM)
+    necessity_justification = text(LONG)
+    non_fr_alternative = text(MEDIUM)
+    secondary_uses = fields.List(fields.Nested(SecondaryUseSchema), validate=validate.Length(max=20))
+    sensitive_trait_analysis = fields.Boolean(allow_none=True)
+    automated_decisions = fields.Boolean(allow_none=True)
+    automated_decisions_text = text(MEDIUM)
+    portland_exception = choice(vocab.PORTLAND_EXCEPTIONS)
+
+    legal_basis_cn = choice(vocab.LEGAL_BASES_CN)
+    gdpr_art6_basis = choice(vocab.GDPR_ART6_BASES)
+    gdpr_art9_condition = choice(vocab.GDPR_ART9_CONDITIONS)
+    legitimate_interest_text = text(MEDIUM)
+    consent_before_capture = fields.Boolean(allow_none=True)
+    consent_bundled = fields.Boolean(allow_none=True)
+    commercial_enrolment = fields.Boolean(allow_none=True)
+    enrolment_safeguard = fields.Boolean(allow_none=True)
+
+    storage_mode = choice(vocab.STORAGE_MODES)
+    internet_transfer_basis = choice(vocab.INTERNET_TRANSFER_BASES)
+    raw_image_retained = fields.Boolean(allow_none=True)
+    retention_period_days = fields.Integer(
+        allow_none=True, strict=False,
+        validate=validate.Range(min=1, max=vocab.MAX_RETENTION_DAYS,
+                                error="Enter a number of days from {min} to {max}."))
+    retention_criteria_text = text(MEDIUM)
+    retention_policy_url = url()
+    recipients_third_parties = fields.List(fields.Nested(RecipientSchema), validate=validate.Length(max=50))
+    security_measures = fields.List(fields.String(validate=validate.OneOf(vocab.SECURITY_MEASURES)),
+                                    validate=validate.Length(max=len(vocab.SECURITY_MEASURES)))
+    logs_retention_days = fields.Integer(
+        allow_none=True, validate=validate.Range(min=1, max=vocab.MAX_LOGS_RETENTION_DAYS,
+                                                 error="Enter a number of days from {min} to {max}."))
+
+    minors_expected = fields.Boolean(allow_none=True)
+    minors_rules_url = url()
+    guardian_consent_flow = fields.Boolean(allow_none=True)
+
+    pia_id = text(validate.Length(max=100))
+    pia_version = text(validate.Length(max=50))
+    pia_completed_on = fields.Date(allow_none=True)
+    pia_report_url = url()
+    filing = fields.Nested(FilingSchema, allow_none=True)
+    text_translations = fields.Dict(keys=fields.String(validate=validate.OneOf(("en", "zh-Hans"))),
+                                    values=fields.Nested(TranslationSchema), allow_none=True)
+
+
+class StatusChangeSchema(Schema):
+    """A lifecycle move with the reason the auditor will read."""
+
+    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "decommissioned")))
+    reason = fields.String(validate=validate.Length(max=vocab.MEDIUM_TEXT), load_default=None, allow_none=True)
+
+
+class AcknowledgementSchema(Schema):
+    rule_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+
+
+class FindingSchema(Schema):
+    rule_id = fields.String()
+    severity = fields.String()
+    message = fields.String()
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
+    source = fields.String()
+    acknowledged = fields.Boolean()

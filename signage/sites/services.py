@@ -1,0 +1,206 @@
+"""Site use cases: register, edit, move through the lifecycle, acknowledge warnings."""
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from signage.audit.services import append_entry
+from signage.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from signage.extensions import db
+from signage.sites import fields as vocab
+from signage.sites.context import rule_context
+from signage.sites.models import FindingAcknowledgement, Site
+from signage.sites.packs import PackSettings
+from signage.sites.rules import blocking, evaluate, missing_required
+
+#: Upper-case letters and digits without look-alikes (0/O, 1/I), so codes survive being read aloud.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LIST_FIELDS = ("jurisdictions", "customer_entrances", "secondary_uses", "recipients_third_parties",
+               "security_measures")
+
+
+def new_code(length: int = 8) -> str:
+    """Return a random public code in QR alphanumeric characters."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def site_record(site: Site) -> dict:
+    """Return the site as the plain dict that rules, notices and exports work on."""
+    record = {name: getattr(site, name) for name in vocab.EDITABLE_FIELDS if name not in ("geo", "filing")}
+    record["geo"] = None if site.latitude is None else {"lat": site.latitude, "lng": site.longitude}
+    record["filing"] = _filing_dates(site.filing)
+    record["status"] = site.status
+    record["text_translations"] = site.text_translations
+    return record
+
+
+def _filing_dates(filing: dict | None) -> dict | None:
+    if not filing:
+        return None
+    return {key: date.fromisoformat(value) if key.endswith("_on") and value else value
+            for key, value in filing.items()}
+
+
+def get_site(organisation_id: int, site_id: int) -> Site:
+    """Return one of the organisation's sites; another organisation's site does not exist."""
+    site = db.session.get(Site, site_id)
+    if site is None or site.organisation_id != organisation_id:
+        raise NotFound("No such site.")
+    return site
+
+
+def list_sites(organisation_id: int) -> list[Site]:
+    """Return the organisation's sites, newest first."""
+    return list(db.session.scalars(select(Site).where(Site.organisation_id == organisation_id)
+                                   .order_by(Site.created_at.desc(), Site.id.desc())))
+
+
+def register_site(organisation, data: dict, *, by, now: datetime) -> Site:
+    """Register a new site as a draft, however incomplete, and log it."""
+    site = Site(organisation_id=organisation.id, code=new_code(), status="draft", status_changed_at=now,
+                created_at=now, updated_at=now, site_name=data["site_name"])
+    changes = _apply(site, data, replace=True)
+    db.session.add(site)
+    append_entry("site.registered", actor=by, subject=site, now=now, changes=changes)
+    return site
+
+
+def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSettings,
+                replace: bool = False) -> Site:
+    """Change a site's fields; an active site must still pass every ERROR rule."""
+    if site.status == "decommissioned":
+        raise Conflict("A decommissioned site can no longer be changed.")
+    changes = _apply(site, data, replace=replace)
+    if not changes:
+        return site
+    if site.status == "active":
+        ctx = rule_context(site, today=now.date(), settings=settings, changed_fields=tuple(changes))
+        _refuse_if_blocked(site, ctx, "This change would break the rules for an active site.")
+    site.updated_at = now
+    append_entry("site.updated", actor=by, subject=site, now=now, changes=changes)
+    from signage.notices.services import after_site_change  # notices build on sites, not the reverse
+    after_site_change(site, changes, by=by, now=now)
+    return site
+
+
+def change_status(site: Site, status: str, *, reason: str | None, by, now: datetime,
+                  settings: PackSettings) -> Site:
+    """Move a site through its lifecycle; going live runs every rule first."""
+    if status not in vocab.STATUS_TRANSITIONS[site.status]:
+        raise Conflict(f"A {site.status} site cannot become {status}.",
+                       errors={"status": [f"Allowed from {site.status}: "
+                                          f"{', '.join(vocab.STATUS_TRANSITIONS[site.status]) or 'none'}."]})
+    if status == "active":
+        from signage.notices.services import publish_if_first_activation
+        publish_if_first_activation(site, by=by, now=now)
+        ctx = rule_context(site, today=now.date(), settings=settings, activating=True)
+        _refuse_if_blocked(site, ctx, "The site cannot go live yet.")
+    before = site.status
+    site.status, site.status_changed_at, site.updated_at = status, now, now
+    append_entry("site.status_changed", actor=by, subject=site, now=now, reason=reason,
+                 changes={"status": [before, status]})
+    return site
+
+
+def _refuse_if_blocked(site: Site, ctx, detail: str):
+    record = site_record(site)
+    errors = blocking(missing_required(record, ctx) + evaluate(record, ctx))
+    if errors:
+        raise RuleViolation(detail, findings=[finding.to_dict() for finding in errors])
+
+
+def site_findings(site: Site, *, today: date, settings: PackSettings) -> list[dict]:
+    """Return every finding for the site, marking acknowledged warnings.
+
+    A draft is checked as if it were going live, so the operator sees what
+    activation would refuse before trying.
+    """
+    ctx = rule_context(site, today=today, settings=settings, activating=site.status in ("draft", "suspended"))
+    record = site_record(site)
+    acknowledged = {ack.rule_id for ack in site.acknowledgements}
+    findings = []
+    for finding in missing_required(record, ctx) + evaluate(record, ctx):
+        row = finding.to_dict()
+        row["acknowledged"] = finding.severity == "warn" and finding.rule_id in acknowledged
+        findings.append(row)
+    return findings
+
+
+def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: PackSettings):
+    """Record that an operator has seen a warning; errors cannot be acknowledged away."""
+    current = {f["rule_id"]: f for f in site_findings(site, today=now.date(), settings=settings)}
+    finding = current.get(data["rule_id"])
+    if finding is None or finding["severity"] != "warn":
+        raise InvalidInput("Only a current warning can be acknowledged.",
+                           errors={"rule_id": ["Not a current warning for this site."]})
+    if finding["acknowledged"]:
+        raise Conflict("This warning is already acknowledged.")
+    ack = FindingAcknowledgement(site_id=site.id, rule_id=data["rule_id"], note=data.get("note"),
+                                 acknowledged_by_id=by.id, acknowledged_at=now)
+    db.session.add(ack)
+    append_entry("site.finding_acknowledged", actor=by, subject=site, now=now, reason=data.get("note"),
+                 changes={"acknowledged": [None, data["rule_id"]]})
+    return ack
+
+
+def _apply(site: Site, data: dict, *, replace: bool) -> dict:
+    """Set fields from loaded data; return {field: [before, after]} for those that changed."""
+    changes = {}
+    for name in vocab.EDITABLE_FIELDS + ("text_translations",):
+        if name not in data and not replace:
+            continue
+        before = _read(site, name)
+        after = data.get(name, [] if name in LIST_FIELDS else None)
+        after = _json_ready(after)
+        if after != before:
+            _write(site, name, after)
+            changes[name] = [before, after]
+    return changes
+
+
+def _read(site: Site, name: str):
+    if name == "geo":
+        return None if site.latitude is None else {"lat": site.latitude, "lng": site.longitude}
+    value = getattr(site, name)
+    return _json_ready(value)
+
+
+def _write(site: Site, name: str, value):
+    if name == "geo":
+        site.latitude, site.longitude = (value["lat"], value["lng"]) if value else (None, None)
+    elif name == "pia_completed_on":
+        site.pia_completed_on = date.fromisoformat(value) if value else None
+    else:
+        setattr(site, name, value)
+
+
+def _json_ready(value):
+    """Turn dates into ISO strings so before/after values compare and log as JSON."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+def findings_by_field(findings: list[dict]) -> dict[str, list[dict]]:
+    """Group findings under each field they concern, so forms can show them in place."""
+    grouped: dict[str, list[dict]] = {}
+    for finding in findings:
+        for name in finding.get("fields") or ("_site",):
+            grouped.setdefault(name, []).append(finding)
+    return grouped
+
+
+def site_overview(organisation_id: int, *, today: date, settings: PackSettings) -> list[dict]:
+    """Return each site with its counts of open errors and unacknowledged warnings."""
+    rows = []
+    for site in list_sites(organisation_id):
+        findings = site_findings(site, today=today, settings=settings)
+        rows.append({"site": site,
+                     "errors": sum(1 for f in findings if f["severity"] == "error"),
+                     "warnings": sum(1 for f in findings if f["severity"] == "warn" and not f["acknowledged"]),
+                     "findings": findings})
+    return rows

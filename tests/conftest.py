@@ -1,0 +1,195 @@
+"""Fixtures: app, client, runner, db, auth, and make_* factories that go through services."""
+import os
+import shutil
+from datetime import date, datetime, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from signage import create_app
+from signage.auth import services as accounts
+from signage.extensions import db as _db
+from signage.signs.services import issue_sign
+from signage.sites.packs import PackSettings
+from signage.sites.services import register_site
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+PASSWORD = "correct horse battery staple"
+POSTGRES_URL = os.environ.get("SIGNAGE_TEST_DATABASE_URL")
+
+SITE_DEFAULTS = {
+    "site_name": "North gate", "address": "1 Example Road, Shanghai", "city": "Shanghai",
+    "geo": {"lat": 31.23, "lng": 121.47}, "jurisdictions": ["CN"], "venue_class": "public_place",
+    "capture_area_description": "The north gate and its ticket hall.", "function": "identification_1toN",
+    "live_mode": "realtime", "operator_kind": "private", "purpose": "public_security",
+    "purpose_text": "Finding people on the police watch list.", "necessity_justification": "Large crowds.",
+    "legal_basis_cn": "public_security_art26", "storage_mode": "local_server", "raw_image_retained": False,
+    "retention_period_days": 7, "sensitive_trait_analysis": False, "minors_expected": False,
+    "security_measures": ["encryption", "audit"], "pia_id": "PIA-1", "pia_version": "1",
+    "pia_completed_on": date(2026, 1, 1), "automated_decisions": False,
+    "pia_report_url": "https://operator.example/pia-1.pdf", "filing": {"status": "not_required"},
+}
+
+
+def _base_config(url):
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False, "PUBLIC_BASE_URL": "https://signs.example"}
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per run: a template SQLite file, or the PostgreSQL test database."""
+    if POSTGRES_URL:
+        app = create_app(_base_config(POSTGRES_URL))
+        with app.app_context():
+            with _db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            upgrade()
+            _db.engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    app = create_app(_base_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """A clean, migrated database for one test."""
+    if POSTGRES_URL:
+        yield POSTGRES_URL
+        return
+    path = tmp_path / "test.db"
+    shutil.copy(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url):
+    return _base_config(database_url)
+
+
+@pytest.fixture
+def app(app_config, instance_dir):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        if POSTGRES_URL:
+            _truncate()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def instance_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNAGE_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+def _truncate():
+    tables = ", ".join(table.name for table in _db.metadata.sorted_tables)
+    with _db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def settings():
+    return PackSettings()
+
+
+@pytest.fixture
+def make_org(db):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        data = {"legal_name": f"Operator {next(counter)} Ltd.", "contact_email": "privacy@operator.example",
+                "contact_phone": "+86 21 5555 0000", "address": "1 Example Road, Shanghai", **overrides}
+        organisation = accounts.create_organisation(data, by="test", now=T0)
+        db.session.commit()
+        return organisation
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_org):
+    counter = iter(range(1, 10_000))
+
+    def make(role="owner", organisation=None, **overrides):
+        organisation = organisation or make_org()
+        data = {"email": f"user{next(counter)}-{role}@operator.example", "password": PASSWORD, "role": role,
+                **overrides}
+        user = accounts.create_user(organisation, data, by="test", now=T0)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("owner")
+
+
+@pytest.fixture
+def make_site(db, owner):
+    def make(by=None, **overrides):
+        by = by or owner
+        site = register_site(by.organisation, {**SITE_DEFAULTS, **overrides}, by=by, now=T0)
+        db.session.commit()
+        return site
+    return make
+
+
+@pytest.fixture
+def make_sign(db, owner):
+    def make(site, by=None, **overrides):
+        data = {"placement": "North entrance", "size": "A4", "languages": ["zh-Hans", "en"], **overrides}
+        sign = issue_sign(site, data, by=by or owner, now=T0)
+        db.session.commit()
+        return sign
+    return make
+
+
+class AuthActions:
+    """Sign a user in and out through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password=PASSWORD):
+        return self.client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_token(db):
+    def make(user, name="test"):
+        _token, plain = accounts.create_token(user, name, by=user, now=T0)
+        db.session.commit()
+        return {"Authorization": f"Bearer {plain}"}
+    return make

@@ -1,0 +1,3 @@
+from signage import create_app
+
+app = create_app()
