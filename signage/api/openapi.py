@@ -22,7 +22,23 @@ def build_spec(app) -> dict:
                 spec.path(view=view, app=app)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
+    _add_summaries_and_path_parameters(app, document)
     return document
+
+
+def _add_summaries_and_path_parameters(app, document):
+    """Give each operation its docstring's summary line, and declare the ids in its path."""
+    views = {rule.rule.replace("<int:", "{").replace(">", "}"): app.view_functions[rule.endpoint]
+             for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    for path, operations in document["paths"].items():
+        view_class = getattr(views.get(path), "view_class", None)
+        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        for method, operation in operations.items():
+            handler = getattr(view_class, method, None)
+            if handler is not None and handler.__doc__:
+                operation["summary"] = handler.__doc__.strip().splitlines()[0]
+            operation.setdefault("parameters", []).extend(
+                {"in": "path", "name": name, "required": True, "schema": {"type": "integer"}} for name in names)
 
 
 @bp.get("/openapi.json")

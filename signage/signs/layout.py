@@ -1,0 +1,250 @@
+"""Lay a sign out as a display list in mm: heading band, elements, QR panel and footer."""
+from dataclasses import dataclass
+
+from .fonts import em_width, font_runs
+from .qr import QUIET_ZONE, qr_matrix
+from .shapes import Shape, pictogram, rect
+from .spec import QR_MIN_MM, SIZES, SignSpec, TextTooLong
+from .wrap import wrap
+
+PT = 25.4 / 72  # mm per point
+LEAD = 1.22
+FLOOR_PT = 7.0  # no text is set smaller than this, not even on the sticker
+SECOND = 0.78  # size of the second and later languages relative to the first
+SCALES = (1.3, 1.2, 1.1, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.64, 0.6)
+SHRINK = SCALES[SCALES.index(1.0):]  # heading, QR panel and footer never grow
+#: side of the QR symbol per size in mm, above QR_MIN_MM where the paper allows
+QR_SIDE_MM = {"A5": 52, "A4": 74, "A3": 110, "LETTER": 74, "STICKER": 32}
+INK, PAPER, BAND, SOFT, RULE = "#000000", "#FFFFFF", "#FFD100", "#1F1F1F", "#8A8A8A"
+HIGHLIGHT = frozenset({"disclosure", "nyc_statement"})  # surprising processing stands out
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text; (x, y) is the baseline start in mm from the top-left, size in pt."""
+
+    x: float
+    y: float
+    size: float
+    runs: tuple[tuple[str, str], ...]  # (font key, text)
+    color: str
+
+
+@dataclass(frozen=True)
+class QRSymbol:
+    """The QR symbol; (x, y) is the top-left of its first module in mm, quiet zone outside it."""
+
+    x: float
+    y: float
+    module: float
+    url: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """A laid-out sign: page size in mm and the items to draw in order."""
+
+    width: float
+    height: float
+    title: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class _Grid:
+    width: float
+    height: float
+    margin: float
+    pad: float
+    line: float
+    body: float  # normal size of the first language's element text, pt
+
+    @property
+    def left(self) -> float:
+        return self.margin + self.pad
+
+    @property
+    def right(self) -> float:
+        return self.width - self.margin - self.pad
+
+
+def _grid(size: str) -> _Grid:
+    w, h = SIZES[size]
+    margin = min(max(0.035 * w, 3.5), 10)
+    return _Grid(w, h, margin, 0.035 * w, max(0.005 * w, 0.45), max(0.075 * w, 10))
+
+
+def _size(base: float, scale: float) -> float:
+    return max(base * scale, min(base, FLOOR_PT))
+
+
+def _parts(texts, sizes, width: float, bold=(True, False), url: bool = False):
+    """Wrap each language's text within width mm; None when a word is wider than the line.
+
+    The first language is set at sizes[0] in weight bold[0], the others at sizes[1], bold[1].
+    """
+    out = []
+    for i, text in enumerate(texts):
+        size, bold_ = (sizes[0], bold[0]) if i == 0 else (sizes[1], bold[1])
+        lines = wrap(text, size, width / PT, bold_, url)
+        if lines is None:
+            return None
+        out.append((lines, size, bold_, INK if i == 0 else SOFT))
+    return tuple(out)
+
+
+def _height(parts) -> float:
+    return sum(len(lines) * size * LEAD * PT for lines, size, _, _ in parts)
+
+
+def _texts(parts, x: float, y: float) -> list[Text]:
+    items = []
+    for lines, size, bold, color in parts:
+        for line in lines:
+            items.append(Text(x, y + 0.95 * size * PT, size, font_runs(line, bold), color))
+            y += size * LEAD * PT
+    return items
+
+
+def _shrink(build, avail: float, scales=SHRINK):
+    """Return build(scale) for the largest scale whose (height, ...) fits avail, else None."""
+    for scale in scales:
+        found = build(scale)
+        if found is not None and found[0] <= avail + 1e-6:
+            return found
+    return None
+
+
+def _culprit(named) -> str:
+    """Name the element to shorten: one with an unbreakable word, else the tallest."""
+    for key, parts in named:
+        if parts is None:
+            return key
+    return max(named, key=lambda kp: _height(kp[1]))[0]
+
+
+def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
+    h = 0.145 * g.width
+    inset = 0.14 * h
+    side = h - 2 * inset
+    x = g.margin + inset + side + inset * 1.3
+    base = 0.125 * g.width
+
+    def build(scale):
+        parts = _parts(spec.heading, (_size(base, scale), _size(base * 0.62, scale)),
+                       g.width - g.margin - inset - x, (True, True))
+        return None if not parts else (_height(parts), parts)
+
+    found = _shrink(build, side)
+    if found is None:
+        raise TextTooLong("heading", spec.size)
+    band = [Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, h, 2 * g.line, 0), BAND),
+            Shape(rect(g.margin, g.margin + h - g.line / 2, g.width - 2 * g.margin, g.line), INK)]
+    icon = pictogram(g.margin + inset, g.margin + inset, side, INK, BAND)
+    return band + list(icon) + _texts(found[1], x, g.margin + (h - found[0]) / 2), g.margin + h
+
+
+def _footer(spec: SignSpec, g: _Grid) -> tuple[list, float]:
+    base = max(0.036 * g.width, FLOOR_PT)
+
+    def build(scale):
+        parts = _parts((spec.footer,), (_size(base, scale),) * 2, g.right - g.left, (False, False))
+        return None if parts is None else (_height(parts), parts)
+
+    found = _shrink(build, 3 * base * LEAD * PT)
+    if found is None:
+        raise TextTooLong("footer", spec.size)
+    top = g.height - g.margin - 0.45 * g.pad - found[0]
+    rule = Shape(rect(g.margin, top - 0.4 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
+    return [rule] + _texts(found[1], g.left, top), top - 0.4 * g.pad
+
+
+def _one_line_size(text: str, size: float, width: float) -> float:
+    """Shrink a URL or phone number (down to the floor) so that it stays on one line if it can."""
+    return max(min(size, width / PT / em_width(text, True)), min(size, FLOOR_PT))
+
+
+def _qr_texts(spec: SignSpec, g: _Grid, width: float, scale: float):
+    big, small = _size(g.body, scale), _size(g.body * SECOND, scale)
+    url = _one_line_size(spec.url, small, width)
+    named = [("qr_caption", _parts(spec.qr_caption, (big, small), width)),
+             ("url", _parts((spec.url,), (url, url), width, (True, True), url=True))]
+    if spec.phone:
+        phone = _one_line_size(spec.phone, big, width)
+        named.append(("phone", _parts((spec.phone,), (phone, phone), width, (True, True))))
+    return named
+
+
+def _qr_panel(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
+    side = max(QR_SIDE_MM[spec.size], QR_MIN_MM[spec.size], 20)
+    module = side / len(qr_matrix(spec.url))
+    h = side + 2 * QUIET_ZONE * module
+    x, width = g.left + h, g.right - g.left - h
+    gap = 0.4 * g.body * PT
+
+    def build(scale):
+        named = _qr_texts(spec, g, width, scale)
+        if any(parts is None for _, parts in named):
+            return None
+        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
+
+    found = _shrink(build, h)
+    if found is None:
+        raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
+    items, y = [], bottom - h + (h - found[0]) / 2
+    for parts in found[1]:
+        items += _texts(parts, x, y)
+        y += _height(parts) + gap
+    symbol = QRSymbol(g.left + QUIET_ZONE * module, bottom - h + QUIET_ZONE * module, module, spec.url)
+    return [symbol] + items, bottom - h
+
+
+def _body_blocks(spec: SignSpec, g: _Grid, scale: float):
+    sizes = (_size(g.body, scale), _size(g.body * SECOND, scale))
+    return [(line.key, _parts(line.texts, sizes, g.right - g.left)) for line in spec.lines], sizes[0]
+
+
+def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> list:
+    def build(scale):
+        named, size = _body_blocks(spec, g, scale)
+        if any(parts is None for _, parts in named):
+            return None
+        gap = 0.9 * size * PT
+        return sum(_height(p) for _, p in named) + gap * max(len(named) - 1, 0), named, gap
+
+    found = _shrink(build, bottom - top, SCALES)
+    if found is None:
+        raise TextTooLong(_culprit(_body_blocks(spec, g, SHRINK[-1])[0]), spec.size)
+    height, named, gap = found
+    spare = bottom - top - height
+    extra = min(spare / (len(named) + 1), gap) if len(named) > 1 else 0.0
+    return _place_blocks(named, g, top + (spare - extra * (len(named) - 1)) / 2, gap + extra)
+
+
+def _place_blocks(named, g: _Grid, y: float, gap: float) -> list:
+    items = []
+    for i, (key, parts) in enumerate(named):
+        if i:
+            items.append(Shape(rect(g.left, y - gap / 2, g.right - g.left, g.line / 4), RULE))
+        if key in HIGHLIGHT:
+            h = _height(parts)
+            items.append(Shape(rect(g.left - g.pad / 3, y - gap / 4, g.right - g.left + 2 * g.pad / 3,
+                                    h + gap / 2, g.line), BAND))
+        items += _texts(parts, g.left, y)
+        y += _height(parts) + gap
+    return items
+
+
+def layout(spec: SignSpec) -> Page:
+    """Lay the sign out; raise TextTooLong naming the element that cannot fit at the minimum size."""
+    g = _grid(spec.size)
+    head, head_bottom = _heading(spec, g)
+    foot, foot_top = _footer(spec, g)
+    panel, panel_top = _qr_panel(spec, g, foot_top - 0.3 * g.pad)
+    body = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
+    rule = Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
+    frame = Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, g.height - 2 * g.margin, 2 * g.line),
+                  None, INK, g.line)
+    page = Shape(rect(0, 0, g.width, g.height), PAPER)
+    items = (page, *head, *body, rule, *panel, *foot, frame)
+    return Page(g.width, g.height, f"{spec.heading[0]} · {spec.serial}", items)

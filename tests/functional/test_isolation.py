@@ -1,0 +1,56 @@
+"""No user or token of one organisation can see or change another's records, on any route."""
+import re
+
+import pytest
+
+from signage.audit.models import AuditEntry
+
+#: Public by design: the notice behind every sign, and static files.
+PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/static/", "/register")
+SECRET_MARKERS = ("Rival secret site", "rival-owner@", "Rival Holdings")
+
+
+@pytest.fixture
+def rival(make_org, make_user, make_site, make_sign, make_token, db):
+    """Organisation A, whose records everyone else must not reach."""
+    organisation = make_org(legal_name="Rival Holdings")
+    owner = make_user("owner", organisation=organisation, email="rival-owner@rival.example")
+    site = make_site(by=owner, site_name="Rival secret site")
+    sign = make_sign(site, by=owner)
+    make_token(owner)
+    return {"site_id": site.id, "user_id": owner.id, "token_id": owner.tokens[0].id, "serial": sign.serial,
+            "number": 1, "code": site.code}
+
+
+def concrete_urls(app, ids):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(PUBLIC_PREFIXES) or rule.endpoint == "static":
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(r"<(?:[a-z]+:)?%s>" % name, str(ids[name]), url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.arguments, method, url
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "auditor"])
+def test_every_route_hides_another_organisations_records(app, client, auth, make_user, make_token, rival, role, db):
+    outsider = make_user(role)
+    api_headers = make_token(outsider)
+    auth.login(outsider)
+    entries_before = db.session.scalar(db.select(db.func.count(AuditEntry.id))
+                                       .where(AuditEntry.organisation_id != outsider.organisation_id))
+    checked = 0
+    for arguments, method, url in concrete_urls(app, rival):
+        headers = api_headers if url.startswith("/api/") else {}
+        body = {"json": {}} if url.startswith("/api/") and method in ("POST", "PATCH") else {"data": {}}
+        response = client.open(url, method=method, headers=headers, **body)
+        text = response.get_data(as_text=True)
+        assert not any(marker in text for marker in SECRET_MARKERS), f"{method} {url} leaked data"
+        if arguments:
+            assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code}"
+        checked += 1
+    assert checked > 25
+    entries_after = db.session.scalar(db.select(db.func.count(AuditEntry.id))
+                                      .where(AuditEntry.organisation_id != outsider.organisation_id))
+    assert entries_after == entries_before, "a request changed another organisation's records"

@@ -1,0 +1,28 @@
+"""The schema comes from migrations only: one head, and no drift from the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+
+from signage import create_app, _migrations_dir
+from signage.extensions import db
+
+
+def test_there_is_a_single_head():
+    heads = ScriptDirectory(str(_migrations_dir())).get_heads()
+    assert len(heads) == 1
+
+
+def test_upgrade_from_empty_matches_the_models(tmp_path, app_config, instance_dir):
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        db.engine.dispose()
+    assert differences == []
+
+
+def test_the_test_database_matches_the_models(app):
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []

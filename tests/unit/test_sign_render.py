@@ -1,0 +1,246 @@
+"""The sign renderer, checked with real decoders: pdfium, resvg, pypdf, fontTools and zxing-cpp."""
+import dataclasses
+import io
+import math
+import re
+
+import pypdfium2
+import pytest
+import resvg_py
+import zxingcpp
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageFilter
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from signage.signs.fonts import FONT_FILES
+from signage.signs.render import (
+    QR_MIN_MM, SIZES, SignLine, SignSpec, TextTooLong, pack_pdf, qr_matrix, sign_pdf, sign_png, sign_svg)
+
+URL = "HTTPS://SIGNAGE.EXAMPLE/S/S7K2Q9"
+OPERATOR = ("运营方：上海示例物业管理有限公司", "Operator: Shanghai Example Property Management Co., Ltd.")
+PURPOSE = ("用途：大楼门禁与访客登记", "Purpose: building access control and visitor registration")
+LINES = (
+    SignLine("operator", OPERATOR),
+    SignLine("purpose", PURPOSE),
+    SignLine("legal_basis", ("法律依据：取得您的单独同意", "Legal basis: your separate consent")),
+    SignLine("capture_area", ("摄像头覆盖大堂和电梯", "Cameras cover the lobby and lifts")),
+    SignLine("retention", ("不录制视频；人脸特征保存 30 天", "No video is recorded; face templates are kept for 30 days")),
+    SignLine("alternative", ("不愿使用？请刷卡或联系前台", "Prefer not to? Use your card or ask staff")),
+    SignLine("rights", ("您有权查阅、更正和删除您的数据", "You may access, correct and delete your data")),
+    SignLine("disclosure", ("本系统不识别情绪，也不对人分类", "This system does not detect emotions or categorise people")),
+)
+STICKER_LINES = ("operator", "purpose", "rights")
+PDF_FONT_FILES = {"DroidSansFallback": "cjk", "BitstreamVeraSans-Bold": "latin-bold",
+                  "BitstreamVeraSans-Roman": "latin"}
+
+
+def make_spec(size: str = "A4", **overrides) -> SignSpec:
+    lines = LINES if size != "STICKER" else tuple(l for l in LINES if l.key in STICKER_LINES)
+    fields = dict(serial="S7K2Q9", url=URL, size=size, languages=("zh-Hans", "en"),
+                  heading=("人脸识别使用中", "Facial recognition in use"), lines=lines,
+                  qr_caption=("扫码查看完整告知", "Scan for the full notice"), phone="+86 21 5555 0100",
+                  footer="Sign S7K2Q9 · Notice v3 (2026-11-01) · Printed 2026-11-26")
+    return SignSpec(**{**fields, **overrides})
+
+
+def pdf_image(data: bytes, dpi: float, page: int = 0) -> Image.Image:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return document[page].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+
+
+def pdf_text(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return "".join(document[i].get_textpage().get_text_bounded() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def decode_qr(image: Image.Image):
+    found = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    assert len(found) == 1, "exactly one QR code on the sign"
+    return found[0]
+
+
+def raster(spec: SignSpec, fmt: str, dpi: float) -> Image.Image:
+    if fmt == "pdf":
+        return pdf_image(sign_pdf(spec), dpi)
+    if fmt == "svg":
+        return Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=sign_svg(spec), dpi=dpi))))
+    image = Image.open(io.BytesIO(sign_png(spec, dpi=int(dpi))))
+    assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.05)  # pHYs stores pixels per metre
+    return image
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("fmt", ["pdf", "svg", "png"])
+def test_every_size_and_format_scans_to_the_short_url(size, fmt):
+    image = raster(make_spec(size), fmt, 150 if size != "STICKER" else 300)
+    w_mm, h_mm = SIZES[size]
+    assert image.height / image.width == pytest.approx(h_mm / w_mm, rel=0.01)
+    assert decode_qr(image).text == URL
+
+
+def test_png_defaults_to_300_dpi_on_the_full_page():
+    image = Image.open(io.BytesIO(sign_png(make_spec("STICKER"))))
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.05)
+    assert image.size[0] == image.size[1] == pytest.approx(100 / 25.4 * 300, abs=1)
+
+
+def test_svg_is_standalone_in_mm_with_text_as_outlines():
+    svg = sign_svg(make_spec())
+    head = svg[:300]
+    assert 'width="210mm"' in head and 'height="297mm"' in head and 'viewBox="0 0 210 297"' in head
+    assert "<text" not in svg and "font-family" not in svg and "<image" not in svg
+    assert 'aria-label="Operator: Shanghai Example Property Management Co., Ltd."' in svg
+
+
+def test_pdf_text_has_operator_purpose_url_and_chinese():
+    text = squeeze(pdf_text(sign_pdf(make_spec())))
+    for expected in (*OPERATOR, *PURPOSE, URL, "人脸识别使用中", "+86 21 5555 0100"):
+        assert squeeze(expected) in text
+
+
+def _to_unicode(font) -> dict[int, int]:
+    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    return {int(code, 16): int(uni, 16) for code, uni in re.findall(r"<([0-9A-F]{2})> <([0-9A-F]{4,})>", data)}
+
+
+@pytest.fixture(scope="module")
+def originals():
+    return {key: TTFont(io.BytesIO(path.read_bytes())) for key, path in FONT_FILES.items() if key != "cjk-bold"}
+
+
+def _codes_drawn(reader: PdfReader, page) -> dict[str, set[int]]:
+    """Read the page's content stream: which character codes each font really draws."""
+    drawn: dict[str, set[int]] = {}
+    font = None
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"Tf":
+            font = operands[0]
+        elif operator in (b"Tj", b"TJ"):
+            strings = operands[0] if operator == b"TJ" else operands
+            for s in strings:
+                if isinstance(s, (bytes, str)):  # pypdf decodes strings; the codes are the raw bytes
+                    drawn.setdefault(font, set()).update(s if isinstance(s, bytes) else s.get_original_bytes())
+    return drawn
+
+
+def test_every_pdf_font_is_an_embedded_subset_with_the_real_glyphs(originals):
+    reader = PdfReader(io.BytesIO(sign_pdf(make_spec())))
+    page = reader.pages[0]
+    fonts = page["/Resources"]["/Font"]
+    drawn = _codes_drawn(reader, page)
+    assert set(drawn) == set(fonts) and len(fonts) == 3
+    for name, ref in fonts.items():
+        font = ref.get_object()
+        assert font["/Subtype"] == "/TrueType"
+        subset = TTFont(io.BytesIO(font["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+        original = originals[PDF_FONT_FILES[font["/BaseFont"].split("+", 1)[1]]]
+        to_unicode = _to_unicode(font)
+        _assert_same_glyphs(subset, original, {code: to_unicode.get(code, 0) for code in drawn[name]})
+
+
+def _assert_same_glyphs(subset: TTFont, original: TTFont, to_unicode: dict[int, int]) -> None:
+    """Every code the PDF uses draws the original font's glyph for its character, never .notdef."""
+    codes, cmap = subset["cmap"].getcmap(1, 0).cmap, original.getBestCmap()  # reportlab: code -> glyph
+    assert to_unicode
+    for code, uni in to_unicode.items():
+        assert uni, f"code {code} draws no character"
+        assert uni in cmap, f"U+{uni:04X} missing from {original['name'].getDebugName(4)}"
+        mine, theirs = subset["glyf"][codes[code]], original["glyf"][cmap[uni]]
+        assert codes[code] != ".notdef"
+        assert list(mine.getCoordinates(subset["glyf"])[0]) == list(theirs.getCoordinates(original["glyf"])[0])
+
+
+def test_a_character_in_neither_font_is_refused_by_name():
+    spec = make_spec(phone="☎ +86 21 5555 0100")
+    with pytest.raises(ValueError, match="U\\+260E"):
+        sign_pdf(spec)
+
+
+def test_small_blurred_rotated_jpeg_of_an_a4_sign_still_scans():
+    spec = make_spec()
+    module_mm = _qr_side_mm(spec) / len(qr_matrix(URL))
+    dpi = 2.9 * 25.4 / module_mm  # under 3 pixels per module
+    image = pdf_image(sign_pdf(spec), dpi).convert("L")
+    image = image.rotate(7, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    image = image.filter(ImageFilter.GaussianBlur(0.7))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=60)
+    assert decode_qr(Image.open(buffer)).text == URL
+
+
+def _qr_side_mm(spec: SignSpec, dpi: float = 300) -> float:
+    barcode = decode_qr(pdf_image(sign_pdf(spec), dpi))
+    p = barcode.position
+    return (p.top_right.x - p.top_left.x + 1) / dpi * 25.4
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_qr_is_at_least_the_minimum_size_with_a_four_module_quiet_zone(size):
+    spec, dpi = make_spec(size), 200
+    image = pdf_image(sign_pdf(spec), dpi).convert("L")
+    p = decode_qr(image).position
+    left, top, right, bottom = p.top_left.x, p.top_left.y, p.bottom_right.x + 1, p.bottom_right.y + 1
+    side_mm = (right - left) / dpi * 25.4
+    assert side_mm >= max(QR_MIN_MM[size], 20)
+    quiet = math.floor(4 * (right - left) / len(qr_matrix(URL))) - 1  # 1 px of anti-aliasing
+    ring = [(left - quiet, top - quiet, right + quiet, top - 1), (left - quiet, bottom + 1, right + quiet, bottom + quiet),
+            (left - quiet, top, left - 1, bottom), (right + 1, top, right + quiet, bottom)]
+    for box in ring:
+        assert image.crop(box).getextrema()[0] >= 250, f"dark pixels in the quiet zone {box}"
+    assert image.crop((left, top, right, bottom)).getextrema()[0] == 0
+
+
+def test_absurdly_long_element_names_its_key():
+    spec = make_spec(lines=LINES[:3] + (SignLine("retention", ("保存三十天。" * 400, "Kept 30 days. " * 400)),))
+    with pytest.raises(TextTooLong) as caught:
+        sign_pdf(spec)
+    assert caught.value.field == "retention"
+    assert "retention" in str(caught.value)
+
+
+def test_absurdly_long_heading_is_named():
+    with pytest.raises(TextTooLong) as caught:
+        sign_svg(make_spec(heading=("人脸识别使用中" * 30, "Facial recognition in use " * 30)))
+    assert caught.value.field == "heading"
+
+
+def test_long_but_reasonable_text_wraps_and_is_all_printed():
+    purpose = ("用途：为保障住户安全，本大楼在各入口使用人脸识别进行门禁管理和访客登记；"
+               "系统仅在您经过闸机时比对已登记住户和已预约访客的人脸特征，不用于任何其他目的。",
+               "Purpose: to keep residents safe, this building uses facial recognition at every entrance "
+               "for access control and visitor registration; the system compares faces only with enrolled "
+               "residents and pre-registered visitors as you pass the gates, and for no other purpose.")
+    spec = make_spec(lines=(LINES[0], SignLine("purpose", purpose)) + LINES[2:])
+    for size in ("A4", "A5"):
+        text = squeeze(pdf_text(sign_pdf(dataclasses.replace(spec, size=size))))
+        assert squeeze(purpose[0]) in text and squeeze(purpose[1]) in text
+
+
+def test_pack_has_one_page_per_sign_at_its_own_size_and_reports_progress():
+    sizes = ("A4", "A3", "STICKER")
+    seen = []
+    data = pack_pdf((make_spec(size) for size in sizes), on_page=seen.append)
+    reader = PdfReader(io.BytesIO(data))
+    assert seen == [0, 1, 2]
+    assert len(reader.pages) == 3
+    for page, size in zip(reader.pages, sizes):
+        w_mm, h_mm = SIZES[size]
+        assert float(page.mediabox.width) == pytest.approx(w_mm / 25.4 * 72, abs=0.1)
+        assert float(page.mediabox.height) == pytest.approx(h_mm / 25.4 * 72, abs=0.1)
+    assert decode_qr(pdf_image(data, 200, page=2)).text == URL
+
+
+def test_pdf_is_reproducible_and_starts_like_a_pdf():
+    first, second = sign_pdf(make_spec()), sign_pdf(make_spec())
+    assert first.startswith(b"%PDF-") and first == second
