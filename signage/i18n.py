@@ -49,5 +49,7 @@ def select_locale() -> str:
 def register_i18n(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector and expose helpers to templates."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
+    from signage.sites.form import template_globals  # UI labels; imports flask_babel only
     app.jinja_env.globals["language_tags"] = TAGS
+    app.jinja_env.globals.update(template_globals())
     app.jinja_env.add_extension("jinja2.ext.do")

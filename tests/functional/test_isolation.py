@@ -24,7 +24,7 @@ def rival(make_org, make_user, make_site, make_sign, make_token, db):
 
 def concrete_urls(app, ids):
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(PUBLIC_PREFIXES) or rule.endpoint == "static":
+        if rule.rule.startswith(PUBLIC_PREFIXES) or rule.endpoint in ("static", "auth.logout"):
             continue
         url = rule.rule
         for name in rule.arguments:
@@ -47,6 +47,7 @@ def test_every_route_hides_another_organisations_records(app, client, auth, make
         response = client.open(url, method=method, headers=headers, **body)
         text = response.get_data(as_text=True)
         assert not any(marker in text for marker in SECRET_MARKERS), f"{method} {url} leaked data"
+        assert "/login" not in response.headers.get("Location", "") or url == "/login", "signed out mid-walk"
         if arguments:
             assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code}"
         checked += 1
