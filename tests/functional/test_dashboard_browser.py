@@ -1,0 +1,47 @@
+"""Lin's journey in a real browser: sign in, register a site a rule refuses, fix it, activate it."""
+import pytest
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SITE_FIELDS = {
+    "site_name": "Lobby turnstiles", "address": "1 Example Road", "city": "Springfield",
+    "geo.lat": "40.1", "geo.lng": "-75.2", "capture_area_description": "The turnstiles beside reception.",
+    "purpose_text": "Opening the turnstiles for enrolled members.",
+    "necessity_justification": "Members asked for hands-free entry; enrolment is voluntary.",
+    "non_fr_alternative": "Use your member card, or ask reception.", "retention_period_days": "30",
+}
+SELECTS = {"venue_class": "private_space", "private_space_type": "changing_room", "function": "verification_1to1",
+           "operator_kind": "private", "purpose": "access_control", "storage_mode": "on_device"}
+NO = ("raw_image_retained", "sensitive_trait_analysis", "automated_decisions", "minors_expected")
+
+
+def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser, owner):
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button")
+    page.goto(f"{live_server}/sites/new")
+    for name, value in SITE_FIELDS.items():
+        page.fill(f"[name='{name}']", value)
+    for name, value in SELECTS.items():
+        page.select_option(f"select[name={name}]", value)
+    page.check("input[name=jurisdictions][value=OTHER]")
+    for name in NO:
+        page.check(f"#field-{name}-no")
+    page.locator("form.site-form button.btn--primary").click()
+    assert "/sites/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
+
+    page.click("button[name=status][value=active]")
+    refusal = page.locator(".refusal")
+    assert "ANY-PRIVATE-SPACE" in refusal.inner_text()
+    assert "private spaces" in refusal.inner_text()
+    refusal.locator("a[href*='#field-venue_class']").first.click()
+    page.select_option("select[name=venue_class]", "business_premises_public_access")
+    page.locator("form.site-form button.btn--primary").click()
+
+    page.click("button[name=status][value=active]")
+    assert page.locator(".refusal").count() == 0
+    assert page.locator("main .badge--active").count() >= 1
