@@ -147,7 +147,8 @@ def _apply(site: Site, data: dict, *, replace: bool) -> dict:
     """Set fields from loaded data; return {field: [before, after]} for those that changed."""
     changes = {}
     for name in vocab.EDITABLE_FIELDS + ("text_translations",):
-        if name not in data and not replace:
+        # the dashboard form has no inputs for translations, so replacing never clears them
+        if name not in data and (not replace or name == "text_translations"):
             continue
         before = _read(site, name)
         after = data.get(name, [] if name in LIST_FIELDS else None)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from signage.audit.services import entries_for
 from signage.auth.login import require
 from signage.database import utcnow
-from signage.errors import InvalidInput, RuleViolation, Conflict
+from signage.errors import Conflict, InvalidInput, RuleViolation
 from signage.extensions import db
 from signage.http import load_input
 from signage.notices.services import versions_for
@@ -80,8 +80,9 @@ def update(site_id: int):
     except (InvalidInput, RuleViolation, Conflict) as error:
         db.session.rollback()
         site = services.get_site(g.user.organisation_id, site_id)
+        refused = None if isinstance(error, InvalidInput) else error.detail
         return _form(site, values=request.form, errors=error.errors or {}, findings=error.findings or [],
-                     status=error.status, refused=error.detail)
+                     status=error.status, refused=refused)
     db.session.commit()
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 

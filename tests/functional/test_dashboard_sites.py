@@ -1,0 +1,101 @@
+"""The site pages as Lin uses them: the form, refusals in plain words, findings and history."""
+import pytest
+
+from signage.sites.models import Site
+from signage.sites.services import change_status
+
+from conftest import T0
+
+
+@pytest.fixture
+def signed_in(client, auth, owner):
+    auth.login(owner)
+    return client
+
+
+def test_form_creates_a_draft_from_sections(signed_in, db):
+    response = signed_in.post("/sites", data={"site_name": "East gate", "geo.lat": "31.2", "geo.lng": "121.4",
+                                              "jurisdictions": ["", "CN"], "customer_entrances": "Front\nBack\n",
+                                              "recipients_third_parties.0.name": "Vendor",
+                                              "recipients_third_parties.0.country": "DE",
+                                              "recipients_third_parties.1.name": "",
+                                              "raw_image_retained": "false", "minors_expected": ""})
+    assert response.status_code == 303
+    site = db.session.scalars(db.select(Site)).one()
+    assert (site.latitude, site.jurisdictions, site.customer_entrances) == (31.2, ["CN"], ["Front", "Back"])
+    assert site.recipients_third_parties == [{"name": "Vendor", "country": "DE", "purpose": None,
+                                              "for_value": False}]
+    assert site.raw_image_retained is False and site.minors_expected is None
+
+
+def test_bad_form_input_is_shown_beside_the_field_and_nothing_saved(signed_in, db):
+    response = signed_in.post("/sites", data={"site_name": "East gate", "retention_period_days": "-4",
+                                              "geo.lat": "123", "geo.lng": "0"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "from 1 to 3650" in page and "field-retention_period_days" in page and "90" in page
+    assert db.session.scalar(db.select(db.func.count(Site.id))) == 0
+
+
+def test_refusal_names_rule_source_and_field(signed_in, make_site, make_sign):
+    site = make_site(purpose="marketing_analytics")
+    make_sign(site)
+    response = signed_in.post(f"/sites/{site.id}/status", data={"status": "active"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "CN-PUBLIC-PURPOSE" in page and "only where needed for public security" in page
+    assert "PIPL 26" in page and f"/sites/{site.id}/edit#field-purpose" in page
+
+
+def test_refusal_reads_in_chinese(signed_in, make_site, make_sign, db, owner):
+    signed_in.post("/locale", data={"locale": "zh_Hans"})
+    site = make_site(purpose="marketing_analytics")
+    make_sign(site)
+    page = signed_in.post(f"/sites/{site.id}/status", data={"status": "active"}).get_data(as_text=True)
+    assert "公共场所" in page and "CN-PUBLIC-PURPOSE" in page
+
+
+def test_edit_of_active_site_that_breaks_a_rule_is_refused(signed_in, make_site, make_sign, owner, db, settings):
+    site = make_site()
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    form = signed_in.get(f"/sites/{site.id}/edit")
+    assert form.status_code == 200 and "North gate" in form.get_data(as_text=True)
+    response = signed_in.post(f"/sites/{site.id}", data={"site_name": "North gate", "jurisdictions": "CN",
+                                                         "venue_class": "public_place"})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).retention_period_days == 7
+
+
+def test_detail_shows_findings_and_history(signed_in, make_site, owner, settings, db):
+    from signage.sites.services import update_site
+    site = make_site(storage_mode="cloud")
+    update_site(site, {"retention_period_days": 5}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    page = signed_in.get(f"/sites/{site.id}").get_data(as_text=True)
+    assert "CN-INTERNET-TRANSFER" in page
+    assert owner.email in page and "7" in page and "5" in page
+    signed_in.post(f"/sites/{site.id}/acknowledgements", data={"rule_id": "CN-INTERNET-TRANSFER", "note": "ok"})
+    from signage.audit.services import entries_for
+    assert entries_for("sites", site.id)[0]["action"] == "site.finding_acknowledged"
+
+
+def test_auditor_sees_history_and_verifies_but_cannot_edit(client, auth, make_user, make_site, owner):
+    site = make_site()
+    auditor = make_user("auditor", organisation=owner.organisation)
+    auth.login(auditor)
+    assert client.get(f"/sites/{site.id}").status_code == 200
+    assert client.get(f"/sites/{site.id}/edit").status_code == 403
+    assert client.post(f"/sites/{site.id}/status", data={"status": "active"}).status_code == 403
+    page = client.get("/audit/verify").get_data(as_text=True)
+    assert "site.registered" in page or "registered" in page.lower()
+    assert "intact" in page.lower()
+
+
+def test_dashboard_home_counts_sites_by_status(signed_in, make_site):
+    make_site()
+    make_site(site_name="Second")
+    page = signed_in.get("/").get_data(as_text=True)
+    assert '<li class="tile tile--draft"><a href="/sites"><span class="tile__count">2</span>' in page
