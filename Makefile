@@ -20,7 +20,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 $(CATALOG).mo: $(CATALOG).po $(STAMP)
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations
 
 run: setup
 	$(FLASK) db upgrade

@@ -22,7 +22,8 @@ def rule_context(site, *, today: date, settings: PackSettings, activating: bool 
         today=today,
         settings=settings,
         activating=activating,
-        has_published_notice=latest is not None,
+        # going live publishes version 1 whenever the operator can be named as a contact
+        has_published_notice=latest is not None or (activating and _can_publish(organisation)),
         sign_placements=tuple(sign.placement for sign in signs),
         operator_count=organisation.stored_individuals_count,
         threshold_reached_on=organisation.count_threshold_reached_on,
@@ -30,6 +31,10 @@ def rule_context(site, *, today: date, settings: PackSettings, activating: bool 
         stale_signs=tuple((sign.serial, sign.notice_version) for sign in signs if sign.stale_since),
         sign_generated_nyc=bool(signs) and "US-NYC" in (site.jurisdictions or []),
     )
+
+
+def _can_publish(organisation) -> bool:
+    return bool(organisation.contact_email or organisation.contact_phone)
 
 
 def pack_settings() -> PackSettings:
