@@ -19,7 +19,7 @@ def rival(make_org, make_user, make_site, make_sign, make_token, db):
     sign = make_sign(site, by=owner)
     make_token(owner)
     return {"site_id": site.id, "user_id": owner.id, "token_id": owner.tokens[0].id, "serial": sign.serial,
-            "number": 1, "code": site.code}
+            "number": 1, "code": site.code, "fmt": "pdf", "size": "A4"}
 
 
 def concrete_urls(app, ids):

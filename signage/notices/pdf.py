@@ -1,0 +1,73 @@
+"""Render a notice as an A4 PDF in both languages, for reception desks (regulation.md §6.4)."""
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from signage.signs.fonts import PDF_NAMES, font_key, pdf_font
+
+BODY = ParagraphStyle("body", fontName=PDF_NAMES["latin"], fontSize=10, leading=14, spaceAfter=3,
+                      wordWrap="CJK")
+LABEL = ParagraphStyle("label", parent=BODY, fontSize=9.5, spaceAfter=0, textColor="#333333")
+H1 = ParagraphStyle("h1", parent=BODY, fontSize=17, leading=22, spaceAfter=6)
+H2 = ParagraphStyle("h2", parent=BODY, fontSize=12.5, leading=17, spaceBefore=8, spaceAfter=4)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=11)
+
+
+def notice_pdf(document: dict) -> bytes:
+    """Lay out each language block (title, status, summary, details, version, history) on A4 pages."""
+    for key in ("latin", "latin-bold", "cjk"):
+        pdf_font(key)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=16 * mm, title=document["title"], creator="signage", invariant=1)
+    story = []
+    for index, block in enumerate(document["blocks"]):
+        if index:
+            story.append(PageBreak())
+        story += _block(block, document["url"])
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _block(block: dict, url: str) -> list:
+    story = [_para(block["title"], H1, bold=True), _para(block["banner"], BODY, bold=True)]
+    if block.get("superseded"):
+        story.append(_para(block["superseded"], BODY, bold=True))
+    story.append(_para(block["summary_title"], H2, bold=True))
+    for item in block["summary"]:
+        story += [_para(item["label"], LABEL, bold=True), _para(item["text"], BODY)]
+    story.append(_para(block["details_title"], H2, bold=True))
+    for section in block["sections"]:
+        story.append(_para(section["title"], H2, bold=True))
+        for item in section["items"]:
+            if item.get("label"):
+                story.append(_para(item["label"], LABEL, bold=True))
+            story.append(_para(item["text"], BODY))
+    story += [Spacer(1, 4 * mm), _para(block["history_title"], H2, bold=True)]
+    for row in block["history"]:
+        story.append(_para(f"v{row['number']} · {row['date']} · {row['changes']}", BODY))
+    story += [Spacer(1, 4 * mm), _para(block["version_line"], SMALL), _para(url, SMALL)]
+    return story
+
+
+def _para(text, style: ParagraphStyle, bold: bool = False) -> Paragraph:
+    """Set text in runs of Vera and Droid Sans Fallback, so Latin and CJK each get a real glyph."""
+    return Paragraph(_markup(str(text or ""), bold), style)
+
+
+def _markup(text: str, bold: bool) -> str:
+    runs: list[list[str]] = []
+    for ch in " ".join(text.split()):
+        try:
+            key = font_key(ch, bold)
+        except ValueError:  # a character neither font has: print a visible stand-in, not a blank
+            key, ch = ("latin-bold" if bold else "latin"), "?"
+        if runs and runs[-1][0] == key:
+            runs[-1][1] += ch
+        else:
+            runs.append([key, ch])
+    return "".join(f'<font name="{PDF_NAMES[key]}">{escape(part)}</font>' for key, part in runs)

@@ -1,0 +1,334 @@
+"""The plain-language items of a public notice, built from its content dict. Pure functions.
+
+Our own words come from gettext in the caller's locale (wrap calls in
+flask_babel.force_locale to build another language); the operator's own words
+come from content["text_translations"][tag] when given, else the main text.
+Items that do not apply are left out, never shown blank (regulation.md §5.2, §6.1).
+"""
+from flask_babel import format_date, gettext as _, ngettext
+
+CONSENT_BASES_CN = ("separate_consent", "written_consent")
+CONSENT_BASES_GDPR = ("6_1_a", "9_2_a")
+NO_SALE_JURISDICTIONS = ("US-NYC", "US-IL", "US-TX")
+
+
+def notice_items(content: dict, tag: str) -> dict:
+    """Return the notice's title, five-line summary and detailed sections for one language."""
+    text = _operator_text(content, tag)
+    return {"title": text("site_name"), "summary": summary_items(content, text),
+            "sections": [section for section in _sections(content, text) if section["items"]]}
+
+
+def _operator_text(content: dict, tag: str):
+    translated = (content.get("text_translations") or {}).get(tag) or {}
+
+    def text(name: str):
+        return translated.get(name) or content.get(name)
+    return text
+
+
+def _item(key: str, label: str | None, text: str, url: str | None = None) -> dict:
+    item = {"key": key, "label": label, "text": text}
+    if url:
+        item["url"] = url
+    return item
+
+
+def summary_items(content: dict, text) -> list[dict]:
+    """Answer who runs the cameras, why, how long faces are kept, the alternative and whom to ask."""
+    operator = content.get("operator") or {}
+    return [
+        _item("who", _("Who runs these cameras"), operator.get("legal_name") or "—"),
+        _item("why", _("Why"), text("purpose_text") or purpose_label(content.get("purpose"))),
+        _item("how_long", _("How long faces are kept"), retention_sentence(content)),
+        _item("instead", _("What you can do instead"), alternative_sentence(content, text)),
+        _item("ask", _("Whom to ask"), contact_sentence(operator)),
+    ]
+
+
+def retention_sentence(content: dict) -> str:
+    """Say how long face data is kept, and whether camera images are kept at all."""
+    days = content.get("retention_period_days")
+    parts = [ngettext("Deleted after %(num)s day at most.", "Deleted after %(num)s days at most.", days)
+             if days else _("The operator has not yet said how long face data is kept.")]
+    if content.get("raw_image_retained") is False:
+        parts.append(_("Camera images are not kept, only the result of the check."))
+    elif content.get("raw_image_retained"):
+        parts.append(_("Camera images are kept for the same time."))
+    return " ".join(parts)
+
+
+def alternative_sentence(content: dict, text) -> str:
+    """Name the non-FR alternative, or say plainly that there is none and where the cameras look."""
+    if text("non_fr_alternative"):
+        return text("non_fr_alternative")
+    area = text("capture_area_description")
+    if area:
+        return _("No alternative is offered. The cameras cover: %(area)s", area=area)
+    return _("No alternative is offered.")
+
+
+def contact_sentence(operator: dict) -> str:
+    """Return the operator's e-mail and phone, and the DPO's e-mail if there is one."""
+    parts = [value for value in (operator.get("email"), operator.get("phone")) if value]
+    dpo = operator.get("dpo") or {}
+    if dpo.get("email"):
+        parts.append(_("data protection officer: %(email)s", email=dpo["email"]))
+    return " · ".join(parts) or "—"
+
+
+def _sections(content: dict, text) -> list[dict]:
+    return [
+        {"key": "operator", "title": _("Who is responsible"), "items": operator_items(content)},
+        {"key": "purpose", "title": _("What the system does and why"), "items": purpose_items(content, text)},
+        {"key": "data", "title": _("Your data: what, where, how long"), "items": data_items(content, text)},
+        {"key": "area", "title": _("Where the cameras are"), "items": area_items(content, text)},
+        {"key": "rights", "title": _("Your choices and rights"), "items": rights_items(content, text)},
+    ]
+
+
+def operator_items(content: dict) -> list[dict]:
+    """Identify the operator (handler, controller or business) and how to reach it and its DPO."""
+    operator = content.get("operator") or {}
+    dpo = operator.get("dpo") or {}
+    rows = [
+        _item("operator", role_label(content.get("jurisdictions") or []), operator.get("legal_name")),
+        _item("registration", _("Registration number"), operator.get("registration_number")),
+        _item("address", _("Postal address"), operator.get("address")),
+        _item("email", _("E-mail"), operator.get("email")),
+        _item("phone", _("Phone"), operator.get("phone")),
+        _item("dpo", _("Data protection officer"),
+              " · ".join(v for v in (dpo.get("name"), dpo.get("email"), dpo.get("phone")) if v)),
+    ]
+    return [row for row in rows if row["text"]]
+
+
+def purpose_items(content: dict, text) -> list[dict]:
+    """Purposes, method (1:1 or 1:N), legal basis, legitimate interest and necessity."""
+    rows = [_item("purpose", _("Purpose"), _joined(purpose_label(content.get("purpose")), text("purpose_text")))]
+    for use in content.get("secondary_uses") or []:
+        rows.append(_item("secondary_use", _("Also used for"), secondary_use_sentence(use)))
+    rows.append(_item("method", _("Method"), method_sentence(content.get("function"), content.get("live_mode"))))
+    if content.get("function") in ("categorisation", "emotion_recognition"):
+        rows.append(_item("disclosure", _("Please note"), disclosure_sentence(content["function"])))
+    rows += [
+        _item("basis_cn", _("Legal basis (PIPL)"), _cn_bases().get(content.get("legal_basis_cn"))),
+        _item("basis_gdpr", _("Legal basis (GDPR Art. 6)"), _gdpr_art6().get(content.get("gdpr_art6_basis"))),
+        _item("condition_gdpr", _("Condition for biometric data (GDPR Art. 9)"),
+              _gdpr_art9().get(content.get("gdpr_art9_condition"))),
+        _item("legitimate_interest", _("Legitimate interest"), text("legitimate_interest_text")),
+        _item("necessity", _("Why face recognition is needed"), text("necessity_justification")),
+    ]
+    return [row for row in rows if row["text"]]
+
+
+def data_items(content: dict, text) -> list[dict]:
+    """Data categories, raw images, retention, storage place, transfers, recipients and the no-sale statement."""
+    rows = [_item("categories", _("Data collected"), data_categories(content.get("function"))),
+            _item("retention", _("How long it is kept"), retention_sentence(content)),
+            _item("retention_criteria", _("When it is deleted"), text("retention_criteria_text"))]
+    if content.get("retention_policy_url"):
+        rows.append(_item("retention_policy", _("Retention and destruction policy"),
+                          content["retention_policy_url"], url=content["retention_policy_url"]))
+    rows.append(_item("storage", _("Where it is stored"), _storage().get(content.get("storage_mode"))))
+    rows.append(_item("transfer_basis", _("Why it may travel over the internet"),
+                      _transfer_bases().get(content.get("internet_transfer_basis"))))
+    rows.append(_item("recipients", _("Who else receives it"), recipients_sentence(content)))
+    if set(content.get("jurisdictions") or []) & set(NO_SALE_JURISDICTIONS):
+        rows.append(_item("no_sale", _("Not for sale"), _(
+            "We do not sell, lease, trade or otherwise profit from your biometric data.")))
+    return [row for row in rows if row["text"]]
+
+
+def area_items(content: dict, text) -> list[dict]:
+    """Where the cameras look and the site's address."""
+    rows = [_item("capture_area", _("Area the cameras cover"), text("capture_area_description")),
+            _item("site_address", _("Address"), text("address"))]
+    return [row for row in rows if row["text"]]
+
+
+def rights_items(content: dict, text) -> list[dict]:
+    """The alternative, consent withdrawal, rights, complaints, children and automated decisions."""
+    rows = [_item("alternative", _("Without face recognition"), alternative_sentence(content, text))]
+    if uses_consent(content):
+        rows.append(_item("withdraw", _("Withdrawing consent"), _(
+            "You can withdraw your consent at any time, as easily as you gave it, by writing or calling "
+            "the contacts above. Your face data is then deleted; what was done before stays lawful.")))
+    rows.append(_item("rights", _("Your rights"), _(
+        "You can ask to see your data and get a copy, to have it corrected or deleted, to know how it is "
+        "used, and to object. Write to or call the contacts above; no account is needed.")))
+    for jurisdiction in content.get("jurisdictions") or []:
+        authority = _complaint_authorities().get(jurisdiction)
+        if authority:
+            rows.append(_item("complaint", _("Complaints"), authority))
+    if "CN" in (content.get("jurisdictions") or []) and content.get("minors_expected"):
+        rows.append(_item("minors", _("Children under 14"), _(
+            "Face data of children under 14 is processed only with a parent's or guardian's consent, "
+            "under special rules."), url=content.get("minors_rules_url")))
+    if content.get("automated_decisions"):
+        rows.append(_item("automated", _("Automatic decisions"), text("automated_decisions_text") or _(
+            "Some decisions about you are made automatically.")))
+    elif content.get("automated_decisions") is False:
+        rows.append(_item("automated", _("Automatic decisions"), _(
+            "The system does not decide anything about you on its own.")))
+    return rows
+
+
+def uses_consent(content: dict) -> bool:
+    """Return whether processing rests on consent, so withdrawal must be explained."""
+    return (content.get("legal_basis_cn") in CONSENT_BASES_CN
+            or content.get("gdpr_art6_basis") in CONSENT_BASES_GDPR
+            or content.get("gdpr_art9_condition") in CONSENT_BASES_GDPR)
+
+
+def history_items(versions: list[dict]) -> list[dict]:
+    """Describe each published version: number, effective date and what changed from the one before."""
+    rows = []
+    for version in versions:
+        labels = dict.fromkeys(field_label(name) for name in version.get("changed_fields") or [])
+        changed = ", ".join(labels)
+        rows.append({"number": version["number"], "date": format_date(version["effective_from"], "long"),
+                     "changes": changed or (_("First version") if version["number"] == 1 else "—")})
+    return rows
+
+
+def _joined(*parts) -> str:
+    return ": ".join(part for part in parts if part)
+
+
+def role_label(jurisdictions: list[str]) -> str:
+    """Name the operator's role in the jurisdiction's word: handler, controller or business."""
+    if "CN" in jurisdictions:
+        return _("Personal information handler")
+    if set(jurisdictions) & {"EU", "UK"}:
+        return _("Controller")
+    return _("Operator")
+
+
+def purpose_label(purpose: str | None) -> str | None:
+    """Name a purpose from the vocabulary in plain words."""
+    return {"public_security": _("Public security"), "access_control": _("Controlling entry"),
+            "attendance": _("Recording attendance"), "payment": _("Payment"),
+            "identity_verification": _("Checking identity"), "marketing_analytics": _("Marketing analysis"),
+            "other": _("Other purpose")}.get(purpose)
+
+
+def method_sentence(function: str | None, live_mode: str | None) -> str | None:
+    """Explain how the system uses faces, and whether it runs live."""
+    sentence = {
+        "verification_1to1": _("1:1 verification: your face is compared with the one face you enrolled."),
+        "identification_1toN": _("1:N identification: every face in view is compared with a list of stored faces."),
+        "detection_only": _("Face detection only: the system notices faces but does not recognise anyone."),
+        "categorisation": _("Categorisation: people are sorted into groups (such as age group) from their faces."),
+        "emotion_recognition": _("Emotion recognition: the system guesses emotions from faces."),
+    }.get(function)
+    if sentence and live_mode == "realtime":
+        return sentence + " " + _("It works in real time.")
+    if sentence and live_mode == "retrospective":
+        return sentence + " " + _("It works on recordings afterwards.")
+    return sentence
+
+
+def disclosure_sentence(function: str) -> str:
+    """Disclose categorisation or emotion recognition (AI Act Art. 50(3))."""
+    if function == "emotion_recognition":
+        return _("This system detects emotions from faces.")
+    return _("This system sorts people into categories from their faces.")
+
+
+def data_categories(function: str | None) -> str | None:
+    """Name the kinds of data the function produces."""
+    if function in ("verification_1to1", "identification_1toN"):
+        return _("Images of faces from the cameras, and face templates: numbers computed from a face "
+                 "that can recognise it.")
+    if function in ("categorisation", "emotion_recognition"):
+        return _("Images of faces from the cameras, and the categories or emotions inferred from them.")
+    if function == "detection_only":
+        return _("Images from the cameras; no face templates are made.")
+    return None
+
+
+def recipients_sentence(content: dict) -> str:
+    """List recipients with country and purpose, or say that nobody else receives the data."""
+    recipients = content.get("recipients_third_parties") or []
+    if not recipients:
+        return _("Nobody outside the operator.")
+    return "; ".join(_("%(name)s (%(country)s), for %(purpose)s", name=r.get("name") or "—",
+                       country=r.get("country") or "—", purpose=r.get("purpose") or "—") for r in recipients)
+
+
+def secondary_use_sentence(use: dict) -> str:
+    """Describe a use beyond the main purpose and whether it needs the person's consent."""
+    mode = use.get("consent_mode")
+    if mode in CONSENT_BASES_CN:
+        return _("%(use)s, only with your separate consent", use=use.get("use") or "—")
+    return use.get("use") or "—"
+
+
+def field_label(name: str) -> str:
+    """Name a notice field for the change history."""
+    return {
+        "site_name": _("site name"), "address": _("address"), "jurisdictions": _("jurisdictions"),
+        "capture_area_description": _("capture area"), "function": _("method"), "live_mode": _("method"),
+        "purpose": _("purpose"), "purpose_text": _("purpose"), "necessity_justification": _("necessity"),
+        "non_fr_alternative": _("alternative"), "secondary_uses": _("other uses"),
+        "legal_basis_cn": _("legal basis"), "gdpr_art6_basis": _("legal basis"),
+        "gdpr_art9_condition": _("legal basis"), "legitimate_interest_text": _("legitimate interest"),
+        "storage_mode": _("storage"), "internet_transfer_basis": _("transfers"),
+        "raw_image_retained": _("camera images"), "retention_period_days": _("retention"),
+        "retention_criteria_text": _("retention"), "retention_policy_url": _("retention"),
+        "recipients_third_parties": _("recipients"), "automated_decisions": _("automatic decisions"),
+        "automated_decisions_text": _("automatic decisions"), "minors_expected": _("children"),
+        "minors_rules_url": _("children"), "operator": _("operator contact"),
+        "text_translations": _("translations"),
+    }.get(name, name)
+
+
+# Tables of labels are built per call, so gettext answers in the locale of the moment.
+def _cn_bases() -> dict:
+    return {"separate_consent": _("Your separate consent (PIPL Art. 29)"),
+            "written_consent": _("Your written consent (PIPL Art. 29)"),
+            "statutory_duty": _("A legal duty of the operator (PIPL Art. 13)"),
+            "public_security_art26": _("Maintaining public security in a public place (PIPL Art. 26)"),
+            "other_law": _("Another law that allows it (PIPL Art. 13)")}
+
+
+def _gdpr_art6() -> dict:
+    return {"6_1_a": _("Your consent (Art. 6(1)(a))"), "6_1_b": _("A contract with you (Art. 6(1)(b))"),
+            "6_1_c": _("A legal obligation (Art. 6(1)(c))"), "6_1_d": _("Protecting someone's life (Art. 6(1)(d))"),
+            "6_1_e": _("A task in the public interest (Art. 6(1)(e))"),
+            "6_1_f": _("Legitimate interests (Art. 6(1)(f))")}
+
+
+def _gdpr_art9() -> dict:
+    return {"9_2_a": _("Your explicit consent (Art. 9(2)(a))"), "9_2_b": _("Employment law (Art. 9(2)(b))"),
+            "9_2_c": _("Protecting someone's life (Art. 9(2)(c))"),
+            "9_2_d": _("A not-for-profit body's members (Art. 9(2)(d))"),
+            "9_2_e": _("Data you made public (Art. 9(2)(e))"), "9_2_f": _("Legal claims (Art. 9(2)(f))"),
+            "9_2_g": _("Substantial public interest (Art. 9(2)(g))"), "9_2_h": _("Health or social care (Art. 9(2)(h))"),
+            "9_2_i": _("Public health (Art. 9(2)(i))"), "9_2_j": _("Archiving or research (Art. 9(2)(j))")}
+
+
+def _storage() -> dict:
+    return {"on_device": _("On the camera or device itself; it does not leave it."),
+            "local_server": _("On the operator's own servers at the site."),
+            "cloud": _("In a cloud service, reached over the internet."),
+            "transferred_over_internet": _("Sent over the internet to servers elsewhere.")}
+
+
+def _transfer_bases() -> dict:
+    return {"separate_consent": _("Only with your separate consent."), "law": _("Because a law requires it.")}
+
+
+def _complaint_authorities() -> dict:
+    return {
+        "CN": _("You can complain to the Cyberspace Administration of China (CAC) or another authority "
+                "that protects personal information."),
+        "EU": _("You can complain to a data protection authority, especially where you live or work."),
+        "UK": _("You can complain to the Information Commissioner's Office (ICO)."),
+        "US-NYC": _("You can complain to the NYC Department of Consumer and Worker Protection."),
+        "US-IL": _("You can complain to the Illinois Attorney General, or bring a claim in court (BIPA)."),
+        "US-TX": _("You can complain to the Texas Attorney General."),
+        "US-WA": _("You can complain to the Washington State Attorney General."),
+        "US-OR-PORTLAND": _("You can complain to the City of Portland."),
+    }

@@ -1,0 +1,123 @@
+"""Sam's phone: a real Chromium at 360×740 opens a sign's URL in Chinese and in English."""
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from signage.sites.packs import PackSettings
+from signage.sites.services import change_status
+from tests.conftest import T0
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(app):
+    """Serve the test app from a real HTTP server in a thread, on a free port of 127.0.0.1."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+    httpd.server_close()
+
+
+@pytest.fixture
+def scanned_sign(db, make_site, make_sign, owner):
+    site = make_site(text_translations={"zh-Hans": {"site_name": "北门", "purpose_text": "发现公安布控名单上的人员。"}})
+    sign = make_sign(site, placement="North entrance, left of the doors")
+    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    return site, sign
+
+
+def open_page(browser, url: str, locale: str):
+    """Open url as a phone would; return the page, its context, every request URL and CSP complaints."""
+    context = browser.new_context(viewport=VIEWPORT, locale=locale)
+    page = context.new_page()
+    requests, complaints = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: complaints.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    response = page.goto(url)
+    return page, context, response, requests, complaints
+
+
+def axe_violations(page) -> str | None:
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    return results.generate_report() if results.violations_count else None
+
+
+@pytest.mark.parametrize("locale, lang, expected", [("zh-CN", "zh-Hans", "北门"), ("en-US", "en", "North gate")])
+def test_phone_opens_sign_in_its_language_with_summary_above_the_fold(browser, server, scanned_sign, locale, lang,
+                                                                      expected):
+    _site, sign = scanned_sign
+    page, context, response, requests, complaints = open_page(browser, f"{server}/S/{sign.serial}", locale)
+    try:
+        assert response.status == 200 and response.url == f"{server}/S/{sign.serial}"  # no redirect
+        assert page.get_attribute("html", "lang") == lang
+        assert expected in page.locator("h1").inner_text()
+        summary = page.locator("dl.summary").bounding_box()
+        assert summary["y"] + summary["height"] < VIEWPORT["height"]
+        assert sign.serial in page.locator(".sign").inner_text()
+        assert requests and all(url.startswith(server + "/") for url in requests), requests
+        assert context.cookies() == []
+        assert complaints == []
+        assert page.evaluate("getComputedStyle(document.body).fontSize") == "16px"  # the stylesheet loaded
+        assert axe_violations(page) is None, axe_violations(page)
+    finally:
+        context.close()
+
+
+def test_language_link_switches_without_scripts_or_cookies(browser, server, scanned_sign):
+    _site, sign = scanned_sign
+    page, context, _response, requests, _complaints = open_page(browser, f"{server}/S/{sign.serial}", "en-US")
+    try:
+        page.get_by_role("link", name="简体中文").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/S/{sign.serial}?lang=zh-Hans")
+        assert page.get_attribute("html", "lang") == "zh-Hans" and "北门" in page.locator("h1").inner_text()
+        assert context.cookies() == [] and all(url.startswith(server + "/") for url in requests)
+    finally:
+        context.close()
+
+
+def test_decommissioned_and_unknown_pages_are_accessible(browser, server, scanned_sign, db, owner):
+    site, sign = scanned_sign
+    change_status(site, "decommissioned", reason="closed", by=owner, now=T0 + timedelta(days=9),
+                  settings=PackSettings())
+    db.session.commit()
+    for path, status in ((f"/S/{sign.serial}", 200), ("/S/NOSUCH99", 404)):
+        page, context, response, requests, complaints = open_page(browser, server + path, "en-GB")
+        try:
+            assert response.status == status
+            assert context.cookies() == [] and complaints == []
+            assert all(url.startswith(server + "/") for url in requests)
+            assert axe_violations(page) is None, axe_violations(page)
+        finally:
+            context.close()
+    page, context, *_rest = open_page(browser, f"{server}/S/{sign.serial}", "en-GB")
+    try:
+        assert "Decommissioned since November 11, 2026" in page.locator(".banner").inner_text()
+    finally:
+        context.close()
