@@ -25,6 +25,9 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
+    #: database; the pages tell caches they may be 300 seconds old anyway.
+    NOTICE_STATE_TTL = 2.0
     PACK_SETTINGS: dict = {}
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -38,6 +41,8 @@ def environment_overrides(instance_path: str) -> dict:
     """Read SIGNAGE_* variables into Flask config keys; called by create_app, never at import."""
     overrides = {}
     overrides["SQLALCHEMY_DATABASE_URI"] = _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'signage.db'}"
+    if overrides["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {}  # a local file needs no liveness ping per checkout
     if _env("PUBLIC_BASE_URL"):
         overrides["PUBLIC_BASE_URL"] = _env("PUBLIC_BASE_URL").rstrip("/")
     if _env("SECURE_COOKIES") is not None:

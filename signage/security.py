@@ -1,5 +1,6 @@
 """Security headers on every response, with a strict Content-Security-Policy."""
 from flask import Flask, request
+from flask.sessions import NullSession, SecureCookieSessionInterface
 
 #: No inline styles or scripts anywhere, so the policy can forbid them outright.
 CONTENT_SECURITY_POLICY = (
@@ -8,8 +9,26 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Pages anyone may open without an account: they never read or set a cookie.
+PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/static/", "/register")
+
+
+class PublicPagesWithoutCookies(SecureCookieSessionInterface):
+    """Give public pages a null session, so nothing (Flask-Login included) can set a cookie there."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(PUBLIC_PATH_PREFIXES):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if not isinstance(session, NullSession):
+            super().save_session(app, session, response)
+
+
 def register_security(app: Flask) -> None:
-    """Attach the security headers to every response."""
+    """Keep cookies off public pages and attach the security headers to every response."""
+    app.session_interface = PublicPagesWithoutCookies()
 
     @app.after_request
     def security_headers(response):

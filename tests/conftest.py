@@ -4,6 +4,7 @@ import shutil
 from datetime import date, datetime, timezone
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -35,7 +36,8 @@ SITE_DEFAULTS = {
 def _base_config(url):
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False, "PUBLIC_BASE_URL": "https://signs.example"}
+            "REMEMBER_COOKIE_SECURE": False, "PUBLIC_BASE_URL": "https://signs.example",
+            "NOTICE_STATE_TTL": 0}
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +103,19 @@ def db(app):
     return _db
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Give every request its own app context, as a server would: its own g, locale and db session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()  # the test's own session must re-read what the request committed
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = RequestIsolatedClient
     return app.test_client()
 
 

@@ -1,7 +1,7 @@
 """Published notice versions: immutable, numbered, hashed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from signage.database import UTCDateTime

@@ -5,20 +5,16 @@ import threading
 from pathlib import Path
 
 from flask import Response, current_app, g, json, request, url_for
-from flask.globals import request_ctx
-from flask_babel import force_locale, format_date, get_locale, gettext as _, refresh
+from flask_babel import force_locale, format_date, get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
-from sqlalchemy import and_, bindparam, func, select
 
 from signage.errors import problem
 from signage.extensions import db
 from signage.i18n import LOCALES_BY_TAG, TAGS, select_locale
 from signage.notices import bp
-from signage.notices.content import content_sha256, notice_content, operator_details
-from signage.notices.models import NoticeVersion
+from signage.notices.content import content_sha256
+from signage.notices.state import draft_content, page_state, version_content, version_hash, version_list
 from signage.notices.summary import history_items, notice_items
-from signage.signs.models import Sign
-from signage.sites.models import Site
 
 #: Bump when templates or wording change shape, so caches and ETags turn over.
 PAGE_FORMAT = "1"
@@ -30,28 +26,22 @@ log = logging.getLogger(__name__)
 
 @bp.before_request
 def public_page():
-    """Mark the request public (locale from ?lang= or Accept-Language) and give it a null session.
-
-    A null session cannot be written, so no public page can ever set a cookie, and
-    reading it (Flask-Login checks it after every request) adds no "Vary: Cookie".
-    """
+    """Mark the request public: the locale comes from ?lang= or Accept-Language, never a cookie."""
     g.public_page = True
-    refresh()  # choose the locale afresh even when an app context outlives one request (as in tests)
-    request_ctx._session = current_app.session_interface.make_null_session(current_app)
 
 
 @bp.get("/n/<code>")
 def current(code):
     """Show a site's current notice, or the draft built live before the first publication."""
-    head = _head(SITE_HEAD, code)
+    head = _state("site", code)
     return answer(head) if head is not None else not_found()
 
 
 @bp.get("/n/<code>/v<int:number>")
 def version(code, number):
     """Show one published version at its own URL, saying whether it has been superseded."""
-    head = _head(SITE_HEAD, code)
-    shown = _version_hash(head.id, number) if head is not None else None
+    head = _state("site", code)
+    shown = version_hash(head.id, number) if head is not None else None
     return answer(head, number=number, sha256=shown) if shown else not_found()
 
 
@@ -59,8 +49,8 @@ def version(code, number):
 @bp.get("/n/<code>/v<int:number>/print")
 def printable(code, number=None):
     """Return the notice as an A4 PDF in both languages, for reception desks and for keeping."""
-    head = _head(SITE_HEAD, code)
-    shown = _version_hash(head.id, number) if head is not None and number is not None else None
+    head = _state("site", code)
+    shown = version_hash(head.id, number) if head is not None and number is not None else None
     if head is None or (number is not None and shown is None):
         return not_found()
     return answer(head, number=number, sha256=shown, fmt="pdf")
@@ -70,44 +60,12 @@ def printable(code, number=None):
 @bp.get("/s/<serial>")
 def scan(serial):
     """Show the current notice of a scanned sign's site, naming the sign and where it should hang."""
-    head = _head(SIGN_HEAD, serial)
+    head = _state("sign", serial)
     return answer(head) if head is not None else not_found()
 
 
-# What the ETag needs, in one Core query: no ORM objects, no notice content.
-_sites, _signs, _versions_table = Site.__table__, Sign.__table__, NoticeVersion.__table__
-_older = _versions_table.alias("older")
-_latest = (select(func.max(_older.c.number)).where(_older.c.site_id == _sites.c.id).correlate(_sites)
-           .scalar_subquery())
-_HEAD_COLUMNS = (_sites.c.id, _sites.c.code, _sites.c.status, _sites.c.status_changed_at,
-                 _versions_table.c.number, _versions_table.c.sha256)
-_WITH_LATEST = and_(_versions_table.c.site_id == _sites.c.id, _versions_table.c.number == _latest)
-SITE_HEAD = (select(*_HEAD_COLUMNS).select_from(_sites.outerjoin(_versions_table, _WITH_LATEST))
-             .where(_sites.c.code == bindparam("key")))
-SIGN_HEAD = (select(*_HEAD_COLUMNS, _signs.c.serial, _signs.c.placement, _signs.c.status.label("sign_status"),
-                    _signs.c.notice_version, _signs.c.stale_since)
-             .select_from(_signs.join(_sites, _signs.c.site_id == _sites.c.id)
-                          .outerjoin(_versions_table, _WITH_LATEST))
-             .where(_signs.c.serial == bindparam("key")))
-
-
-def _head(statement, key: str):
-    """Return the site's (and sign's) state and its latest version's number and hash, or None."""
-    with db.engine.connect() as connection:
-        return connection.execute(statement, {"key": key.upper()}).first()
-
-
-def _version_hash(site_id: int, number: int) -> str | None:
-    return db.session.scalar(select(NoticeVersion.sha256)
-                             .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number))
-
-
-def _versions(site_id: int) -> list:
-    """Return number, date, hash and changes of every version, newest first; never the content."""
-    return list(db.session.execute(
-        select(NoticeVersion.number, NoticeVersion.effective_from, NoticeVersion.sha256,
-               NoticeVersion.changed_fields).where(NoticeVersion.site_id == site_id)
-        .order_by(NoticeVersion.number.desc())))
+def _state(kind: str, key: str):
+    return page_state(kind, key, ttl=current_app.config["NOTICE_STATE_TTL"])
 
 
 def answer(head, *, number=None, sha256=None, fmt=None) -> Response:
@@ -115,7 +73,7 @@ def answer(head, *, number=None, sha256=None, fmt=None) -> Response:
     fmt = fmt or _negotiated_format()
     tag = TAGS[select_locale()]  # what Flask-Babel will pick, without parsing a Locale on a cache hit
     shown = number or head.number
-    draft = _draft_content(head.id) if head.number is None else None
+    draft = draft_content(head.id) if head.number is None else None
     key = (PAGE_FORMAT, _assets_signature(), fmt, head.code, head.status, head.status_changed_at.isoformat(),
            shown, head.number, sha256 or head.sha256 or content_sha256(draft), None if fmt == "pdf" else tag,
            _sign_state(head))
@@ -127,8 +85,8 @@ def answer(head, *, number=None, sha256=None, fmt=None) -> Response:
     cache = current_app.extensions.setdefault("notice_render_cache", {})
     hit = cache.get(etag)
     if hit is None:
-        versions = _versions(head.id)
-        content = draft if draft is not None else _content(head.id, shown)
+        versions = version_list(head.id)
+        content = draft if draft is not None else version_content(head.id, shown)
         hit = _render(fmt, head, versions, shown, content, tag)
         with _cache_lock:
             while len(cache) >= RENDER_CACHE_SIZE:
@@ -139,18 +97,6 @@ def answer(head, *, number=None, sha256=None, fmt=None) -> Response:
     if fmt == "pdf":
         response.headers["Content-Disposition"] = f'inline; filename="notice-{head.code}-v{shown or 0}.pdf"'
     return response
-
-
-def _draft_content(site_id: int) -> dict:
-    """Build a draft's notice live from the site record: there is no published version to show yet."""
-    from signage.sites.services import site_record  # sites build on notices at import time
-    site = db.session.get(Site, site_id)
-    return notice_content(site_record(site), operator_details(site.organisation))
-
-
-def _content(site_id: int, number: int) -> dict:
-    return db.session.scalar(select(NoticeVersion.content)
-                             .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number))
 
 
 def _sign_state(head):
