@@ -12,6 +12,7 @@ from signage.auth.models import ROLES, User
 from signage.database import utcnow
 from signage.errors import SignageError
 from signage.extensions import db
+from signage.signs.cli import signs_cli
 
 users_cli = AppGroup("users", help="Manage dashboard users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -101,5 +102,5 @@ def seed():
 
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
-    for group in (users_cli, tokens_cli, audit_cli, demo_cli):
+    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli):
         app.cli.add_command(group)

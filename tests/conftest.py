@@ -87,6 +87,21 @@ def app(app_config, instance_dir):
 
 
 @pytest.fixture
+def make_app(app_config, instance_dir):
+    """Build another app on the test database with changed settings; its connections close afterwards."""
+    made = []
+
+    def make(**overrides):
+        other = create_app({**app_config, **overrides})
+        made.append(other)
+        return other
+    yield make
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
 def instance_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNAGE_INSTANCE_PATH", str(tmp_path / "instance"))
     return tmp_path / "instance"
@@ -213,11 +228,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture
-def live_server(app_config, instance_dir, app):
+def live_server(make_app, app):
     """Serve a real app (CSRF on, as in production) from a thread on 127.0.0.1."""
     import threading
     from werkzeug.serving import make_server
-    served = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    served = make_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -226,7 +241,7 @@ def live_server(app_config, instance_dir, app):
     thread.join()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright; browsers cannot be downloaded here."""
     from playwright.sync_api import sync_playwright

@@ -34,7 +34,7 @@ def no_store(response):
 
 def register(app: Flask) -> None:
     """Register the API blueprint; bearer tokens, not cookies, so no CSRF token is needed."""
-    from signage.api import audit, openapi, sites  # noqa: F401  (routes)
+    from signage.api import audit, openapi, signs, sites  # noqa: F401  (routes)
     from signage.extensions import csrf
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -1,4 +1,6 @@
 """The OpenAPI 3 document, generated from the marshmallow schemas and the views' docstrings."""
+import re
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
@@ -6,6 +8,8 @@ from flask import current_app
 
 from signage.api import bp
 
+#: A Werkzeug rule argument such as <int:site_id> or <serial>.
+RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
 DESCRIPTION = ("Register FR sites, check them against the law's rules, and read the audit log. "
                "Authenticate with 'Authorization: Bearer <token>'. Errors are RFC 9457 problem documents.")
 
@@ -26,19 +30,26 @@ def build_spec(app) -> dict:
     return document
 
 
+def openapi_path(rule: str) -> str:
+    """Return a Werkzeug rule as an OpenAPI path: <int:site_id> and <serial> become {site_id} and {serial}."""
+    return RULE_ARGUMENT.sub(lambda match: "{" + match["name"] + "}", rule)
+
+
 def _add_summaries_and_path_parameters(app, document):
-    """Give each operation its docstring's summary line, and declare the ids in its path."""
-    views = {rule.rule.replace("<int:", "{").replace(">", "}"): app.view_functions[rule.endpoint]
-             for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    """Give each operation its docstring's summary line, and declare the arguments in its path."""
+    rules = {openapi_path(rule.rule): rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     for path, operations in document["paths"].items():
-        view_class = getattr(views.get(path), "view_class", None)
-        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        rule = rules[path]
+        view_class = getattr(app.view_functions[rule.endpoint], "view_class", None)
+        types = {match["name"]: "integer" if match["converter"] == "int" else "string"
+                 for match in RULE_ARGUMENT.finditer(rule.rule)}
         for method, operation in operations.items():
             handler = getattr(view_class, method, None)
             if handler is not None and handler.__doc__:
                 operation["summary"] = handler.__doc__.strip().splitlines()[0]
             operation.setdefault("parameters", []).extend(
-                {"in": "path", "name": name, "required": True, "schema": {"type": "integer"}} for name in names)
+                {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+                for name, kind in types.items())
 
 
 @bp.get("/openapi.json")

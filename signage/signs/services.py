@@ -1,16 +1,26 @@
-"""Sign use cases: issue, install, retire, and find the sign behind a scanned code."""
+"""Sign use cases: issue, install, retire, reprint, render files and packs, find signs to reprint."""
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
 
 from signage.audit.services import append_entry
-from signage.errors import Conflict, NotFound
+from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
-from signage.notices.services import latest_version
+from signage.notices.content import operator_details
+from signage.notices.models import NoticeVersion
+from signage.signs.content import fitted, sign_spec, too_long
+from signage.signs.layout import layout
 from signage.signs.models import Sign
-from signage.sites.services import new_code
+from signage.signs.render import SIZES, SignSpec, TextTooLong, pack_pdf, sign_pdf, sign_png, sign_svg
+from signage.sites.models import Site
+from signage.sites.services import new_code, site_record
 
 SERIAL_LENGTH = 8
+#: Allowed moves; a retired sign stays retired, and its QR code still opens the current notice.
+SIGN_TRANSITIONS = {"issued": ("installed", "retired"), "installed": ("retired",), "retired": ()}
+RENDERERS = {"pdf": sign_pdf, "svg": sign_svg, "png": sign_png}
+MIMETYPES = {"pdf": "application/pdf", "svg": "image/svg+xml", "png": "image/png"}
 
 
 def signs_for(site) -> list[Sign]:
@@ -18,20 +28,34 @@ def signs_for(site) -> list[Sign]:
     return list(db.session.scalars(select(Sign).where(Sign.site_id == site.id).order_by(Sign.id)))
 
 
-def issue_sign(site, data: dict, *, by, now: datetime) -> Sign:
-    """Issue a sign for a placement; it carries the notice version its text comes from."""
+def issue_sign(site, data: dict, *, by, now: datetime, base_url: str | None = None) -> Sign:
+    """Issue a sign for a placement; it carries the notice version its text comes from.
+
+    Given the public base URL, the sign is laid out first, and text too long
+    for its size is refused naming the field to shorten.
+    """
+    return _issue(site, data, by=by, now=now, base_url=base_url)
+
+
+def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replaces: Sign | None = None) -> Sign:
     if site.status == "decommissioned":
         raise Conflict("Signs cannot be issued for a decommissioned site.",
                        errors={"site": ["The site is decommissioned."]})
+    from signage.notices.services import latest_version  # notices.services imports signs at load time
     current = latest_version(site)
     sign = Sign(serial=_unused_serial(), site_id=site.id, placement=data["placement"], size=data["size"],
                 languages=list(data["languages"]), notice_version=current.number if current else 1,
                 status="issued", issued_at=now, stale_fields=[])
+    sign.site = site
+    if base_url is not None:
+        fitted(layout, spec_for(sign, size=sign.size, base_url=base_url, now=now))
     db.session.add(sign)
+    changes = {"serial": [None, sign.serial], "placement": [None, sign.placement], "size": [None, sign.size],
+               "languages": [None, sign.languages], "notice_version": [None, sign.notice_version]}
+    if replaces is not None:
+        changes["replaces"] = [None, replaces.serial]
     append_entry("sign.issued", actor=by, subject=sign, now=now, organisation_id=site.organisation_id,
-                 changes={"serial": [None, sign.serial], "placement": [None, sign.placement],
-                          "size": [None, sign.size], "languages": [None, sign.languages],
-                          "notice_version": [None, sign.notice_version]})
+                 changes=changes)
     return sign
 
 
@@ -48,3 +72,130 @@ def get_sign(organisation_id: int, serial: str) -> Sign:
     if sign is None or sign.site.organisation_id != organisation_id:
         raise NotFound("No such sign.")
     return sign
+
+
+def change_sign_status(sign: Sign, status: str, *, by, now: datetime, reason: str | None = None) -> Sign:
+    """Record that a sign was put up or taken down, with the date, and log it."""
+    if status not in SIGN_TRANSITIONS[sign.status]:
+        allowed = ", ".join(SIGN_TRANSITIONS[sign.status]) or "none"
+        raise Conflict(f"A sign that is {sign.status} cannot become {status}.",
+                       errors={"status": [f"Allowed from {sign.status}: {allowed}."]})
+    if status == "installed":
+        _refuse_outdated(sign, "installed")
+    before = sign.status
+    sign.status = status
+    setattr(sign, f"{status}_at", now)
+    append_entry("sign.status_changed", actor=by, subject=sign, now=now, reason=reason,
+                 organisation_id=sign.site.organisation_id,
+                 changes={"status": [before, status], f"{status}_at": [None, now.isoformat()]})
+    return sign
+
+
+def reprint_sign(sign: Sign, *, by, now: datetime, base_url: str | None = None) -> Sign:
+    """Replace a sign with a fresh one for the same placement, retiring the old; return the new sign.
+
+    The new sign gets a new serial and the current notice version, so a scan
+    tells which printing someone saw; the old record stays, retired, and its
+    QR code keeps opening the current notice.
+    """
+    if sign.status == "retired":
+        raise Conflict("A retired sign cannot be reprinted; issue a new sign instead.",
+                       errors={"status": ["The sign is retired."]})
+    data = {"placement": sign.placement, "size": sign.size, "languages": sign.languages}
+    new = _issue(sign.site, data, by=by, now=now, base_url=base_url, replaces=sign)
+    before = sign.status
+    sign.status, sign.retired_at = "retired", now
+    append_entry("sign.status_changed", actor=by, subject=sign, now=now, reason=f"Replaced by sign {new.serial}.",
+                 organisation_id=sign.site.organisation_id,
+                 changes={"status": [before, "retired"], "retired_at": [None, now.isoformat()],
+                          "replaced_by": [None, new.serial]})
+    return new
+
+
+def signs_to_reprint(organisation_id: int) -> list[Sign]:
+    """Return the organisation's signs whose printed text went out of date, oldest flag first."""
+    return list(db.session.scalars(
+        select(Sign).join(Site, Sign.site_id == Site.id)
+        .where(Site.organisation_id == organisation_id, Sign.status != "retired", Sign.stale_since.is_not(None))
+        .order_by(Sign.stale_since, Sign.id)))
+
+
+def organisation_signs(organisation_id: int, *, stale_only: bool = False) -> list[Sign]:
+    """Return the organisation's signs that are not retired, or only those to reprint."""
+    if stale_only:
+        return signs_to_reprint(organisation_id)
+    return list(db.session.scalars(
+        select(Sign).join(Site, Sign.site_id == Site.id)
+        .where(Site.organisation_id == organisation_id, Sign.status != "retired").order_by(Sign.site_id, Sign.id)))
+
+
+def _refuse_outdated(sign: Sign, doing: str) -> None:
+    if sign.status == "retired":
+        raise Conflict(f"Sign {sign.serial} is retired and cannot be {doing}.",
+                       errors={"status": ["The sign is retired."]})
+    if sign.stale_since is not None:
+        fields_ = ", ".join(sign.stale_fields or [])
+        raise Conflict(f"Sign {sign.serial} is out of date ({fields_} changed); reprint it instead.",
+                       errors={"stale_fields": list(sign.stale_fields or [])})
+    if sign.site.status == "decommissioned":
+        raise Conflict(f"Sign {sign.serial} belongs to a decommissioned site.",
+                       errors={"site": ["The site is decommissioned."]})
+
+
+def spec_for(sign: Sign, *, size: str, base_url: str, now: datetime) -> SignSpec:
+    """Return what the sign prints at a size: the current record, its operator and its notice version."""
+    site = sign.site
+    version = db.session.scalar(select(NoticeVersion).where(NoticeVersion.site_id == site.id,
+                                                            NoticeVersion.number == sign.notice_version))
+    notice_date = version.effective_from.date() if version is not None else None
+    return sign_spec(site_record(site), operator_details(site.organisation), sign, size=size, base_url=base_url,
+                     notice_date=notice_date, now=now)
+
+
+def sign_file(sign: Sign, fmt: str, *, size: str | None, base_url: str, now: datetime) -> bytes:
+    """Render a current sign as PDF, SVG or PNG (300 dpi) at its own size or another one."""
+    if fmt not in RENDERERS:
+        raise InvalidInput("Unknown file format.", errors={"format": [f"Use one of: {', '.join(RENDERERS)}."]})
+    _refuse_outdated(sign, "printed")
+    spec = spec_for(sign, size=_size(size or sign.size), base_url=base_url, now=now)
+    data = fitted(RENDERERS[fmt], spec)
+    return data.encode() if isinstance(data, str) else data
+
+
+def _size(size: str) -> str:
+    if size not in SIZES:
+        raise InvalidInput("Unknown sign size.", errors={"size": [f"Choose one of: {', '.join(SIZES)}."]})
+    return size
+
+
+def pack_signs_for_site(site) -> list[Sign]:
+    """Return the site's signs that can be printed: not retired and not out of date."""
+    return [sign for sign in signs_for(site) if sign.status != "retired" and sign.stale_since is None]
+
+
+def pack_signs_for_organisation(organisation_id: int) -> list[Sign]:
+    """Return the printable signs of every active site of the organisation, site by site."""
+    return list(db.session.scalars(
+        select(Sign).join(Site, Sign.site_id == Site.id)
+        .where(Site.organisation_id == organisation_id, Site.status == "active", Sign.status != "retired",
+               Sign.stale_since.is_(None)).order_by(Site.site_name, Site.id, Sign.id)))
+
+
+def sign_pack(signs: list[Sign], *, size: str | None, base_url: str, now: datetime,
+              on_page: Callable[[int], None] | None = None) -> bytes:
+    """Render signs into one PDF, a page each, at each sign's size or one size for all."""
+    if not signs:
+        raise Conflict("There are no current signs to print: issue signs, or reprint those out of date.")
+    specs = [spec_for(sign, size=_size(size or sign.size), base_url=base_url, now=now) for sign in signs]
+    done: list[int] = []
+
+    def page_done(index: int) -> None:
+        done.append(index)
+        if on_page is not None:
+            on_page(index)
+
+    try:
+        return pack_pdf(specs, page_done)
+    except TextTooLong as error:
+        failed = specs[len(done)]
+        raise too_long(error.field, failed.size, serial=failed.serial) from None

@@ -1,1 +1,135 @@
-"""Sign views (being written)."""
+"""Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
+from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from signage.auth.login import require
+from signage.database import utcnow
+from signage.errors import InvalidInput
+from signage.extensions import db
+from signage.http import load_data, load_input
+from signage.signs import bp, services
+from signage.signs.content import sign_url
+from signage.signs.schemas import DEFAULT_LANGUAGES, SIGN_LANGUAGES, SignFileSchema, SignIssueSchema, SignStatusSchema
+from signage.sites.services import get_site
+
+#: Paper sizes as the forms offer them, largest first; keys of signs.spec.SIZES.
+SIZE_LABELS = {"A3": _l("A3 (297 × 420 mm)"), "A4": _l("A4 (210 × 297 mm)"), "LETTER": _l("US Letter (8.5 × 11 in)"),
+               "A5": _l("A5 (148 × 210 mm)"), "STICKER": _l("Sticker (100 × 100 mm)")}
+LANGUAGE_LABELS = {"zh-Hans": "简体中文", "en": "English"}
+
+
+@bp.app_context_processor
+def sign_choices() -> dict:
+    """Give templates the sign sizes, languages and short URLs."""
+    return {"sign_sizes": SIZE_LABELS, "sign_languages": LANGUAGE_LABELS, "sign_default_languages": DEFAULT_LANGUAGES,
+            "sign_short_url": lambda serial: sign_url(current_app.config["PUBLIC_BASE_URL"], serial)}
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+@bp.get("/sites/<int:site_id>/signs")
+@require("read")
+def site_signs(site_id: int):
+    """Show a site's signs with reprint flags, downloads and the form to issue one."""
+    site = get_site(g.user.organisation_id, site_id)
+    return render_template("signs/site.html", site=site, signs=services.signs_for(site))
+
+
+@bp.get("/sites/<int:site_id>/signs/new")
+@require("edit")
+def new(site_id: int):
+    """Show the form to issue a sign."""
+    site = get_site(g.user.organisation_id, site_id)
+    return _issue_form(site, values={}, errors={})
+
+
+@bp.post("/sites/<int:site_id>/signs")
+@require("edit")
+def issue(site_id: int):
+    """Issue a sign; a field too long for the size is named on the form."""
+    site = get_site(g.user.organisation_id, site_id)
+    try:
+        data = load_input(SignIssueSchema())
+        sign = services.issue_sign(site, data, by=g.user, now=utcnow(), base_url=_base_url())
+    except InvalidInput as error:
+        db.session.rollback()
+        return _issue_form(get_site(g.user.organisation_id, site_id), values=request.form, errors=error.errors or {},
+                           refused=error.detail, status=422)
+    db.session.commit()
+    return redirect(url_for("sites.detail", site_id=site.id, _anchor=f"sign-{sign.serial}"), 303)
+
+
+def _issue_form(site, *, values, errors, refused=None, status=200):
+    languages = values.getlist("languages") if hasattr(values, "getlist") else []
+    return render_template("signs/issue.html", site=site, values=values, errors=errors, refused=refused,
+                           chosen_languages=languages if len(languages) == 2 else SIGN_LANGUAGES), status
+
+
+@bp.get("/signs/<serial>.<any(pdf, svg, png):fmt>")
+@require("read")
+def download(serial: str, fmt: str):
+    """Download a sign as PDF, SVG or PNG (300 dpi), at its own size or ?size=."""
+    sign = services.get_sign(g.user.organisation_id, serial)
+    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    body = services.sign_file(sign, fmt, size=size, base_url=_base_url(), now=utcnow())
+    return _attachment(body, services.MIMETYPES[fmt], f"sign-{sign.serial}-{size or sign.size}.{fmt}")
+
+
+@bp.get("/sites/<int:site_id>/signs/pack.pdf")
+@require("read")
+def site_pack(site_id: int):
+    """Download one PDF with every current sign of a site."""
+    site = get_site(g.user.organisation_id, site_id)
+    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    body = services.sign_pack(services.pack_signs_for_site(site), size=size, base_url=_base_url(), now=utcnow())
+    return _attachment(body, "application/pdf", f"signs-{site.code}.pdf")
+
+
+@bp.get("/signs/pack.pdf")
+@require("read")
+def organisation_pack():
+    """Download one PDF with every current sign of every active site."""
+    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    signs = services.pack_signs_for_organisation(g.user.organisation_id)
+    body = services.sign_pack(signs, size=size, base_url=_base_url(), now=utcnow())
+    return _attachment(body, "application/pdf", f"signs-{utcnow().date().isoformat()}.pdf")
+
+
+def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/signs/<serial>/status")
+@require("edit")
+def change_status(serial: str):
+    """Mark a sign installed or retired; the date is recorded."""
+    sign = services.get_sign(g.user.organisation_id, serial)
+    data = load_input(SignStatusSchema())
+    services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow())
+    db.session.commit()
+    return redirect(_back(sign), 303)
+
+
+@bp.post("/signs/<serial>/reprint")
+@require("edit")
+def reprint(serial: str):
+    """Replace a sign with a fresh one for the same placement, retiring the old one."""
+    sign = services.get_sign(g.user.organisation_id, serial)
+    new_sign = services.reprint_sign(sign, by=g.user, now=utcnow(), base_url=_base_url())
+    db.session.commit()
+    return redirect(_back(new_sign), 303)
+
+
+def _back(sign) -> str:
+    if request.form.get("_next") == "reprints":
+        return url_for("signs.reprints")
+    return url_for("sites.detail", site_id=sign.site_id, _anchor=f"sign-{sign.serial}")
+
+
+@bp.get("/signs/reprint")
+@require("read")
+def reprints():
+    """List the organisation's signs to reprint, with what changed, and the organisation's pack."""
+    return render_template("signs/reprint.html", signs=services.signs_to_reprint(g.user.organisation_id))

@@ -119,6 +119,7 @@ AUDIT_ACTIONS = {
     "site.registered": _l("Site registered"), "site.updated": _l("Site changed"),
     "site.status_changed": _l("Status changed"), "site.finding_acknowledged": _l("Warning acknowledged"),
     "notice.published": _l("Notice published"), "sign.flagged_stale": _l("Sign flagged for reprint"),
+    "sign.issued": _l("Sign issued"), "sign.status_changed": _l("Sign status changed"),
     "organisation.created": _l("Organisation created"), "organisation.updated": _l("Organisation changed"),
     "user.created": _l("User added"), "user.updated": _l("User changed"),
     "user.locale_changed": _l("Language changed"), "user.login_failed": _l("Failed sign-in"),
@@ -265,6 +266,9 @@ OTHER_LABELS = {
     "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
     "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
+    "serial": _l("Serial"), "placement": _l("Placement"), "size": _l("Paper size"), "languages": _l("Languages"),
+    "notice_version": _l("Notice version"), "installed_at": _l("Installed on"), "retired_at": _l("Retired on"),
+    "replaces": _l("Replaces sign"), "replaced_by": _l("Replaced by sign"), "stale_fields": _l("Fields to reprint"),
 }
 
 #: marshmallow's stock messages, marked so they are translated when shown.

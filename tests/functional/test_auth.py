@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from signage import create_app
 from signage.auth.models import ApiToken, User
 
 from conftest import PASSWORD
@@ -35,8 +34,8 @@ def test_repeated_failures_lock_the_account_and_are_audited(client, auth, owner,
     assert actions.count("user.login_failed") == app.config["LOGIN_MAX_FAILURES"]
 
 
-def test_login_is_rate_limited_per_address(app_config, instance_dir, owner):
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute"})
+def test_login_is_rate_limited_per_address(make_app, owner):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
     client = app.test_client()
     statuses = [client.post("/login", data={"email": "x@y.example", "password": "nope"}).status_code
                 for _ in range(4)]
@@ -49,8 +48,8 @@ def test_open_redirect_after_login_is_refused(client, owner):
     assert response.headers["Location"] == "/"
 
 
-def test_forms_need_a_csrf_token(app_config, instance_dir, owner):
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def test_forms_need_a_csrf_token(make_app, owner):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     assert client.post("/login", data={"email": owner.email, "password": PASSWORD}).status_code == 400
     page = client.get("/login").get_data(as_text=True)
@@ -59,8 +58,8 @@ def test_forms_need_a_csrf_token(app_config, instance_dir, owner):
     assert response.status_code == 302
 
 
-def test_session_cookie_is_secure_httponly_and_samesite(app_config, instance_dir, owner):
-    app = create_app({**app_config, "SESSION_COOKIE_SECURE": True})
+def test_session_cookie_is_secure_httponly_and_samesite(make_app, owner):
+    app = make_app(SESSION_COOKIE_SECURE=True)
     client = app.test_client()
     response = client.post("/login", data={"email": owner.email, "password": PASSWORD},
                            base_url="https://localhost")

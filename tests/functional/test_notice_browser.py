@@ -1,43 +1,14 @@
 """Sam's phone: a real Chromium at 360×740 opens a sign's URL in Chinese and in English."""
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from signage.sites.packs import PackSettings
 from signage.sites.services import change_status
 from tests.conftest import T0
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def server(app):
-    """Serve the test app from a real HTTP server in a thread, on a free port of 127.0.0.1."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
 
 
 @pytest.fixture
@@ -69,18 +40,18 @@ def axe_violations(page) -> str | None:
 
 
 @pytest.mark.parametrize("locale, lang, expected", [("zh-CN", "zh-Hans", "北门"), ("en-US", "en", "North gate")])
-def test_phone_opens_sign_in_its_language_with_summary_above_the_fold(browser, server, scanned_sign, locale, lang,
+def test_phone_opens_sign_in_its_language_with_summary_above_the_fold(browser, live_server, scanned_sign, locale, lang,
                                                                       expected):
     _site, sign = scanned_sign
-    page, context, response, requests, complaints = open_page(browser, f"{server}/S/{sign.serial}", locale)
+    page, context, response, requests, complaints = open_page(browser, f"{live_server}/S/{sign.serial}", locale)
     try:
-        assert response.status == 200 and response.url == f"{server}/S/{sign.serial}"  # no redirect
+        assert response.status == 200 and response.url == f"{live_server}/S/{sign.serial}"  # no redirect
         assert page.get_attribute("html", "lang") == lang
         assert expected in page.locator("h1").inner_text()
         summary = page.locator("dl.summary").bounding_box()
         assert summary["y"] + summary["height"] < VIEWPORT["height"]
         assert sign.serial in page.locator(".sign").inner_text()
-        assert requests and all(url.startswith(server + "/") for url in requests), requests
+        assert requests and all(url.startswith(live_server + "/") for url in requests), requests
         assert context.cookies() == []
         assert complaints == []
         assert page.evaluate("getComputedStyle(document.body).fontSize") == "16px"  # the stylesheet loaded
@@ -89,34 +60,34 @@ def test_phone_opens_sign_in_its_language_with_summary_above_the_fold(browser, s
         context.close()
 
 
-def test_language_link_switches_without_scripts_or_cookies(browser, server, scanned_sign):
+def test_language_link_switches_without_scripts_or_cookies(browser, live_server, scanned_sign):
     _site, sign = scanned_sign
-    page, context, _response, requests, _complaints = open_page(browser, f"{server}/S/{sign.serial}", "en-US")
+    page, context, _response, requests, _complaints = open_page(browser, f"{live_server}/S/{sign.serial}", "en-US")
     try:
         page.get_by_role("link", name="简体中文").click()
         page.wait_for_load_state()
         assert page.url.endswith(f"/S/{sign.serial}?lang=zh-Hans")
         assert page.get_attribute("html", "lang") == "zh-Hans" and "北门" in page.locator("h1").inner_text()
-        assert context.cookies() == [] and all(url.startswith(server + "/") for url in requests)
+        assert context.cookies() == [] and all(url.startswith(live_server + "/") for url in requests)
     finally:
         context.close()
 
 
-def test_decommissioned_and_unknown_pages_are_accessible(browser, server, scanned_sign, db, owner):
+def test_decommissioned_and_unknown_pages_are_accessible(browser, live_server, scanned_sign, db, owner):
     site, sign = scanned_sign
     change_status(site, "decommissioned", reason="closed", by=owner, now=T0 + timedelta(days=9),
                   settings=PackSettings())
     db.session.commit()
     for path, status in ((f"/S/{sign.serial}", 200), ("/S/NOSUCH99", 404)):
-        page, context, response, requests, complaints = open_page(browser, server + path, "en-GB")
+        page, context, response, requests, complaints = open_page(browser, live_server + path, "en-GB")
         try:
             assert response.status == status
             assert context.cookies() == [] and complaints == []
-            assert all(url.startswith(server + "/") for url in requests)
+            assert all(url.startswith(live_server + "/") for url in requests)
             assert axe_violations(page) is None, axe_violations(page)
         finally:
             context.close()
-    page, context, *_rest = open_page(browser, f"{server}/S/{sign.serial}", "en-GB")
+    page, context, *_rest = open_page(browser, f"{live_server}/S/{sign.serial}", "en-GB")
     try:
         assert "Decommissioned since November 11, 2026" in page.locator(".banner").inner_text()
     finally:

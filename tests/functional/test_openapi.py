@@ -1,9 +1,11 @@
 """The OpenAPI document is generated from the schemas and matches what is served."""
+from signage.api.openapi import openapi_path
+
 from conftest import SITE_DEFAULTS
 
 
 def api_routes(app):
-    return {(rule.rule.replace("<int:", "{").replace(">", "}"), method.lower())
+    return {(openapi_path(rule.rule), method.lower())
             for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
             and rule.endpoint != "api.openapi" for method in rule.methods - {"HEAD", "OPTIONS"}}
 

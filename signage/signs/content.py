@@ -1,0 +1,182 @@
+"""Say what a sign prints: regulation.md §5.2 elements from the site record, translated per language.
+
+Our own words come from gettext under flask_babel.force_locale, one pass per
+sign language; the operator's own words come from the record's
+text_translations[tag] when given, else the main text. Elements that do not
+apply are left out, never printed blank. Nothing here reads the clock or the
+database: the caller passes the record, the operator, the sign and `now`.
+"""
+from collections.abc import Callable
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from flask_babel import force_locale, gettext as _, ngettext
+
+from signage.errors import InvalidInput
+from signage.i18n import LOCALES_BY_TAG
+from signage.notices.summary import disclosure_sentence, purpose_label
+from signage.signs.spec import SignLine, SignSpec, TextTooLong
+from signage.sites.form import choice_label
+
+#: Elements in printed order (regulation.md §5.2, rows 2 to 10).
+ELEMENTS = ("operator", "purpose", "legal_basis", "capture_area", "retention", "recipients", "alternative",
+            "rights", "disclosure", "nyc_statement")
+#: The 100 × 100 mm sticker holds about three elements: who, why, and how to ask.
+STICKER_ELEMENTS = ("operator", "purpose", "rights")
+#: The site or organisation field to shorten when an element does not fit; others need a larger size.
+FIELD_TO_SHORTEN = {"operator": "operator_legal_name", "purpose": "purpose_text",
+                    "capture_area": "capture_area_description", "recipients": "recipients_third_parties",
+                    "alternative": "non_fr_alternative", "rights": "operator_contact", "phone": "operator_contact"}
+
+
+def sign_url(base_url: str, serial: str) -> str:
+    """Return the short URL a sign encodes: upper-case scheme and host, so QR alphanumeric mode applies."""
+    parts = urlsplit(base_url.strip().rstrip("/"))
+    return f"{parts.scheme.upper()}://{parts.netloc.upper()}{parts.path}/S/{serial.upper()}"
+
+
+def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, notice_date: date | None,
+              now: datetime) -> SignSpec:
+    """Return the SignSpec for one sign at one paper size, in the sign's language pair."""
+    tags = tuple(sign.languages)
+    keep = STICKER_ELEMENTS if size == "STICKER" else ELEMENTS
+    texts = {tag: _in_language(tag, record, operator, compact=size == "STICKER") for tag in tags}
+    lines = tuple(SignLine(key, tuple(texts[tag][key] for tag in tags))
+                  for key in keep if all(texts[tag][key] for tag in tags))
+    return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=tags,
+                    heading=tuple(texts[tag]["heading"] for tag in tags), lines=lines,
+                    qr_caption=tuple(texts[tag]["qr_caption"] for tag in tags),
+                    phone=operator.get("phone") or None,
+                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now))
+
+
+def sign_footer(serial: str, version: int, notice_date: date | None, now: datetime) -> str:
+    """Return the footer: serial, notice version with its effective date when published, print date."""
+    published = f" ({notice_date.isoformat()})" if notice_date else ""
+    return f"Sign {serial} · Notice v{version}{published} · Printed {now.date().isoformat()}"
+
+
+def _in_language(tag: str, record: dict, operator: dict, *, compact: bool) -> dict:
+    translated = (record.get("text_translations") or {}).get(tag) or {}
+
+    def text(name: str):
+        return translated.get(name) or record.get(name)
+
+    with force_locale(LOCALES_BY_TAG[tag]):
+        texts = {key: _ELEMENT_TEXT[key](record, operator, text) for key in ELEMENTS}
+        texts["heading"] = _("Facial recognition in use")
+        texts["qr_caption"] = _("Scan for the full notice")
+        if compact:  # the sticker's QR panel carries the phone; the e-mail would crowd out the rights
+            texts["rights"] = _("You may see, correct or delete your data.")
+    return texts
+
+
+def role_word(jurisdictions) -> str:
+    """Name the operator's role in the jurisdiction's word: handler (CN), controller (EU, UK), business (US)."""
+    jurisdictions = set(jurisdictions or ())
+    if "CN" in jurisdictions:
+        return _("Handler")
+    if jurisdictions & {"EU", "UK"}:
+        return _("Controller")
+    if any(j.startswith("US-") for j in jurisdictions):
+        return _("Business")
+    return _("Operator")
+
+
+def _operator(record, operator, text):
+    name = operator.get("legal_name")
+    return _("%(role)s: %(name)s", role=role_word(record.get("jurisdictions")), name=name) if name else None
+
+
+def _purpose(record, operator, text):
+    purpose = text("purpose_text") or purpose_label(record.get("purpose"))
+    return _("Purpose: %(purpose)s", purpose=purpose) if purpose else None
+
+
+def _legal_basis(record, operator, text):
+    if not set(record.get("jurisdictions") or ()) & {"EU", "UK"}:
+        return None
+    parts = [choice_label(name, record.get(name)) for name in ("gdpr_art6_basis", "gdpr_art9_condition")]
+    parts = [part for part in parts if part]
+    return _("Legal basis (GDPR): %(basis)s", basis="; ".join(parts)) if parts else None
+
+
+def _capture_area(record, operator, text):
+    area = text("capture_area_description")
+    if not area:
+        return None
+    return _("Cameras at %(site)s cover: %(area)s", site=text("site_name"), area=area)
+
+
+def _retention(record, operator, text):
+    days = record.get("retention_period_days")
+    parts = [ngettext("Face data is deleted after %(num)s day at most.",
+                      "Face data is deleted after %(num)s days at most.", days)] if days else []
+    if record.get("raw_image_retained") is False:
+        parts.append(_("No camera images are kept."))
+    elif record.get("raw_image_retained"):
+        parts.append(_("Camera images are kept for the same time."))
+    return " ".join(parts) or None
+
+
+def _recipients(record, operator, text):
+    rows = record.get("recipients_third_parties") or []
+    names = ", ".join(f"{row['name']} ({row['country']})" for row in rows)
+    return _("Shared with: %(names)s", names=names) if names else None
+
+
+def _alternative(record, operator, text):
+    alternative = text("non_fr_alternative")
+    return _("Prefer not to? %(alternative)s", alternative=alternative) if alternative else None
+
+
+def _rights(record, operator, text):
+    contacts = [operator.get("email")] if operator.get("email") else []
+    dpo_email = (operator.get("dpo") or {}).get("email")
+    if dpo_email:
+        contacts.append(_("DPO %(email)s", email=dpo_email))
+    rights = _("You may see, correct or delete your data.")
+    return _("%(rights)s Ask: %(contacts)s", rights=rights, contacts=" · ".join(contacts)) if contacts else rights
+
+
+def _disclosure(record, operator, text):
+    function = record.get("function")
+    return disclosure_sentence(function) if function in ("categorisation", "emotion_recognition") else None
+
+
+def _nyc_statement(record, operator, text):
+    if "US-NYC" not in (record.get("jurisdictions") or ()):
+        return None
+    ticked = {_("Collected"): True,
+              _("Retained"): bool(record.get("retention_period_days") or record.get("raw_image_retained")),
+              _("Converted"): record.get("function") not in (None, "detection_only"),
+              _("Stored"): bool(record.get("storage_mode")),
+              _("Shared"): bool(record.get("recipients_third_parties"))}
+    boxes = " · ".join(f"[{'x' if on else ' '}] {label}" for label, on in ticked.items())
+    return _("Biometric identifier information at this location: %(activities)s", activities=boxes)
+
+
+_ELEMENT_TEXT: dict[str, Callable] = {
+    "operator": _operator, "purpose": _purpose, "legal_basis": _legal_basis, "capture_area": _capture_area,
+    "retention": _retention, "recipients": _recipients, "alternative": _alternative, "rights": _rights,
+    "disclosure": _disclosure, "nyc_statement": _nyc_statement,
+}
+
+
+def fitted(render: Callable, spec: SignSpec):
+    """Render spec, or refuse naming the field to shorten when text cannot fit even at the minimum size."""
+    try:
+        return render(spec)
+    except TextTooLong as error:
+        raise too_long(error.field, spec.size) from None
+
+
+def too_long(element: str, size: str, serial: str | None = None) -> InvalidInput:
+    """Return the InvalidInput that names the site field behind an element too long for a size."""
+    which = f"Sign {serial}: the" if serial else "The"
+    field = FIELD_TO_SHORTEN.get(element)
+    if field is None:
+        return InvalidInput(f"{which} sign's text does not fit on a {size} sign.",
+                            errors={"size": [f"Too much text for a {size} sign: choose a larger size."]})
+    return InvalidInput(f"{which} {field} text does not fit on a {size} sign.",
+                        errors={field: [f"Too long for a {size} sign: shorten it or choose a larger size."]})

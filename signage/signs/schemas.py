@@ -1,0 +1,101 @@
+"""What signs accept and return, for the dashboard forms and the API alike."""
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+from signage.signs.spec import SIZES
+
+#: Languages a sign can print, by BCP 47 tag; the first of a pair is set larger.
+SIGN_LANGUAGES = ("zh-Hans", "en")
+DEFAULT_LANGUAGES = ["zh-Hans", "en"]
+#: Moves an operator makes; "issued" is where every sign starts, "retired" is final.
+SIGN_STATUS_CHANGES = ("installed", "retired")
+FORMATS = ("pdf", "svg", "png")
+
+
+def _language_pair(value: list) -> None:
+    if len(value) != 2 or len(set(value)) != 2 or not set(value) <= set(SIGN_LANGUAGES):
+        raise ValidationError(f"Choose two different languages from: {', '.join(SIGN_LANGUAGES)}.")
+
+
+def _upper_size(data):
+    if isinstance(data, dict) and isinstance(data.get("size"), str):
+        data = {**data, "size": data["size"].strip().upper()}
+    return data
+
+
+def size_field(**kwargs):
+    """Return the paper size field: one of the SIZES keys, e.g. A4 or STICKER."""
+    return fields.String(validate=validate.OneOf(tuple(SIZES), error="Choose one of: {choices}."), **kwargs)
+
+
+class SignIssueSchema(Schema):
+    """A new sign: where it hangs, its paper size and its language pair."""
+
+    placement = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    size = size_field(load_default="A4")
+    languages = fields.List(fields.String(), validate=_language_pair, load_default=lambda: list(DEFAULT_LANGUAGES))
+
+    @pre_load
+    def normalise(self, data, **kwargs):
+        data = _upper_size(data)
+        if isinstance(data, dict) and isinstance(data.get("placement"), str):
+            data = {**data, "placement": data["placement"].strip()}
+        return data
+
+
+class SignStatusSchema(Schema):
+    """A sign put up or taken down, with the reason the auditor will read."""
+
+    status = fields.String(required=True, validate=validate.OneOf(SIGN_STATUS_CHANGES))
+    reason = fields.String(validate=validate.Length(max=1000), load_default=None, allow_none=True)
+
+
+class SignFileSchema(Schema):
+    """The query of a sign file or pack: the paper size, else each sign's own."""
+
+    size = size_field(load_default=None)
+
+    @pre_load
+    def normalise(self, data, **kwargs):
+        return _upper_size(data)
+
+
+class SignListSchema(Schema):
+    """The query of a sign listing: all signs in use, or only those to reprint."""
+
+    stale = fields.Boolean(load_default=False)
+
+
+class SignFilesSchema(Schema):
+    pdf = fields.Url()
+    svg = fields.Url()
+    png = fields.Url()
+
+
+class SignSchema(Schema):
+    """A sign as the API returns it, with its short URL, reprint flag and file links."""
+
+    serial = fields.String(dump_only=True)
+    site_id = fields.Integer(dump_only=True)
+    placement = fields.String(dump_only=True)
+    size = fields.String(dump_only=True)
+    languages = fields.List(fields.String(), dump_only=True)
+    notice_version = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": ["issued", "installed", "retired"]})
+    issued_at = fields.DateTime(dump_only=True)
+    installed_at = fields.DateTime(dump_only=True, allow_none=True)
+    retired_at = fields.DateTime(dump_only=True, allow_none=True)
+    url = fields.String(dump_only=True, metadata={"description": "The short URL in the sign's QR code."})
+    stale = fields.Boolean(dump_only=True, metadata={"description": "A printed field changed: reprint."})
+    stale_since = fields.DateTime(dump_only=True, allow_none=True)
+    stale_fields = fields.List(fields.String(), dump_only=True)
+    files = fields.Nested(SignFilesSchema, dump_only=True)
+
+
+class NoticeVersionSchema(Schema):
+    """A published notice version: number, date, hash, what changed and its public page."""
+
+    number = fields.Integer(dump_only=True)
+    effective_from = fields.DateTime(dump_only=True)
+    sha256 = fields.String(dump_only=True)
+    changed_fields = fields.List(fields.String(), dump_only=True)
+    url = fields.String(dump_only=True)

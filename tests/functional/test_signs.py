@@ -1,0 +1,189 @@
+"""Signs on the dashboard and the command line, and the activation rules that count them."""
+import pypdfium2
+import pytest
+import zxingcpp
+
+from signage.audit.models import AuditEntry
+from signage.errors import RuleViolation
+from signage.signs.cli import signs_cli
+from signage.signs.models import Sign
+from signage.sites.services import change_status, update_site
+
+from conftest import T0
+
+NYC_SITE = {"jurisdictions": ["US-NYC"], "venue_class": "business_premises_public_access",
+            "nyc_establishment_type": "retail_store", "customer_entrances": ["North entrance", "South entrance"],
+            "purpose": "access_control", "function": "verification_1to1", "live_mode": None,
+            "non_fr_alternative": "Show your card at the desk.", "legal_basis_cn": None}
+
+
+def pages(data: bytes) -> int:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def first_page_codes(data: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        image = document[0].render(scale=150 / 72).to_pil()
+    finally:
+        document.close()
+    return [b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def rule_ids(error: RuleViolation) -> set[str]:
+    return {finding["rule_id"] for finding in error.findings}
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site()
+
+
+def test_issue_form_creates_a_sign_and_returns_to_the_site(client, auth, owner, site, db):
+    auth.login(owner)
+    response = client.post(f"/sites/{site.id}/signs", data={"placement": "West door", "size": "LETTER",
+                                                            "languages": ["en", "zh-Hans"]})
+    assert response.status_code == 303
+    sign = db.session.scalars(db.select(Sign)).one()
+    assert (sign.placement, sign.size, sign.languages) == ("West door", "LETTER", ["en", "zh-Hans"])
+    assert response.headers["Location"].endswith(f"/sites/{site.id}#sign-{sign.serial}")
+    page = client.get(f"/sites/{site.id}/signs").get_data(as_text=True)
+    assert sign.serial in page and f"HTTPS://SIGNS.EXAMPLE/S/{sign.serial}" in page and "West door" in page
+
+
+def test_issue_form_names_the_field_to_fix(client, auth, owner, site, db):
+    auth.login(owner)
+    response = client.post(f"/sites/{site.id}/signs", data={"placement": "x" * 101, "size": "A4"})
+    assert response.status_code == 422
+    assert 'id="err-placement"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Sign.id))) == 0
+
+
+def test_issue_form_refuses_text_too_long_naming_the_site_field(client, auth, owner, make_site):
+    site = make_site(capture_area_description="Cameras " + "x" * 160)
+    auth.login(owner)
+    response = client.post(f"/sites/{site.id}/signs", data={"placement": "Gate", "size": "A5"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Too long for a A5 sign" in page
+    assert f"/sites/{site.id}/edit#field-capture_area_description" in page
+
+
+def test_dashboard_download_scans_to_the_short_url(client, auth, owner, site, make_sign):
+    sign = make_sign(site)
+    auth.login(owner)
+    response = client.get(f"/signs/{sign.serial}.pdf?size=A5")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert first_page_codes(response.data) == [f"HTTPS://SIGNS.EXAMPLE/S/{sign.serial}"]
+    svg = client.get(f"/signs/{sign.serial}.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data[:300]
+
+
+def test_site_pack_has_a_page_per_current_sign(client, auth, owner, site, make_sign, db):
+    for placement in ("North entrance", "South entrance", "Lift lobby"):
+        make_sign(site, placement=placement)
+    make_sign(site, placement="Old door", size="STICKER")
+    auth.login(owner)
+    old = db.session.scalars(db.select(Sign).where(Sign.placement == "Old door")).one()
+    assert client.post(f"/signs/{old.serial}/status", data={"status": "retired"}).status_code == 303
+    response = client.get(f"/sites/{site.id}/signs/pack.pdf")
+    assert response.status_code == 200 and pages(response.data) == 3
+
+
+def test_organisation_pack_covers_active_sites_only(client, auth, owner, make_site, make_sign, settings, db):
+    live, draft = make_site(), make_site(site_name="Back office")
+    make_sign(live)
+    make_sign(live, placement="South entrance")
+    make_sign(draft)
+    change_status(live, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    auth.login(owner)
+    response = client.get("/signs/pack.pdf")
+    assert response.status_code == 200 and pages(response.data) == 2
+
+
+def test_cli_pack_for_an_organisation_writes_a_file(runner, owner, make_site, make_sign, settings, db, tmp_path):
+    site = make_site()
+    for placement in ("North entrance", "South entrance"):
+        make_sign(site, placement=placement)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    output = tmp_path / "pack.pdf"
+    result = runner.invoke(signs_cli, ["pack", "--org", owner.organisation.legal_name, "--size", "a3",
+                                       "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 2 signs" in result.output and pages(output.read_bytes()) == 2
+    page = pypdfium2.PdfDocument(output.read_bytes())
+    assert round(page[0].get_size()[0] / 72 * 25.4) == 297
+    page.close()
+
+
+def test_cli_pack_for_a_site_and_its_mistakes(runner, site, make_sign, tmp_path):
+    make_sign(site)
+    output = tmp_path / "site.pdf"
+    assert runner.invoke(signs_cli, ["pack", "--site", str(site.id), "--output", str(output)]).exit_code == 0
+    assert pages(output.read_bytes()) == 1
+    assert runner.invoke(signs_cli, ["pack"]).exit_code != 0
+    assert "No site with id 999" in runner.invoke(signs_cli, ["pack", "--site", "999"]).output
+
+
+def test_marking_installed_records_the_date_and_an_audit_entry(client, auth, owner, site, make_sign, db):
+    sign = make_sign(site)
+    auth.login(owner)
+    assert client.post(f"/signs/{sign.serial}/status", data={"status": "installed"}).status_code == 303
+    db.session.refresh(sign)
+    assert sign.status == "installed" and sign.installed_at is not None
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "sign.status_changed")).one()
+    assert entry.subject_id == sign.id and b'"installed"' in entry.canonical
+
+
+def test_stale_signs_are_listed_with_what_changed_and_reprinted(client, auth, owner, site, make_sign, settings, db):
+    sign = make_sign(site)
+    update_site(site, {"capture_area_description": "The whole station."}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    auth.login(owner)
+    page = client.get("/signs/reprint").get_data(as_text=True)
+    assert sign.serial in page and "Capture area" in page
+    assert "Reprint" in client.get(f"/sites/{site.id}/signs").get_data(as_text=True)
+    assert client.get(f"/signs/{sign.serial}.pdf").status_code == 409
+    response = client.post(f"/signs/{sign.serial}/reprint", data={"_next": "reprints"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/signs/reprint")
+    db.session.refresh(sign)
+    assert sign.status == "retired"
+    fresh = db.session.scalars(db.select(Sign).where(Sign.status == "issued")).one()
+    assert fresh.placement == sign.placement and not fresh.stale_fields
+    assert sign.serial not in client.get("/signs/reprint").get_data(as_text=True)
+
+
+def test_other_organisations_signs_and_sites_are_not_found(client, auth, site, make_sign, make_user):
+    sign = make_sign(site)
+    auth.login(make_user("owner"))
+    assert client.get(f"/signs/{sign.serial}.pdf").status_code == 404
+    assert client.get(f"/sites/{site.id}/signs").status_code == 404
+    assert client.post(f"/signs/{sign.serial}/status", data={"status": "retired"}).status_code == 404
+    assert client.post(f"/sites/{site.id}/signs", data={"placement": "Gate"}).status_code == 404
+
+
+def test_public_place_cannot_go_live_without_a_sign(owner, site, make_sign, settings, db):
+    with pytest.raises(RuleViolation) as refused:
+        change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    assert "ACT-SIGN" in rule_ids(refused.value)
+    db.session.rollback()
+    make_sign(site)
+    assert change_status(site, "active", reason=None, by=owner, now=T0, settings=settings).status == "active"
+
+
+def test_nyc_needs_a_sign_at_every_customer_entrance(owner, make_site, make_sign, settings, db):
+    site = make_site(**NYC_SITE)
+    make_sign(site, placement="north entrance ")
+    with pytest.raises(RuleViolation) as refused:
+        change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    finding = next(f for f in refused.value.findings if f["rule_id"] == "NYC-ENTRANCE-SIGNS")
+    assert "South entrance" in finding["message"] and "North" not in finding["message"]
+    db.session.rollback()
+    make_sign(site, placement="South entrance", size="LETTER", languages=["en", "zh-Hans"])
+    assert change_status(site, "active", reason=None, by=owner, now=T0, settings=settings).status == "active"
