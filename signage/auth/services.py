@@ -52,6 +52,8 @@ def update_organisation(organisation: Organisation, data: dict, *, by, now: date
     if changes:
         append_entry("organisation.updated", actor=by, subject=organisation, now=now,
                      organisation_id=organisation.id, changes=changes)
+        from signage.notices.services import after_operator_change  # notices build on accounts
+        after_operator_change(organisation, changes, by=by, now=now)
     return organisation
 
 

@@ -9,6 +9,7 @@ from signage.notices.content import changed_notice_fields, content_sha256, notic
 from signage.notices.models import NoticeVersion
 from signage.signs.models import Sign
 from signage.sites import fields as vocab
+from signage.sites.models import Site
 
 
 def latest_version(site) -> NoticeVersion | None:
@@ -57,6 +58,22 @@ def after_site_change(site, changes: dict, *, by, now: datetime) -> None:
         flag_stale_signs(site, printed, by=by, now=now)
     if latest_version(site) is not None and set(changes) & set(vocab.NOTICE_FIELDS):
         publish_version(site, by=by, now=now)
+
+
+#: Organisation fields printed on every notice and sign.
+OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
+
+
+def after_operator_change(organisation, changed, *, by, now: datetime) -> None:
+    """After the operator's details change: republish each live notice and flag the signs that print them."""
+    if not set(changed) & set(OPERATOR_FIELDS):
+        return
+    sites = db.session.scalars(select(Site).where(Site.organisation_id == organisation.id,
+                                                  Site.status != "decommissioned"))
+    for site in sites:
+        if latest_version(site) is not None:
+            publish_version(site, by=by, now=now)
+        flag_stale_signs(site, ["operator"], by=by, now=now)
 
 
 def flag_stale_signs(site, fields: list[str], *, by, now: datetime) -> list[Sign]:

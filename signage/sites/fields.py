@@ -114,10 +114,11 @@ NOTICE_FIELDS = (
     "storage_mode", "internet_transfer_basis", "raw_image_retained", "retention_period_days",
     "retention_criteria_text", "retention_policy_url", "recipients_third_parties",
     "automated_decisions", "automated_decisions_text", "minors_expected", "minors_rules_url",
+    "text_translations",
 )
 #: The subset printed on the sign itself (regulation.md §5.2).
 SIGN_FIELDS = (
     "site_name", "jurisdictions", "capture_area_description", "function", "purpose", "purpose_text",
     "non_fr_alternative", "legal_basis_cn", "gdpr_art6_basis", "gdpr_art9_condition",
-    "raw_image_retained", "retention_period_days", "recipients_third_parties",
+    "raw_image_retained", "retention_period_days", "recipients_third_parties", "text_translations",
 )

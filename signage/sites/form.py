@@ -266,6 +266,7 @@ OTHER_LABELS = {
     "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
     "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
+    "operator": _l("Operator details"), "text_translations": _l("Translations"),
     "serial": _l("Serial"), "placement": _l("Placement"), "size": _l("Paper size"), "languages": _l("Languages"),
     "notice_version": _l("Notice version"), "installed_at": _l("Installed on"), "retired_at": _l("Retired on"),
     "replaces": _l("Replaces sign"), "replaced_by": _l("Replaced by sign"), "stale_fields": _l("Fields to reprint"),
