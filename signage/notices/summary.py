@@ -7,7 +7,12 @@ Items that do not apply are left out, never shown blank (regulation.md §5.2, §
 """
 from flask_babel import format_date, gettext as _, ngettext
 
-CONSENT_BASES_CN = ("separate_consent", "written_consent")
+from signage.notices.phrases import (cn_basis_labels, complaint_authorities, data_categories, disclosure_sentence,
+                                     field_label, gdpr_art6_labels, gdpr_art9_labels, method_sentence,
+                                     purpose_label, recipients_sentence, role_label, secondary_use_sentence,
+                                     storage_labels, transfer_basis_labels)
+from signage.sites.fields import CONSENT_BASES_CN
+
 CONSENT_BASES_GDPR = ("6_1_a", "9_2_a")
 NO_SALE_JURISDICTIONS = ("US-NYC", "US-IL", "US-TX")
 
@@ -112,10 +117,10 @@ def purpose_items(content: dict, text) -> list[dict]:
     if content.get("function") in ("categorisation", "emotion_recognition"):
         rows.append(_item("disclosure", _("Please note"), disclosure_sentence(content["function"])))
     rows += [
-        _item("basis_cn", _("Legal basis (PIPL)"), _cn_bases().get(content.get("legal_basis_cn"))),
-        _item("basis_gdpr", _("Legal basis (GDPR Art. 6)"), _gdpr_art6().get(content.get("gdpr_art6_basis"))),
+        _item("basis_cn", _("Legal basis (PIPL)"), cn_basis_labels().get(content.get("legal_basis_cn"))),
+        _item("basis_gdpr", _("Legal basis (GDPR Art. 6)"), gdpr_art6_labels().get(content.get("gdpr_art6_basis"))),
         _item("condition_gdpr", _("Condition for biometric data (GDPR Art. 9)"),
-              _gdpr_art9().get(content.get("gdpr_art9_condition"))),
+              gdpr_art9_labels().get(content.get("gdpr_art9_condition"))),
         _item("legitimate_interest", _("Legitimate interest"), text("legitimate_interest_text")),
         _item("necessity", _("Why face recognition is needed"), text("necessity_justification")),
     ]
@@ -130,9 +135,9 @@ def data_items(content: dict, text) -> list[dict]:
     if content.get("retention_policy_url"):
         rows.append(_item("retention_policy", _("Retention and destruction policy"),
                           content["retention_policy_url"], url=content["retention_policy_url"]))
-    rows.append(_item("storage", _("Where it is stored"), _storage().get(content.get("storage_mode"))))
+    rows.append(_item("storage", _("Where it is stored"), storage_labels().get(content.get("storage_mode"))))
     rows.append(_item("transfer_basis", _("Why it may travel over the internet"),
-                      _transfer_bases().get(content.get("internet_transfer_basis"))))
+                      transfer_basis_labels().get(content.get("internet_transfer_basis"))))
     rows.append(_item("recipients", _("Who else receives it"), recipients_sentence(content)))
     if set(content.get("jurisdictions") or []) & set(NO_SALE_JURISDICTIONS):
         rows.append(_item("no_sale", _("Not for sale"), _(
@@ -158,7 +163,7 @@ def rights_items(content: dict, text) -> list[dict]:
         "You can ask to see your data and get a copy, to have it corrected or deleted, to know how it is "
         "used, and to object. Write to or call the contacts above; no account is needed.")))
     for jurisdiction in content.get("jurisdictions") or []:
-        authority = _complaint_authorities().get(jurisdiction)
+        authority = complaint_authorities().get(jurisdiction)
         if authority:
             rows.append(_item("complaint", _("Complaints"), authority))
     if "CN" in (content.get("jurisdictions") or []) and content.get("minors_expected"):
@@ -194,141 +199,3 @@ def history_items(versions: list[dict]) -> list[dict]:
 
 def _joined(*parts) -> str:
     return ": ".join(part for part in parts if part)
-
-
-def role_label(jurisdictions: list[str]) -> str:
-    """Name the operator's role in the jurisdiction's word: handler, controller or business."""
-    if "CN" in jurisdictions:
-        return _("Personal information handler")
-    if set(jurisdictions) & {"EU", "UK"}:
-        return _("Controller")
-    return _("Operator")
-
-
-def purpose_label(purpose: str | None) -> str | None:
-    """Name a purpose from the vocabulary in plain words."""
-    return {"public_security": _("Public security"), "access_control": _("Controlling entry"),
-            "attendance": _("Recording attendance"), "payment": _("Payment"),
-            "identity_verification": _("Checking identity"), "marketing_analytics": _("Marketing analysis"),
-            "other": _("Other purpose")}.get(purpose)
-
-
-def method_sentence(function: str | None, live_mode: str | None) -> str | None:
-    """Explain how the system uses faces, and whether it runs live."""
-    sentence = {
-        "verification_1to1": _("1:1 verification: your face is compared with the one face you enrolled."),
-        "identification_1toN": _("1:N identification: every face in view is compared with a list of stored faces."),
-        "detection_only": _("Face detection only: the system notices faces but does not recognise anyone."),
-        "categorisation": _("Categorisation: people are sorted into groups (such as age group) from their faces."),
-        "emotion_recognition": _("Emotion recognition: the system guesses emotions from faces."),
-    }.get(function)
-    if sentence and live_mode == "realtime":
-        return sentence + " " + _("It works in real time.")
-    if sentence and live_mode == "retrospective":
-        return sentence + " " + _("It works on recordings afterwards.")
-    return sentence
-
-
-def disclosure_sentence(function: str) -> str:
-    """Disclose categorisation or emotion recognition (AI Act Art. 50(3))."""
-    if function == "emotion_recognition":
-        return _("This system detects emotions from faces.")
-    return _("This system sorts people into categories from their faces.")
-
-
-def data_categories(function: str | None) -> str | None:
-    """Name the kinds of data the function produces."""
-    if function in ("verification_1to1", "identification_1toN"):
-        return _("Images of faces from the cameras, and face templates: numbers computed from a face "
-                 "that can recognise it.")
-    if function in ("categorisation", "emotion_recognition"):
-        return _("Images of faces from the cameras, and the categories or emotions inferred from them.")
-    if function == "detection_only":
-        return _("Images from the cameras; no face templates are made.")
-    return None
-
-
-def recipients_sentence(content: dict) -> str:
-    """List recipients with country and purpose, or say that nobody else receives the data."""
-    recipients = content.get("recipients_third_parties") or []
-    if not recipients:
-        return _("Nobody outside the operator.")
-    return "; ".join(_("%(name)s (%(country)s), for %(purpose)s", name=r.get("name") or "—",
-                       country=r.get("country") or "—", purpose=r.get("purpose") or "—") for r in recipients)
-
-
-def secondary_use_sentence(use: dict) -> str:
-    """Describe a use beyond the main purpose and whether it needs the person's consent."""
-    mode = use.get("consent_mode")
-    if mode in CONSENT_BASES_CN:
-        return _("%(use)s, only with your separate consent", use=use.get("use") or "—")
-    return use.get("use") or "—"
-
-
-def field_label(name: str) -> str:
-    """Name a notice field for the change history."""
-    return {
-        "site_name": _("site name"), "address": _("address"), "jurisdictions": _("jurisdictions"),
-        "capture_area_description": _("capture area"), "function": _("method"), "live_mode": _("method"),
-        "purpose": _("purpose"), "purpose_text": _("purpose"), "necessity_justification": _("necessity"),
-        "non_fr_alternative": _("alternative"), "secondary_uses": _("other uses"),
-        "legal_basis_cn": _("legal basis"), "gdpr_art6_basis": _("legal basis"),
-        "gdpr_art9_condition": _("legal basis"), "legitimate_interest_text": _("legitimate interest"),
-        "storage_mode": _("storage"), "internet_transfer_basis": _("transfers"),
-        "raw_image_retained": _("camera images"), "retention_period_days": _("retention"),
-        "retention_criteria_text": _("retention"), "retention_policy_url": _("retention"),
-        "recipients_third_parties": _("recipients"), "automated_decisions": _("automatic decisions"),
-        "automated_decisions_text": _("automatic decisions"), "minors_expected": _("children"),
-        "minors_rules_url": _("children"), "operator": _("operator contact"),
-        "text_translations": _("translations"),
-    }.get(name, name)
-
-
-# Tables of labels are built per call, so gettext answers in the locale of the moment.
-def _cn_bases() -> dict:
-    return {"separate_consent": _("Your separate consent (PIPL Art. 29)"),
-            "written_consent": _("Your written consent (PIPL Art. 29)"),
-            "statutory_duty": _("A legal duty of the operator (PIPL Art. 13)"),
-            "public_security_art26": _("Maintaining public security in a public place (PIPL Art. 26)"),
-            "other_law": _("Another law that allows it (PIPL Art. 13)")}
-
-
-def _gdpr_art6() -> dict:
-    return {"6_1_a": _("Your consent (Art. 6(1)(a))"), "6_1_b": _("A contract with you (Art. 6(1)(b))"),
-            "6_1_c": _("A legal obligation (Art. 6(1)(c))"), "6_1_d": _("Protecting someone's life (Art. 6(1)(d))"),
-            "6_1_e": _("A task in the public interest (Art. 6(1)(e))"),
-            "6_1_f": _("Legitimate interests (Art. 6(1)(f))")}
-
-
-def _gdpr_art9() -> dict:
-    return {"9_2_a": _("Your explicit consent (Art. 9(2)(a))"), "9_2_b": _("Employment law (Art. 9(2)(b))"),
-            "9_2_c": _("Protecting someone's life (Art. 9(2)(c))"),
-            "9_2_d": _("A not-for-profit body's members (Art. 9(2)(d))"),
-            "9_2_e": _("Data you made public (Art. 9(2)(e))"), "9_2_f": _("Legal claims (Art. 9(2)(f))"),
-            "9_2_g": _("Substantial public interest (Art. 9(2)(g))"), "9_2_h": _("Health or social care (Art. 9(2)(h))"),
-            "9_2_i": _("Public health (Art. 9(2)(i))"), "9_2_j": _("Archiving or research (Art. 9(2)(j))")}
-
-
-def _storage() -> dict:
-    return {"on_device": _("On the camera or device itself; it does not leave it."),
-            "local_server": _("On the operator's own servers at the site."),
-            "cloud": _("In a cloud service, reached over the internet."),
-            "transferred_over_internet": _("Sent over the internet to servers elsewhere.")}
-
-
-def _transfer_bases() -> dict:
-    return {"separate_consent": _("Only with your separate consent."), "law": _("Because a law requires it.")}
-
-
-def _complaint_authorities() -> dict:
-    return {
-        "CN": _("You can complain to the Cyberspace Administration of China (CAC) or another authority "
-                "that protects personal information."),
-        "EU": _("You can complain to a data protection authority, especially where you live or work."),
-        "UK": _("You can complain to the Information Commissioner's Office (ICO)."),
-        "US-NYC": _("You can complain to the NYC Department of Consumer and Worker Protection."),
-        "US-IL": _("You can complain to the Illinois Attorney General, or bring a claim in court (BIPA)."),
-        "US-TX": _("You can complain to the Texas Attorney General."),
-        "US-WA": _("You can complain to the Washington State Attorney General."),
-        "US-OR-PORTLAND": _("You can complain to the City of Portland."),
-    }

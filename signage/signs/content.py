@@ -14,7 +14,7 @@ from flask_babel import force_locale, gettext as _, ngettext
 
 from signage.errors import InvalidInput
 from signage.i18n import LOCALES_BY_TAG
-from signage.notices.summary import disclosure_sentence, purpose_label
+from signage.notices.phrases import disclosure_sentence, purpose_label
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
 from signage.sites.form import choice_label
 
