@@ -20,16 +20,18 @@ class Config:
     LANGUAGES = ("en", "zh_Hans")
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_LOGIN = "10 per minute"
-    #: Failed logins before an account is locked, and for how long.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    #: Sign-in attempts per client address, and failed ones per address and account: a guesser is
+    #: slowed down without letting anyone lock the real user out from elsewhere.
+    RATELIMIT_LOGIN = "20 per minute"
+    RATELIMIT_LOGIN_FAILURES = "5 per 15 minutes"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
     #: database; the pages tell caches they may be 300 seconds old anyway.
     NOTICE_STATE_TTL = 2.0
     PACK_SETTINGS: dict = {}
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none).
+    PROXY_HOPS = 0
 
 
 def _env(name):
@@ -50,6 +52,8 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = secure
     if _env("PACK_SETTINGS"):
         overrides["PACK_SETTINGS"] = json.loads(_env("PACK_SETTINGS"))
+    if _env("PROXY_HOPS"):
+        overrides["PROXY_HOPS"] = int(_env("PROXY_HOPS"))
     if _env("RATELIMIT_STORAGE_URI"):
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
@@ -61,11 +65,14 @@ def instance_secret_key(instance_path: str) -> str:
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two workers starting together must not write two different keys
+        # write aside, then link into place: a worker starting at the same time never reads a half-written key
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

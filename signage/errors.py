@@ -65,6 +65,11 @@ def wants_problem_json() -> bool:
 
 
 def _render(status: int, title: str, detail: str, *, type_="about:blank", errors=None, findings=None):
+    from signage.security import is_public_path
+    if is_public_path(request.path) and not request.path.startswith("/api/"):
+        # public pages have no session, so the dashboard's error pages (CSRF, user menu) cannot render there
+        from signage.notices.views import public_error_response
+        return public_error_response(status, title, detail)
     if wants_problem_json():
         return problem(status, title, detail, type_, errors=errors, findings=findings)
     template = f"errors/{status}.html" if status in (400, 403, 404, 405, 409, 413, 422, 429) else "errors/500.html"

@@ -1,6 +1,7 @@
 """The HTTP edge: one path for input, from JSON bodies and from HTML forms."""
 from flask import request
 from marshmallow import Schema, ValidationError, fields
+from werkzeug.routing import IntegerConverter
 
 from signage.errors import InvalidInput
 
@@ -16,8 +17,20 @@ def load_input(schema: Schema, *, partial: bool = False) -> dict:
     return load_data(schema, data, partial=partial)
 
 
+class IdConverter(IntegerConverter):
+    """The <int:…> converter, bounded to what a database id can hold, so huge numbers are a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def load_data(schema: Schema, data: dict, *, partial: bool = False) -> dict:
     """Run schema.load and turn marshmallow's messages into InvalidInput."""
+    unstorable = unstorable_text(data)
+    if unstorable:
+        raise InvalidInput("Some text cannot be stored.",
+                           errors={unstorable: ["Contains a NUL character or a broken Unicode sequence."]})
     try:
         return schema.load(data, partial=partial)
     except ValidationError as error:
@@ -25,6 +38,33 @@ def load_data(schema: Schema, data: dict, *, partial: bool = False) -> dict:
         count = len(messages)
         detail = "One field failed validation." if count == 1 else f"{count} fields failed validation."
         raise InvalidInput(detail, errors=messages) from None
+
+
+def unstorable_text(value, path: str = "") -> str | None:
+    """Name the first string that no database can store (NUL, lone surrogates), or None."""
+    if isinstance(value, str):
+        return None if _encodes(value) else (path or "_schema")
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = unstorable_text(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def form_to_dict(form, schema: Schema) -> dict:
@@ -64,8 +104,13 @@ def _field_for(schema, path):
 
 
 def _assign(data, path, value):
-    for part in path[:-1]:
+    for depth, part in enumerate(path[:-1]):
         data = data.setdefault(part, {})
+        if not isinstance(data, dict):
+            raise InvalidInput("Conflicting field names.",
+                               errors={".".join(path[:depth + 1]): ["Given both as a value and as a group."]})
+    if isinstance(data.get(path[-1]), dict):
+        raise InvalidInput("Conflicting field names.", errors={".".join(path): ["Given both as a value and as a group."]})
     data[path[-1]] = value
 
 

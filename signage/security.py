@@ -13,11 +13,16 @@ CONTENT_SECURITY_POLICY = (
 PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/static/", "/register")
 
 
+def is_public_path(path: str) -> bool:
+    """Say whether a path is a public page, served without any cookie."""
+    return path.startswith(PUBLIC_PATH_PREFIXES)
+
+
 class PublicPagesWithoutCookies(SecureCookieSessionInterface):
     """Give public pages a null session, so nothing (Flask-Login included) can set a cookie there."""
 
     def open_session(self, app, request):
-        if request.path.startswith(PUBLIC_PATH_PREFIXES):
+        if is_public_path(request.path):
             return self.make_null_session(app)
         return super().open_session(app, request)
 

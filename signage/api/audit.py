@@ -10,7 +10,7 @@ from signage.http import load_data
 
 
 class AuditQuerySchema(Schema):
-    subject = fields.String(validate=validate.Regexp(r"^[a-z_]+:\d+$", error="Use TYPE:ID, e.g. sites:12."))
+    subject = fields.String(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,18}$", error="Use TYPE:ID, e.g. sites:12."))
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 

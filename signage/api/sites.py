@@ -170,7 +170,8 @@ class SiteAcknowledgements(MethodView):
         services.acknowledge_finding(site, data, by=g.user, now=utcnow(), settings=pack_settings())
         db.session.commit()
         findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-        return FindingSchema(many=True).dump(findings), 201
+        return FindingSchema(many=True).dump(findings), 201, {
+            "Location": url_for("api.site_findings", site_id=site.id, _external=True)}
 
 
 bp.add_url_rule("/sites", view_func=SiteCollection.as_view("sites"))

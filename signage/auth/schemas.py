@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from signage.auth.models import ROLES
 from signage.sites.fields import MAX_STORED_INDIVIDUALS
+from signage.sites.schemas import WholeNumber
 
 
 class LoginSchema(Schema):
@@ -29,7 +30,6 @@ class UserSchema(Schema):
     name = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
     active = fields.Boolean(dump_only=True)
-    locked_until = fields.DateTime(dump_only=True)
 
 
 class TokenCreateSchema(Schema):
@@ -57,5 +57,5 @@ class OrganisationSchema(Schema):
     contact_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     contact_phone = fields.String(validate=validate.Length(max=50), allow_none=True)
     dpo_contact = fields.Nested(ContactSchema, allow_none=True)
-    stored_individuals_count = fields.Integer(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
+    stored_individuals_count = WholeNumber(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
     count_threshold_reached_on = fields.Date(dump_only=True)

@@ -1,7 +1,7 @@
 """Accounts: organisations, users, sign-in with lock-out, and API tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -114,32 +114,15 @@ def set_locale(user: User, locale: str, *, now: datetime) -> User:
     return user
 
 
-def authenticate(email: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int) -> User | None:
-    """Return the user if the password is right and the account is not locked; count failures."""
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose password this is, or None, in the same time either way."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
-    if user.locked_until and user.locked_until > now:
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
-        _record_failure(user, now=now, max_failures=max_failures, lock_minutes=lock_minutes)
-        return None
-    if user.failed_logins:
-        user.failed_logins, user.locked_until = 0, None
-        append_entry("user.login_failures_cleared", actor=user, subject=user, now=now,
-                     organisation_id=user.organisation_id, changes={"failed_logins": ["reset", 0]})
     return user
-
-
-def _record_failure(user: User, *, now: datetime, max_failures: int, lock_minutes: int):
-    user.failed_logins = (user.failed_logins or 0) + 1
-    changes = {"failed_logins": [user.failed_logins - 1, user.failed_logins]}
-    if user.failed_logins >= max_failures:
-        user.locked_until = now + timedelta(minutes=lock_minutes)
-        changes["locked_until"] = [None, user.locked_until.isoformat()]
-    append_entry("user.login_failed", actor="anonymous", subject=user, now=now,
-                 organisation_id=user.organisation_id, changes=changes)
 
 
 def create_token(user: User, name: str, *, by, now: datetime) -> tuple[ApiToken, str]:
@@ -153,7 +136,9 @@ def create_token(user: User, name: str, *, by, now: datetime) -> tuple[ApiToken,
 
 
 def revoke_token(token: ApiToken, *, by, now: datetime) -> ApiToken:
-    """Revoke a token so it opens nothing from now on."""
+    """Revoke a token so it opens nothing from now on: one's own, or any of the organisation's for an owner."""
+    if token.user_id != by.id and not by.can("manage"):
+        raise NotFound()
     if token.revoked_at is not None:
         raise Conflict("This token is already revoked.")
     token.revoked_at = now

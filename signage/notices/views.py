@@ -187,10 +187,14 @@ def sign_panel(sign, latest: int | None) -> dict:
     outdated = None
     if sign.sign_status == "retired":
         outdated = _("This sign has been retired and should no longer hang anywhere.")
-    elif sign.stale_since or (latest is not None and sign.notice_version < latest):
+    elif sign.stale_since:
         outdated = _("This sign is outdated: it was printed with notice version %(printed)s and its text may "
                      "no longer be right.", printed=sign.notice_version)
-    return {"serial": sign.serial, "placement": sign.placement, "printed_version": sign.notice_version,
+    # a newer notice that changed nothing printed on the sign leaves the sign right (regulation.md §5.4)
+    older = (latest is not None and sign.notice_version < latest and outdated is None)
+    return {"older_text": _("This sign was printed with notice version %(printed)s; below is version %(current)s, "
+                            "the current one. What the sign says is still right.", printed=sign.notice_version,
+                            current=latest) if older else None,"serial": sign.serial, "placement": sign.placement, "printed_version": sign.notice_version,
             "status": sign.sign_status, "outdated": outdated is not None,
             "text": _("You scanned sign %(serial)s. It should hang at: %(placement)s.", serial=sign.serial,
                       placement=sign.placement),
@@ -247,6 +251,11 @@ def public_error(error):
     db.session.rollback()
     log.exception("unhandled error on %s %s", request.method, request.path)
     return _public_error(500, "Internal error", "Something went wrong on our side.", "no-store")
+
+
+def public_error_response(status: int, title: str, detail: str) -> Response:
+    """Answer an error on any public path in the public layout, never cached."""
+    return _public_error(status, title, detail, "no-store")
 
 
 def _public_error(status: int, title: str, detail: str, cache_control: str) -> Response:

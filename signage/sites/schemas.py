@@ -1,4 +1,6 @@
 """What a site accepts and returns, for the dashboard form and the API alike."""
+import re
+
 from marshmallow import Schema, fields, validate
 
 from signage.sites import fields as vocab
@@ -6,6 +8,17 @@ from signage.sites import fields as vocab
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
 MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
 LONG = validate.Length(max=vocab.LONG_TEXT)
+
+
+class WholeNumber(fields.Integer):
+    """A whole number in ASCII digits: 1.5 or '٣' are refused rather than truncated or guessed."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 def choice(values, **kwargs):
@@ -111,8 +124,8 @@ class SiteSchema(Schema):
     storage_mode = choice(vocab.STORAGE_MODES)
     internet_transfer_basis = choice(vocab.INTERNET_TRANSFER_BASES)
     raw_image_retained = fields.Boolean(allow_none=True)
-    retention_period_days = fields.Integer(
-        allow_none=True, strict=False,
+    retention_period_days = WholeNumber(
+        allow_none=True,
         validate=validate.Range(min=1, max=vocab.MAX_RETENTION_DAYS,
                                 error="Enter a number of days from {min} to {max}."))
     retention_criteria_text = text(MEDIUM)
@@ -120,7 +133,7 @@ class SiteSchema(Schema):
     recipients_third_parties = fields.List(fields.Nested(RecipientSchema), validate=validate.Length(max=50))
     security_measures = fields.List(fields.String(validate=validate.OneOf(vocab.SECURITY_MEASURES)),
                                     validate=validate.Length(max=len(vocab.SECURITY_MEASURES)))
-    logs_retention_days = fields.Integer(
+    logs_retention_days = WholeNumber(
         allow_none=True, validate=validate.Range(min=1, max=vocab.MAX_LOGS_RETENTION_DAYS,
                                                  error="Enter a number of days from {min} to {max}."))
 

@@ -130,3 +130,19 @@ def test_operator_details_change_republishes_notices_and_flags_signs(make_site, 
     assert latest_version(site).content["operator"]["phone"] == "+86 21 0000 0000"
     db.session.refresh(sign)
     assert sign.stale_fields == ["operator"] and sign.stale_since is not None
+
+
+def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sign, owner, db, settings, client):
+    from signage.auth.services import update_organisation
+    from signage.notices.services import latest_version
+    site = make_site()
+    sign = make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    update_organisation(owner.organisation, {"address": "2 New Road, Shanghai"}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    assert latest_version(site).number == 2
+    db.session.refresh(sign)
+    assert sign.stale_since is None  # the address is not printed on signs
+    page = client.get(f"/S/{sign.serial}?lang=en").get_data(as_text=True)
+    assert "printed with notice version 1" in page and "still right" in page and "outdated" not in page

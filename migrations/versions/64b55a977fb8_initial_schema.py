@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c7b8602d9e6d
+Revision ID: 64b55a977fb8
 Revises: 
-Create Date: 2026-11-26 10:54:44.766260
+Create Date: 2026-11-26 11:35:29.106164
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c7b8602d9e6d'
+revision = '64b55a977fb8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -128,8 +128,6 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_users_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
