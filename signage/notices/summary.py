@@ -1,6 +1,6 @@
-"""The plain-language items of a public notice, built from its content dict. Pure functions.
+"""The plain-language items of a public notice, built from its content dict.
 
-Our own words come from gettext in the caller's locale (wrap calls in
+Our own words come from gettext, so this needs Flask-Babel's context (wrap calls in
 flask_babel.force_locale to build another language); the operator's own words
 come from content["text_translations"][tag] when given, else the main text.
 Items that do not apply are left out, never shown blank (regulation.md §5.2, §6.1).
