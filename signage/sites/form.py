@@ -51,8 +51,7 @@ AUDIT_ACTIONS = {
     "sign.issued": _l("Sign issued"), "sign.status_changed": _l("Sign status changed"),
     "organisation.created": _l("Organisation created"), "organisation.updated": _l("Organisation changed"),
     "user.created": _l("User added"), "user.updated": _l("User changed"),
-    "user.locale_changed": _l("Language changed"), "user.login_failed": _l("Failed sign-in"),
-    "user.login_failures_cleared": _l("Sign-in lock cleared"), "token.created": _l("API token created"),
+    "user.locale_changed": _l("Language changed"), "token.created": _l("API token created"),
     "token.revoked": _l("API token revoked"),
 }
 
