@@ -1,15 +1,12 @@
 """Public notice pages: the second layer behind every sign's QR code, without cookies or scripts."""
 import hashlib
-import logging
 import threading
 from pathlib import Path
 
 from flask import Response, current_app, g, json, request, url_for
 from flask_babel import force_locale, format_date, get_locale, gettext as _
-from werkzeug.exceptions import HTTPException
 
 from signage.errors import problem
-from signage.extensions import db
 from signage.i18n import LOCALES_BY_TAG, TAGS, select_locale
 from signage.notices import bp
 from signage.notices.content import content_sha256
@@ -21,7 +18,6 @@ PAGE_FORMAT = "1"
 CACHE_CONTROL = "public, max-age=300"
 RENDER_CACHE_SIZE = 512
 _cache_lock = threading.Lock()
-log = logging.getLogger(__name__)
 
 
 @bp.before_request
@@ -241,16 +237,6 @@ def _print_document(site, versions, shown, content) -> dict:
 def not_found() -> Response:
     """Answer an unknown code or serial in the public style (or as a problem document)."""
     return _public_error(404, "Not found", "No notice or sign has this code.", "public, max-age=60")
-
-
-@bp.errorhandler(Exception)
-def public_error(error):
-    """Answer failures on public pages in the public layout: the dashboard's error pages use the session."""
-    if isinstance(error, HTTPException):
-        return _public_error(error.code, error.name, error.description, "no-store")
-    db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
-    return _public_error(500, "Internal error", "Something went wrong on our side.", "no-store")
 
 
 def public_error_response(status: int, title: str, detail: str) -> Response:

@@ -1,6 +1,5 @@
 """Dashboard pages for sites: list, register, edit, go live, acknowledge warnings."""
 from flask import g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from signage.audit.services import entries_for
 from signage.auth.login import require

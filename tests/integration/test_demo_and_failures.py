@@ -1,5 +1,4 @@
 """The demo data obeys its own rules, and a database failure mid-request leaves nothing half-written."""
-import pytest
 from sqlalchemy.exc import OperationalError
 
 from signage.audit.models import AuditEntry
