@@ -1,3 +1,3 @@
-from signage import create_app
+from signage.app import create_app
 
 app = create_app()

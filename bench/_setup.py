@@ -13,7 +13,7 @@ def bench_app(database_url: str | None = None):
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from signage import create_app
+    from signage.app import create_app
     from signage.extensions import db
 
     folder = tempfile.mkdtemp(prefix="signage-bench-")

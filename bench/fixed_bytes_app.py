@@ -19,7 +19,7 @@ def flask_app():
     """Return signage's own app with one extra route answering the same fixed bytes: the Flask-stack floor."""
     from flask import Response
 
-    from signage import create_app
+    from signage.app import create_app
     application = create_app()
     application.add_url_rule("/fixed", "bench_fixed", lambda: Response(BODY, mimetype="text/html"))
     return application

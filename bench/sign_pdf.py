@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from signage.signs.fonts import PDF_NAMES, font_runs, pdf_font  # noqa: E402
+from signage.fonts import PDF_NAMES, font_runs, pdf_font  # noqa: E402
 from signage.signs.qr import qr_runs  # noqa: E402
 from signage.signs.render import SignLine, SignSpec, pack_pdf, sign_pdf  # noqa: E402
 

@@ -6,12 +6,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from signage.audit.services import verify_log
+from signage.audit.services import checkpoint_break, verify_log
 from signage.auth import services as accounts
 from signage.auth.models import ROLES, User
 from signage.database import utcnow
 from signage.errors import SignageError
 from signage.extensions import db
+from signage.demo import seed_demo
 from signage.signs.cli import signs_cli
 
 users_cli = AppGroup("users", help="Manage dashboard users.")
@@ -37,7 +38,7 @@ def create_user(org_name, email, role, name):
         db.session.commit()
     except SignageError as error:
         db.session.rollback()
-        raise click.ClickException(_explain(error)) from None
+        raise click.ClickException(error.summary()) from None
     click.echo(f"Created {user.role} {user.email} in {organisation.legal_name}.")
 
 
@@ -46,11 +47,6 @@ def _organisation(name, now):
         return accounts.find_organisation(name)
     except SignageError:
         return accounts.create_organisation({"legal_name": name}, by="cli", now=now)
-
-
-def _explain(error: SignageError) -> str:
-    details = "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in (error.errors or {}).items())
-    return f"{error.detail} {details}".strip()
 
 
 @tokens_cli.command("create")
@@ -70,18 +66,21 @@ def create_token(email, name):
 @click.option("--checkpoint", default=None, metavar="SEQ:HASH",
               help="An entry number and hash saved earlier; history before it must not have changed.")
 def verify(checkpoint):
-    """Walk the chain; exit 1 naming the first entry that was changed, removed, moved or inserted."""
-    count, found = verify_log()
-    if found is None and checkpoint:
-        found = _check_checkpoint(checkpoint)
-    if found is not None:
-        click.echo(f"BROKEN: {found.describe()} ({count} entries read)", err=True)
+    """Walk the chain and the records it vouches for; exit 1 naming everything that was changed,
+    removed, moved or inserted, in every organisation."""
+    result = verify_log()
+    problems = [result.chain_break, *result.record_breaks, _check_checkpoint(checkpoint) if checkpoint else None]
+    problems = [problem for problem in problems if problem is not None]
+    for problem in problems:
+        click.echo(f"BROKEN: {problem.describe()}", err=True)
+    if problems:
+        click.echo(f"{result.entries} entries read.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {count} entries, chain intact.")
+    head = f" Checkpoint to keep elsewhere: {result.head[0]}:{result.head[1]}" if result.head else ""
+    click.echo(f"OK: {result.entries} entries, chain intact, every published notice matches.{head}")
 
 
 def _check_checkpoint(checkpoint):
-    from signage.audit.services import checkpoint_break
     seq, _, expected = checkpoint.partition(":")
     if not seq.isdigit() or len(expected) != 64:
         raise click.BadParameter("use SEQ:HASH, e.g. 1200:3fa9…", param_hint="--checkpoint")
@@ -91,7 +90,6 @@ def _check_checkpoint(checkpoint):
 @demo_cli.command("seed")
 def seed():
     """Load the demo organisation, users and sites into an empty database."""
-    from signage.demo import seed_demo
     if db.session.scalar(db.select(db.func.count(User.id))):
         click.echo("Database already has users; demo data not loaded.")
         return

@@ -1,8 +1,18 @@
 """Configuration: safe defaults, overridden by SIGNAGE_* environment variables."""
+import ipaddress
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app
+
+from signage.rules.packs import PackSettings
+
+log = logging.getLogger(__name__)
+PACK_SETTINGS_EXTENSION = "signage.pack_settings"
 
 
 class Config:
@@ -17,7 +27,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a half-filled site form may stay open for hours
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en", "zh_Hans")
+    #: "production" makes configuration mistakes that would reach the public fatal at start.
+    ENV = "development"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     #: Sign-in attempts per client address, and failed ones per address and account: a guesser is
@@ -51,9 +62,16 @@ def environment_overrides(instance_path: str) -> dict:
         secure = _env("SECURE_COOKIES").lower() in ("1", "true", "yes")
         overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = secure
     if _env("PACK_SETTINGS"):
-        overrides["PACK_SETTINGS"] = json.loads(_env("PACK_SETTINGS"))
+        try:
+            overrides["PACK_SETTINGS"] = json.loads(_env("PACK_SETTINGS"))
+        except ValueError as error:
+            raise ConfigurationError(f"SIGNAGE_PACK_SETTINGS is not JSON: {error}") from None
     if _env("PROXY_HOPS"):
+        if not _env("PROXY_HOPS").isdigit():
+            raise ConfigurationError("SIGNAGE_PROXY_HOPS must be a whole number of proxies, such as 1.")
         overrides["PROXY_HOPS"] = int(_env("PROXY_HOPS"))
+    if _env("ENV"):
+        overrides["ENV"] = _env("ENV")
     if _env("RATELIMIT_STORAGE_URI"):
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
@@ -76,3 +94,39 @@ def instance_secret_key(instance_path: str) -> str:
         finally:
             draft.unlink()
     return path.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that cannot work; raised while the app is created, never on a request."""
+
+
+def check_configuration(app: Flask) -> None:
+    """Refuse settings that cannot work, and warn about those that only work on this machine."""
+    try:
+        app.extensions[PACK_SETTINGS_EXTENSION] = PackSettings.from_mapping(app.config.get("PACK_SETTINGS") or {})
+    except (TypeError, ValueError) as error:
+        raise ConfigurationError(f"SIGNAGE_PACK_SETTINGS: {error}") from None
+    base = app.config["PUBLIC_BASE_URL"]
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"SIGNAGE_PUBLIC_BASE_URL must be an http(s) URL, not {base!r}.")
+    if _is_loopback(parts.hostname):
+        message = (f"SIGNAGE_PUBLIC_BASE_URL is {base}: QR codes printed now open only on this machine, "
+                   "never on a passer-by's phone.")
+        if app.config["ENV"] == "production":
+            raise ConfigurationError(message + " Set the public address the signs will point to.")
+        log.warning(message)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def pack_settings() -> PackSettings:
+    """Return the running app's pack settings, parsed and checked when the app was created."""
+    return current_app.extensions[PACK_SETTINGS_EXTENSION]

@@ -1,6 +1,9 @@
-"""The declarative base with a naming convention, UTC datetimes and the package's one clock."""
+"""The declarative base with a naming convention, UTC datetimes, the package's one clock, and how
+connections behave on each backend."""
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
+from flask import Flask, g, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -44,10 +47,47 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: Whether the current unit of work may write. On SQLite a writer takes the write lock when its
+#: transaction begins (BEGIN IMMEDIATE), so two writers queue instead of one failing on a stale read;
+#: reads (GET pages) begin deferred so they never wait for a writer, thanks to WAL.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Milliseconds a SQLite writer waits for another to commit before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    # SQLite ignores foreign keys unless asked on each connection
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+def _sqlite_connection(dbapi_connection, connection_record):
+    if not _is_sqlite(dbapi_connection):
+        return
+    # we begin transactions ourselves (below), so the driver must not
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked on each connection
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers and one writer at a time, without blocking each other
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def register_database(app: Flask) -> None:
+    """Let requests that only read (GET, HEAD) begin their SQLite transactions without the write lock."""
+
+    @app.before_request
+    def declare_write_intent():
+        g.write_intent_token = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def forget_write_intent(_error=None):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)

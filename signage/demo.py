@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from signage.auth import services as accounts
 from signage.signs.services import issue_sign
-from signage.sites.packs import PackSettings
+from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
 
 DEMO_PASSWORD = "demo-password-2026"

@@ -1,7 +1,8 @@
 """The SignageError family and the handlers that turn errors into responses."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from signage.extensions import db
@@ -23,6 +24,12 @@ class SignageError(Exception):
         self.errors = errors
         self.findings = findings
 
+    def summary(self) -> str:
+        """Return the detail followed by each field's messages, for the command line."""
+        details = "; ".join(f"{field}: {' '.join(map(str, messages)) if isinstance(messages, list) else messages}"
+                            for field, messages in (self.errors or {}).items())
+        return f"{self.detail} {details}".strip()
+
 
 class InvalidInput(SignageError):
     status, title, slug = 422, "Invalid input", "invalid-input"
@@ -38,6 +45,16 @@ class Forbidden(SignageError):
 
 class Conflict(SignageError):
     status, title, slug = 409, "Conflict", "conflict"
+
+
+class Unauthorized(SignageError):
+    status, title, slug = 401, "Unauthorized", "unauthorized"
+
+
+class BadRequest(SignageError):
+    """The request itself is malformed: an unknown query parameter, JSON that does not parse."""
+
+    status, title, slug = 400, "Bad request", "bad-request"
 
 
 class RuleViolation(Conflict):
@@ -64,12 +81,22 @@ def wants_problem_json() -> bool:
     return best == "application/json" and request.accept_mimetypes["text/html"] < 1
 
 
+ERROR_PAGES = "signage.error_pages"
+
+
+def register_error_page(app: Flask, applies_to, render) -> None:
+    """Let a feature answer errors on its own paths: render(status, title, detail, errors=, findings=).
+
+    applies_to(path) says whether a request's path is the feature's; the first that claims it wins.
+    Public pages use this, since they have no session for the dashboard's error pages to use.
+    """
+    app.extensions.setdefault(ERROR_PAGES, []).append((applies_to, render))
+
+
 def _render(status: int, title: str, detail: str, *, type_="about:blank", errors=None, findings=None):
-    from signage.security import is_public_path
-    if is_public_path(request.path) and not request.path.startswith("/api/"):
-        # public pages have no session, so the dashboard's error pages (CSRF, user menu) cannot render there
-        from signage.notices.views import public_error_response
-        return public_error_response(status, title, detail)
+    for applies_to, render in current_app.extensions.get(ERROR_PAGES, ()):
+        if applies_to(request.path):
+            return render(status, title, detail, errors=errors, findings=findings)
     if wants_problem_json():
         return problem(status, title, detail, type_, errors=errors, findings=findings)
     template = f"errors/{status}.html" if status in (400, 403, 404, 405, 409, 413, 422, 429) else "errors/500.html"
@@ -84,6 +111,14 @@ def register_error_handlers(app):
         db.session.rollback()
         return _render(error.status, error.title, error.detail, type_=PROBLEM_BASE + error.slug,
                        errors=error.errors, findings=error.findings)
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error):
+        # services check what they can; a concurrent writer can still win a unique constraint first
+        db.session.rollback()
+        log.warning("integrity error on %s %s", request.method, request.path)
+        return _render(409, Conflict.title, "This conflicts with a record saved at the same time; try again.",
+                       type_=PROBLEM_BASE + Conflict.slug)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):

@@ -1,36 +1,82 @@
-"""The HTTP edge: one path for input, from JSON bodies and from HTML forms."""
-from flask import request
+"""The HTTP edge: one path for input, from JSON bodies and from HTML forms, bounded whatever arrives."""
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError, fields
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from signage.errors import InvalidInput
+from signage.vocabulary import MAX_FORM_ROWS
 
-
-def load_input(schema: Schema, *, partial: bool = False) -> dict:
-    """Load JSON (API) or form data (dashboard) through a schema, or raise InvalidInput."""
-    if request.is_json:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise InvalidInput("The body must be a JSON object.", errors={"_schema": ["Not a JSON object."]})
-    else:
-        data = form_to_dict(request.form, schema)
-    return load_data(schema, data, partial=partial)
+#: Dots a form key may have: recipients_third_parties.0.name is the deepest the forms write.
+MAX_FORM_KEY_DEPTH = 4
+#: Nesting a JSON body may have: the deepest document the API accepts is three levels.
+MAX_JSON_DEPTH = 16
+#: The largest id any table holds: PostgreSQL's integer; beyond it a path names nothing.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
     """The <int:…> converter, bounded to what a database id can hold, so huge numbers are a 404."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
-def load_data(schema: Schema, data: dict, *, partial: bool = False) -> dict:
-    """Run schema.load and turn marshmallow's messages into InvalidInput."""
-    unstorable = unstorable_text(data)
-    if unstorable:
-        raise InvalidInput("Some text cannot be stored.",
-                           errors={unstorable: ["Contains a NUL character or a broken Unicode sequence."]})
+class TextConverter(UnicodeConverter):
+    """The default path segment, without NUL or other control characters no database stores."""
+
+    def __init__(self, map, minlength=1, maxlength=200, length=None):
+        super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = self.regex.replace("[^/]", "[^/\x00-\x1f\x7f]", 1)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Parse JSON as Flask does, but turn nesting too deep for the parser into a plain 400."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON is nested too deeply.") from None
+
+
+def register_converters(app: Flask) -> None:
+    """Bound ids and path text before any route is added, and parse JSON safely."""
+    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
+    app.json = BoundedJSONProvider(app)
+
+
+def json_body() -> dict:
+    """Return the request's JSON object, or raise: 400 for malformed JSON, 413 for a body too large."""
+    try:
+        data = request.get_json(force=False)
+    except BadRequest:
+        raise BadRequest("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("The body must be a JSON object.", errors={"_schema": ["Not a JSON object."]})
+    return data
+
+
+def load_input(schema: Schema, *, partial=False) -> dict:
+    """Load JSON (API) or form data (dashboard) through a schema, or raise InvalidInput."""
+    data = json_body() if request.is_json else form_to_dict(request.form, schema)
+    return load_data(schema, data, partial=partial)
+
+
+def load_data(schema: Schema, data: dict, *, partial=False) -> dict:
+    """Run schema.load and turn marshmallow's messages into InvalidInput.
+
+    partial=True skips missing top-level fields only: a nested object (geo, a recipient) that is
+    given at all is replaced whole and validated whole.
+    """
+    problem = unloadable(data)
+    if problem:
+        field, message = problem
+        raise InvalidInput("Some input cannot be stored.", errors={field: [message]})
+    if partial is True:
+        partial = tuple(schema.fields)
     try:
         return schema.load(data, partial=partial)
     except ValidationError as error:
@@ -40,20 +86,25 @@ def load_data(schema: Schema, data: dict, *, partial: bool = False) -> dict:
         raise InvalidInput(detail, errors=messages) from None
 
 
-def unstorable_text(value, path: str = "") -> str | None:
-    """Name the first string that no database can store (NUL, lone surrogates), or None."""
-    if isinstance(value, str):
-        return None if _encodes(value) else (path or "_schema")
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        found = unstorable_text(item, f"{path}.{key}" if path else str(key))
-        if found:
-            return found
+def unloadable(value, max_depth: int = MAX_JSON_DEPTH) -> tuple[str, str] | None:
+    """Name the first value no schema should see: nested too deep, or text no database stores."""
+    stack = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        where = path or "_schema"
+        if depth > max_depth:
+            return where, "Nested too deeply."
+        if isinstance(item, str):
+            if not _encodes(item):
+                return where, "Contains a NUL character or a broken Unicode sequence."
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and not _encodes(key):
+                    return where, "A field name contains a NUL character or a broken Unicode sequence."
+                stack.append((inner, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{path}.{index}" if path else str(index), depth + 1)
+                         for index, inner in enumerate(item))
     return None
 
 
@@ -72,21 +123,33 @@ def form_to_dict(form, schema: Schema) -> dict:
 
     Dotted keys nest (``geo.lat``), numeric segments index lists
     (``recipients_third_parties.0.name``), multi-valued keys and textareas feed
-    list fields, and blank strings count as missing.
+    list fields, and blank strings count as missing. Keys deeper than the forms write
+    and row numbers beyond MAX_FORM_ROWS are refused, naming the key.
     """
     data: dict = {}
     for key in form.keys():
         if key == "csrf_token" or key.startswith("_"):
             continue
+        path = _checked_path(key)
         values = [value for value in form.getlist(key) if value.strip() != ""]
-        field = _field_for(schema, key.split("."))
+        field = _field_for(schema, path)
         if isinstance(field, fields.List):
             items = [line.strip() for value in values for line in value.splitlines() if line.strip()]
             if items or key in form:
-                _assign(data, key.split("."), items)
+                _assign(data, path, items)
         elif values:
-            _assign(data, key.split("."), values[-1].strip())
+            _assign(data, path, values[-1].strip())
     return _lists_from_indices(data)
+
+
+def _checked_path(key: str) -> list[str]:
+    path = key.split(".")
+    if len(path) > MAX_FORM_KEY_DEPTH:
+        raise InvalidInput("A form field name is nested too deeply.", errors={key[:100]: ["Not a field of this form."]})
+    for part in path:
+        if part.isdigit() and (len(part) > 3 or int(part) >= MAX_FORM_ROWS):
+            raise InvalidInput("Too many rows.", errors={key[:100]: [f"Use at most {MAX_FORM_ROWS} rows."]})
+    return path
 
 
 def _field_for(schema, path):

@@ -1,8 +1,10 @@
 """Languages: English and Simplified Chinese, chosen by the user, a link, or Accept-Language."""
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_login import current_user
 
 from signage.extensions import babel
+from signage.labels import template_globals
+from signage.security import is_public_path
 
 SUPPORTED = ("en", "zh_Hans")
 #: Public pages name languages by BCP 47 tag; the catalogs by Babel locale.
@@ -37,7 +39,7 @@ def select_locale() -> str:
     chosen = locale_from_tag(request.args.get("lang"))
     if chosen:
         return chosen
-    if getattr(g, "public_page", False):
+    if is_public_path(request.path):  # public pages read no cookie: the browser's languages decide
         return negotiated_locale(request.accept_languages)
     if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED:
         return current_user.locale
@@ -49,7 +51,6 @@ def select_locale() -> str:
 def register_i18n(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector and expose helpers to templates."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
-    from signage.sites.form import template_globals  # UI labels; imports flask_babel only
     app.jinja_env.globals["language_tags"] = TAGS
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -10,7 +10,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: Pages anyone may open without an account: they never read or set a cookie.
-PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/static/", "/register")
+PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/static/")
 
 
 def is_public_path(path: str) -> bool:
@@ -45,6 +45,9 @@ def register_security(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        if not is_public_path(request.path):
+            # dashboard pages show one organisation's records: no shared or back-button cache may keep them
+            headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

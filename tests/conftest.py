@@ -1,36 +1,20 @@
 """Fixtures: app, client, runner, db, auth, and make_* factories that go through services."""
-import os
 import shutil
-from datetime import date, datetime, timezone
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from signage import create_app
+from signage.app import create_app
 from signage.auth import services as accounts
+from signage.database import write_intent
 from signage.extensions import db as _db
 from signage.signs.services import issue_sign
-from signage.sites.packs import PackSettings
+from signage.rules.packs import PackSettings
 from signage.sites.services import register_site
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
-PASSWORD = "correct horse battery staple"
-POSTGRES_URL = os.environ.get("SIGNAGE_TEST_DATABASE_URL")
-
-SITE_DEFAULTS = {
-    "site_name": "North gate", "address": "1 Example Road, Shanghai", "city": "Shanghai",
-    "geo": {"lat": 31.23, "lng": 121.47}, "jurisdictions": ["CN"], "venue_class": "public_place",
-    "capture_area_description": "The north gate and its ticket hall.", "function": "identification_1toN",
-    "live_mode": "realtime", "operator_kind": "private", "purpose": "public_security",
-    "purpose_text": "Finding people on the police watch list.", "necessity_justification": "Large crowds.",
-    "legal_basis_cn": "public_security_art26", "storage_mode": "local_server", "raw_image_retained": False,
-    "retention_period_days": 7, "sensitive_trait_analysis": False, "minors_expected": False,
-    "security_measures": ["encryption", "audit"], "pia_id": "PIA-1", "pia_version": "1",
-    "pia_completed_on": date(2026, 1, 1), "automated_decisions": False,
-    "pia_report_url": "https://operator.example/pia-1.pdf", "filing": {"status": "not_required"},
-}
+from helpers import PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
 
 
 def _base_config(url):
@@ -78,12 +62,16 @@ def app_config(database_url):
 @pytest.fixture
 def app(app_config, instance_dir):
     app = create_app(app_config)
+    # the test's own session only reads between requests: on SQLite it must not hold the write lock
+    # while a request (or a browser's request to the live server) waits for it
+    token = write_intent.set(False)
     with app.app_context():
         yield app
         _db.session.remove()
         if POSTGRES_URL:
             _truncate()
         _db.engine.dispose()
+    write_intent.reset(token)
 
 
 @pytest.fixture
@@ -110,6 +98,8 @@ def instance_dir(tmp_path, monkeypatch):
 def _truncate():
     tables = ", ".join(table.name for table in _db.metadata.sorted_tables)
     with _db.engine.begin() as connection:
+        # the append-only triggers refuse TRUNCATE; replica mode, a superuser's right, skips them
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
@@ -122,9 +112,10 @@ class RequestIsolatedClient(FlaskClient):
     """Give every request its own app context, as a server would: its own g, locale and db session."""
 
     def open(self, *args, **kwargs):
+        _db.session.commit()  # the request sees what the test wrote, and no lock of the test's is held
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        _db.session.expire_all()  # the test's own session must re-read what the request committed
+        _db.session.commit()  # a fresh transaction: the test's own session re-reads what the request committed
         return response
 
 

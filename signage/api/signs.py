@@ -1,18 +1,20 @@
-"""Signs in the API: issue, read, files, put up or take down, reprint, list; a site's notice versions."""
-from flask import Response, current_app, g, request, url_for
+"""Signs in the API: issue, read, list, put up or take down, reprint, and download their files."""
+from flask import Response, current_app, g, url_for
 from flask.views import MethodView
 
-from signage.api import bp
-from signage.api.permissions import require_role
+from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.database import utcnow
 from signage.extensions import db
-from signage.http import load_data, load_input
-from signage.notices.services import versions_for
+from signage.pagination import keyset_page
 from signage.signs import services
 from signage.signs.content import sign_url
-from signage.signs.schemas import (
-    FORMATS, NoticeVersionSchema, SignFileSchema, SignIssueSchema, SignListSchema, SignSchema, SignStatusSchema)
+from signage.signs.models import Sign
+from signage.signs.schemas import (FORMATS, SignFileSchema, SignIssueSchema, SignListSchema, SignSchema,
+                                   SignStatusSchema, SiteSignListSchema)
 from signage.sites.services import get_site
+
+blp = Blueprint("signs-api", __name__, url_prefix="/api/v1", description="Printable warning signs.")
+LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
 def public_base_url() -> str:
@@ -27,209 +29,102 @@ def sign_document(sign) -> dict:
     document = {name: getattr(sign, name) for name in names}
     document.update(url=sign_url(public_base_url(), sign.serial), stale=sign.stale_since is not None,
                     stale_fields=list(sign.stale_fields or []),
-                    files={fmt: url_for(f"api.sign_{fmt}", serial=sign.serial, _external=True) for fmt in FORMATS})
-    return SignSchema().dump(document)
+                    files={fmt: url_for(f"signs-api.sign_{fmt}", serial=sign.serial, _external=True)
+                           for fmt in FORMATS})
+    return document
 
 
 def _created(sign):
-    return sign_document(sign), 201, {"Location": url_for("api.sign", serial=sign.serial, _external=True)}
+    return sign_document(sign), 201, {"Location": url_for("signs-api.SignItem", serial=sign.serial, _external=True)}
 
 
+@blp.route("/sites/<int:site_id>/signs")
 class SiteSigns(MethodView):
-    def get(self, site_id: int):
-        """List a site's signs, retired ones included.
-        ---
-        responses:
-          200:
-            description: The site's signs in the order they were issued.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: SignSchema
-          404:
-            description: No such site in your organisation.
-        """
+    @blp.arguments(SiteSignListSchema, location="query")
+    @blp.response(200, SignSchema(many=True), headers=LINK_HEADER)
+    @blp.problems(404, 422)
+    def get(self, query, site_id: int):
+        """List a site's signs, retired ones included, in the order they were issued."""
         site = get_site(g.user.organisation_id, site_id)
-        return [sign_document(sign) for sign in services.signs_for(site)]
+        page = keyset_page(db.session, services.site_signs_query(site), Sign.id, descending=False,
+                           limit=query["limit"], cursor=query["cursor"])
+        return paged(page, items=[sign_document(sign) for sign in page.items])
 
-    def post(self, site_id: int):
-        """Issue a sign for a placement at a site.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: SignIssueSchema
-        responses:
-          201:
-            description: The new sign; Location is its URL.
-            content:
-              application/json:
-                schema: SignSchema
-          409:
-            description: The site is decommissioned.
-          422:
-            description: A field failed validation, or a site field is too long for the size; errors name it.
-        """
-        require_role("edit")
+    @requires("edit")
+    @blp.arguments(SignIssueSchema)
+    @blp.response(201, SignSchema, headers=LOCATION)
+    @blp.problems(403, 404, 409, 413, 415, 422)
+    def post(self, data, site_id: int):
+        """Issue a sign for a placement; text too long for the size is refused naming the field (422)."""
         site = get_site(g.user.organisation_id, site_id)
-        data = load_input(SignIssueSchema())
         sign = services.issue_sign(site, data, by=g.user, now=utcnow(), base_url=public_base_url())
         db.session.commit()
         return _created(sign)
 
 
+@blp.route("/signs")
 class SignCollection(MethodView):
-    def get(self):
-        """List the organisation's signs that are not retired; stale=true lists those to reprint.
-        ---
-        parameters:
-          - in: query
-            name: stale
-            schema:
-              type: boolean
-            description: Only signs whose printed text went out of date.
-        responses:
-          200:
-            description: The signs, with what changed on those to reprint.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: SignSchema
-        """
-        stale_only = load_data(SignListSchema(), request.args.to_dict())["stale"]
-        signs = services.organisation_signs(g.user.organisation_id, stale_only=stale_only)
-        return [sign_document(sign) for sign in signs]
+    @blp.arguments(SignListSchema, location="query")
+    @blp.response(200, SignSchema(many=True), headers=LINK_HEADER)
+    @blp.problems(422)
+    def get(self, query):
+        """List the organisation's signs that are not retired; stale=true lists those to reprint."""
+        signs = services.organisation_signs_query(g.user.organisation_id, stale_only=query["stale"])
+        page = keyset_page(db.session, signs, Sign.id, descending=False, limit=query["limit"],
+                           cursor=query["cursor"])
+        return paged(page, items=[sign_document(sign) for sign in page.items])
 
 
+@blp.route("/signs/<serial>")
 class SignItem(MethodView):
+    @blp.response(200, SignSchema)
+    @blp.problems(404)
     def get(self, serial: str):
-        """Read one sign, with its short URL, reprint flag and file links.
-        ---
-        responses:
-          200:
-            description: The sign.
-            content:
-              application/json:
-                schema: SignSchema
-          404:
-            description: No such sign in your organisation.
-        """
+        """Read one sign, with its short URL, reprint flag and file links."""
         return sign_document(services.get_sign(g.user.organisation_id, serial))
 
-    def patch(self, serial: str):
-        """Mark a sign installed or retired; the date is recorded and logged.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: SignStatusSchema
-        responses:
-          200:
-            description: The sign in its new status.
-            content:
-              application/json:
-                schema: SignSchema
-          409:
-            description: The move is not allowed, or the sign is out of date and must be reprinted.
-          422:
-            description: A field failed validation.
-        """
-        require_role("edit")
+    @requires("edit")
+    @blp.arguments(SignStatusSchema)
+    @blp.response(200, SignSchema)
+    @blp.problems(403, 404, 409, 413, 415, 422)
+    def patch(self, data, serial: str):
+        """Mark a sign installed or retired; the date is recorded and logged."""
         sign = services.get_sign(g.user.organisation_id, serial)
-        data = load_input(SignStatusSchema())
         services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow())
         db.session.commit()
         return sign_document(sign)
 
 
+@blp.route("/signs/<serial>/reprint")
 class SignReprint(MethodView):
+    @requires("edit")
+    @blp.response(201, SignSchema, headers=LOCATION)
+    @blp.problems(403, 404, 409, 422)
     def post(self, serial: str):
-        """Reprint a sign: issue a fresh one for the same placement and retire this one.
-        ---
-        responses:
-          201:
-            description: The new sign, with a new serial and the current notice version.
-            content:
-              application/json:
-                schema: SignSchema
-          409:
-            description: The sign is retired, or its site is decommissioned.
-        """
-        require_role("edit")
+        """Reprint a sign: a fresh serial for the same placement and the current notice; this one retires."""
         sign = services.get_sign(g.user.organisation_id, serial)
         new = services.reprint_sign(sign, by=g.user, now=utcnow(), base_url=public_base_url())
         db.session.commit()
         return _created(new)
 
 
-class SignFile(MethodView):
-    def get(self, serial: str, fmt: str):
-        """Download a sign file at its own size or ?size= (A5, A4, A3, LETTER, STICKER).
-        ---
-        parameters:
-          - in: query
-            name: size
-            schema:
-              type: string
-              enum: [A5, A4, A3, LETTER, STICKER]
-        responses:
-          200:
-            description: The printable file; PNG is rendered at 300 dpi.
-            content:
-              application/pdf:
-                schema:
-                  type: string
-                  format: binary
-              image/svg+xml:
-                schema:
-                  type: string
-              image/png:
-                schema:
-                  type: string
-                  format: binary
-          409:
-            description: The sign is retired or out of date; reprint it.
-          422:
-            description: Unknown size, or a site field too long for the size; errors name the field.
-        """
-        sign = services.get_sign(g.user.organisation_id, serial)
-        size = load_data(SignFileSchema(), request.args.to_dict())["size"]
-        body = services.sign_file(sign, fmt, size=size, base_url=public_base_url(), now=utcnow())
-        filename = f"sign-{sign.serial}-{size or sign.size}.{fmt}"
-        return Response(body, mimetype=services.MIMETYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _file_resource(fmt: str):
+    """Return the resource serving one file format of a sign, documented with its own content type."""
+
+    class SignFile(MethodView):
+        @blp.arguments(SignFileSchema, location="query")
+        @blp.response(200, {"type": "string", "format": "binary"}, content_type=services.MIMETYPES[fmt])
+        @blp.problems(404, 409, 422)
+        def get(self, query, serial: str):
+            """Download the sign at its own size or ?size=; 409 if it is retired or out of date."""
+            sign = services.get_sign(g.user.organisation_id, serial)
+            body = services.sign_file(sign, fmt, size=query["size"], base_url=public_base_url(), now=utcnow())
+            filename = f"sign-{sign.serial}-{query['size'] or sign.size}.{fmt}"
+            return Response(body, mimetype=services.MIMETYPES[fmt],
+                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    return SignFile
 
 
-class SiteNotices(MethodView):
-    def get(self, site_id: int):
-        """List a site's published notice versions, newest first.
-        ---
-        responses:
-          200:
-            description: Each version's number, date, hash, changed fields and public page.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: NoticeVersionSchema
-          404:
-            description: No such site in your organisation.
-        """
-        site = get_site(g.user.organisation_id, site_id)
-        base = public_base_url()
-        rows = [{"number": v.number, "effective_from": v.effective_from, "sha256": v.sha256,
-                 "changed_fields": v.changed_fields or [],
-                 "url": base + url_for("notices.version", code=site.code, number=v.number)}
-                for v in versions_for(site)]
-        return NoticeVersionSchema(many=True).dump(rows)
-
-
-bp.add_url_rule("/sites/<int:site_id>/signs", view_func=SiteSigns.as_view("site_signs"))
-bp.add_url_rule("/sites/<int:site_id>/notices", view_func=SiteNotices.as_view("site_notices"))
-bp.add_url_rule("/signs", view_func=SignCollection.as_view("signs"))
-bp.add_url_rule("/signs/<serial>", view_func=SignItem.as_view("sign"))
-bp.add_url_rule("/signs/<serial>/reprint", view_func=SignReprint.as_view("sign_reprint"))
 for _fmt in FORMATS:
-    bp.add_url_rule(f"/signs/<serial>.{_fmt}", view_func=SignFile.as_view(f"sign_{_fmt}"), defaults={"fmt": _fmt})
+    blp.route(f"/signs/<serial>.{_fmt}", endpoint=f"sign_{_fmt}")(_file_resource(_fmt))

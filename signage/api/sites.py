@@ -1,16 +1,19 @@
-"""Sites in the API: list, register, read, change, move through the lifecycle, findings."""
+"""Sites in the API: register, read, change, move through the lifecycle, findings, acknowledgements."""
 from flask import g, url_for
 from flask.views import MethodView
 
-from signage.api import bp
-from signage.api.permissions import require_role
+from signage.api.core import LINK_HEADER, Blueprint, paged, requires
+from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
-from signage.http import load_input
 from signage.notices.content import operator_details
+from signage.pagination import PageQuerySchema, keyset_page, offset_page
 from signage.sites import services
-from signage.sites.context import pack_settings
-from signage.sites.schemas import AcknowledgementSchema, FindingSchema, SiteSchema, StatusChangeSchema
+from signage.sites.models import Site
+from signage.sites.schemas import (AcknowledgementOutSchema, AcknowledgementSchema, FindingSchema,
+                                   SiteListQuerySchema, SitePatchSchema, SiteSchema, StatusChangeSchema)
+
+blp = Blueprint("sites-api", __name__, url_prefix="/api/v1/sites", description="FR sites under the law's rules.")
 
 
 def site_document(site) -> dict:
@@ -21,161 +24,88 @@ def site_document(site) -> dict:
                     created_at=site.created_at, updated_at=site.updated_at,
                     operator_legal_name=operator["legal_name"], dpo_contact=operator["dpo"],
                     operator_contact={key: operator[key] for key in ("address", "email", "phone")})
-    return SiteSchema().dump(document)
+    return document
 
 
+@blp.route("")
 class SiteCollection(MethodView):
-    def get(self):
-        """List the organisation's sites.
-        ---
-        responses:
-          200:
-            description: The sites, newest first.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: SiteSchema
-        """
-        return [site_document(site) for site in services.list_sites(g.user.organisation_id)]
+    @blp.arguments(SiteListQuerySchema, location="query")
+    @blp.response(200, SiteSchema(many=True), headers=LINK_HEADER)
+    @blp.problems(422)
+    def get(self, query):
+        """List the organisation's sites, newest first, a page at a time."""
+        page = keyset_page(db.session, services.sites_query(g.user.organisation_id), Site.id, descending=True,
+                           limit=query["limit"], cursor=query["cursor"])
+        return paged(page, items=[site_document(site) for site in page.items])
 
-    def post(self):
-        """Register a site as a draft.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: SiteSchema
-        responses:
-          201:
-            description: The new draft site.
-            content:
-              application/json:
-                schema: SiteSchema
-          422:
-            description: A field failed validation.
-        """
-        require_role("edit")
-        data = load_input(SiteSchema())
+    @requires("edit")
+    @blp.arguments(SiteSchema)
+    @blp.response(201, SiteSchema, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.problems(403, 413, 415, 422)
+    def post(self, data):
+        """Register a site as a draft; a draft may be incomplete."""
         site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow())
         db.session.commit()
-        return site_document(site), 201, {"Location": url_for("api.site", site_id=site.id, _external=True)}
+        return site_document(site), 201, {"Location": url_for("sites-api.SiteItem", site_id=site.id, _external=True)}
 
 
+@blp.route("/<int:site_id>")
 class SiteItem(MethodView):
+    @blp.response(200, SiteSchema)
+    @blp.problems(404)
     def get(self, site_id: int):
-        """Read one site.
-        ---
-        responses:
-          200:
-            description: The site.
-            content:
-              application/json:
-                schema: SiteSchema
-          404:
-            description: No such site in your organisation.
-        """
+        """Read one site."""
         return site_document(services.get_site(g.user.organisation_id, site_id))
 
-    def patch(self, site_id: int):
-        """Change some fields of a site; an active site must still pass every ERROR rule.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: SiteSchema
-        responses:
-          200:
-            description: The changed site.
-            content:
-              application/json:
-                schema: SiteSchema
-          409:
-            description: The rules refuse the change; the problem lists the findings.
-          422:
-            description: A field failed validation.
-        """
-        require_role("edit")
+    @requires("edit")
+    @blp.arguments(SitePatchSchema)
+    @blp.response(200, SiteSchema)
+    @blp.problems(403, 404, 409, 413, 415, 422)
+    def patch(self, data, site_id: int):
+        """Change some fields; a nested object given replaces the old one whole. Active sites must still
+        pass every ERROR rule (409 lists the findings)."""
         site = services.get_site(g.user.organisation_id, site_id)
-        data = load_input(SiteSchema(), partial=True)
         services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings())
         db.session.commit()
         return site_document(site)
 
 
+@blp.route("/<int:site_id>/status")
 class SiteStatus(MethodView):
-    def post(self, site_id: int):
-        """Move a site to active, suspended or decommissioned, with a reason.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: StatusChangeSchema
-        responses:
-          200:
-            description: The site in its new status.
-            content:
-              application/json:
-                schema: SiteSchema
-          409:
-            description: The move is not allowed, or the rules refuse it; the problem lists the findings.
-        """
-        require_role("edit")
+    @requires("edit")
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, SiteSchema)
+    @blp.problems(403, 404, 409, 413, 415, 422)
+    def post(self, data, site_id: int):
+        """Move a site to active, suspended or decommissioned, with a reason; 409 lists what refuses it."""
         site = services.get_site(g.user.organisation_id, site_id)
-        data = load_input(StatusChangeSchema())
         services.change_status(site, data["status"], reason=data.get("reason"), by=g.user, now=utcnow(),
                                settings=pack_settings())
         db.session.commit()
         return site_document(site)
 
 
+@blp.route("/<int:site_id>/findings")
 class SiteFindings(MethodView):
-    def get(self, site_id: int):
-        """List the rules' findings for a site; a draft is checked as if going live.
-        ---
-        responses:
-          200:
-            description: Errors block activation; warnings show until acknowledged.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: FindingSchema
-        """
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, FindingSchema(many=True), headers=LINK_HEADER)
+    @blp.problems(404, 422)
+    def get(self, query, site_id: int):
+        """List the rules' findings for a site, errors first; a draft is checked as if going live."""
         site = services.get_site(g.user.organisation_id, site_id)
         findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-        return FindingSchema(many=True).dump(findings)
+        return paged(offset_page(findings, limit=query["limit"], cursor=query["cursor"]))
 
 
+@blp.route("/<int:site_id>/acknowledgements")
 class SiteAcknowledgements(MethodView):
-    def post(self, site_id: int):
-        """Acknowledge a warning for a site; the acknowledgement is logged.
-        ---
-        requestBody:
-          content:
-            application/json:
-              schema: AcknowledgementSchema
-        responses:
-          201:
-            description: The acknowledgement, and the findings as they now stand.
-            content:
-              application/json:
-                schema:
-                  type: array
-                  items: FindingSchema
-        """
-        require_role("edit")
+    @requires("edit")
+    @blp.arguments(AcknowledgementSchema)
+    @blp.response(201, AcknowledgementOutSchema, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.problems(403, 404, 409, 413, 415, 422)
+    def post(self, data, site_id: int):
+        """Acknowledge a current warning for a site; the acknowledgement is logged."""
         site = services.get_site(g.user.organisation_id, site_id)
-        data = load_input(AcknowledgementSchema())
-        services.acknowledge_finding(site, data, by=g.user, now=utcnow(), settings=pack_settings())
+        ack = services.acknowledge_finding(site, data, by=g.user, now=utcnow(), settings=pack_settings())
         db.session.commit()
-        findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-        return FindingSchema(many=True).dump(findings), 201, {
-            "Location": url_for("api.site_findings", site_id=site.id, _external=True)}
-
-
-bp.add_url_rule("/sites", view_func=SiteCollection.as_view("sites"))
-bp.add_url_rule("/sites/<int:site_id>", view_func=SiteItem.as_view("site"))
-bp.add_url_rule("/sites/<int:site_id>/status", view_func=SiteStatus.as_view("site_status"))
-bp.add_url_rule("/sites/<int:site_id>/findings", view_func=SiteFindings.as_view("site_findings"))
-bp.add_url_rule("/sites/<int:site_id>/acknowledgements", view_func=SiteAcknowledgements.as_view("site_acknowledgements"))
+        return ack, 201, {"Location": url_for("sites-api.SiteFindings", site_id=site.id, _external=True)}

@@ -3,7 +3,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 GENESIS_HASH = "0" * 64
 
@@ -14,9 +14,29 @@ class Break:
 
     seq: int
     reason: str
+    #: The organisation the broken entry belongs to by its hashed content; None when that is unknown.
+    organisation_id: int | None = None
 
     def describe(self) -> str:
         return f"Entry {self.seq} {self.reason}."
+
+
+class StoredEntry(NamedTuple):
+    """One row of audit_entries as verification reads it: every stored column.
+
+    created_at is text in the form 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC), as SQLite stores it and as the
+    PostgreSQL query formats it, so that it compares with the hashed ISO time without parsing.
+    """
+
+    seq: int
+    prev_hash: str
+    hash: str
+    canonical: bytes
+    organisation_id: int | None
+    subject_type: str
+    subject_id: int | None
+    action: str
+    created_at: str
 
 
 def canonical_bytes(content: dict) -> bytes:
@@ -38,22 +58,64 @@ def entry_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest()
 
 
-def verify_chain(rows: Iterable[tuple], *, start_seq: int = 1, start_hash: str = GENESIS_HASH) -> Break | None:
-    """Walk (id, prev_hash, hash, canonical) rows in id order; return the first break or None.
+def columns_match(row: StoredEntry) -> bool:
+    """Say whether the row's plain columns say what its hashed bytes say.
 
-    An edited entry fails its own hash; a deleted, inserted or reordered one
-    breaks the numbering or the link to its predecessor.
+    The columns are copies kept for filtering by SQL; editing one would move an entry to another
+    organisation or subject without touching the hash. Canonical keys are sorted, so "action" comes
+    first and "seq", "subject", "time" last; strings in JSON never hold a bare quote, so the bytes
+    compared cannot be matched by text that an entry carries elsewhere.
+    """
+    action, subject_type = row.action, row.subject_type
+    if '"' in action or "\\" in action or '"' in subject_type or "\\" in subject_type:
+        return False
+    canonical = row.canonical
+    if not canonical.startswith(b'{"action":"' + action.encode() + b'",'):
+        return False
+    stamp = row.created_at
+    fraction = stamp[19:].lstrip(".").rstrip("0")
+    time = stamp[:10] + "T" + stamp[11:19] + ("." + stamp[20:26] if fraction else "") + "+00:00"
+    subject_id = b"null" if row.subject_id is None else str(row.subject_id).encode()
+    tail = b',"seq":%d,"subject":{"id":%s,"type":"%s"},"time":"%s"}' % (
+        row.seq, subject_id, subject_type.encode(), time.encode())
+    if not canonical.endswith(tail):
+        return False
+    start = canonical.rfind(b',"organisation_id":')
+    organisation = b"null" if row.organisation_id is None else str(row.organisation_id).encode()
+    return start > 0 and canonical.startswith(organisation + b',"reason":', start + 19)
+
+
+def content_organisation(canonical: bytes) -> int | None:
+    """Return the organisation an entry belongs to by its hashed content, or None if unreadable."""
+    try:
+        value = json.loads(canonical).get("organisation_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def verify_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1,
+                 start_hash: str = GENESIS_HASH) -> Break | None:
+    """Walk stored rows in id order; return the first break or None.
+
+    An edited entry fails its own hash or its columns; a deleted, inserted or reordered one breaks
+    the numbering or the link to its predecessor.
     """
     expected_seq, expected_prev = start_seq, start_hash
     sha256 = hashlib.sha256
-    for seq, prev_hash, stored_hash, canonical in rows:
+    for row in rows:
+        seq, prev_hash, stored_hash, canonical = row[0], row[1], row[2], row[3]
         if seq > expected_seq:
             return Break(expected_seq, "is missing (deleted)")
         if seq < expected_seq:
-            return Break(seq, "is out of order or duplicated")
+            return Break(seq, "is out of order or duplicated", content_organisation(canonical))
         if prev_hash != expected_prev:
-            return Break(seq, "does not link to the entry before it (inserted, deleted or reordered)")
+            return Break(seq, "does not link to the entry before it (inserted, deleted or reordered)",
+                         content_organisation(canonical))
         if sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest() != stored_hash:
-            return Break(seq, "does not match its hash (edited)")
+            return Break(seq, "does not match its hash (edited)", content_organisation(canonical))
+        if not columns_match(row):
+            return Break(seq, "has columns that differ from its hashed content (edited)",
+                         content_organisation(canonical))
         expected_seq, expected_prev = seq + 1, stored_hash
     return None

@@ -1,16 +1,22 @@
-"""Appending to the audit log and reading it back."""
+"""Appending to the audit log, reading it back, and verifying it with every record it vouches for."""
 import itertools
 import json
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
-from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, verify_chain
+from signage.audit.chain import GENESIS_HASH, Break, StoredEntry, canonical_bytes, entry_hash, verify_chain
 from signage.audit.models import AuditEntry
+from signage.audit.signals import verification_requested
 from signage.extensions import db
 
 #: Any constant works; it only has to be the same for every writer.
 APPEND_LOCK_KEY = 0x5167_4E41
+#: Every stored column, in StoredEntry's order; created_at as UTC text in SQLite's stored form.
+_STORED_COLUMNS = "id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, {created_at}"
+_CREATED_AT = {"postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+               "sqlite": "created_at"}
 
 
 def describe_actor(actor) -> dict:
@@ -29,6 +35,7 @@ def append_entry(action: str, *, actor, subject, now: datetime, changes: dict | 
     """Append one entry to the chain in the caller's transaction, never racing another writer."""
     db.session.flush()  # the subject needs its id before it can be named
     _lock_chain()
+    now = now.astimezone(timezone.utc)  # the hashed time and the stored column must read alike
     last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     seq, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
     subject_type, subject_id = _subject_ref(subject)
@@ -46,7 +53,8 @@ def append_entry(action: str, *, actor, subject, now: datetime, changes: dict | 
 
 
 def _lock_chain():
-    # PostgreSQL: serialise appenders until commit; SQLite already allows one writer at a time
+    # PostgreSQL: serialise appenders until commit; SQLite writers already hold the write lock
+    # from the start of their transaction (BEGIN IMMEDIATE, see signage.database)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
 
@@ -57,32 +65,82 @@ def _subject_ref(subject) -> tuple[str, int | None]:
     return type(subject).__tablename__, subject.id
 
 
-def verify_log(batch_size: int = 50_000) -> tuple[int, Break | None]:
-    """Verify the whole stored chain straight from the database; return (entries read, first break)."""
+@dataclass(frozen=True)
+class RecordBreak:
+    """A record the log vouches for (a published notice version) that no longer matches it."""
+
+    kind: str
+    record_id: int
+    organisation_id: int | None
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.record_id} {self.reason}."
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a walk of the whole log found: the chain's first break, the records that broke, its head."""
+
+    entries: int
+    chain_break: Break | None
+    record_breaks: list[RecordBreak] = field(default_factory=list)
+    head: tuple[int, str] | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.chain_break is None and not self.record_breaks
+
+
+def verify_log(batch_size: int = 50_000) -> Verification:
+    """Verify the whole stored chain straight from the database, then every record it vouches for."""
     connection = db.session.connection()
+    dialect = connection.dialect.name
     count = connection.exec_driver_sql("SELECT count(*) FROM audit_entries").scalar()
     # the driver's own cursor, inside the session's transaction: SQLAlchemy's row objects cost
     # more than hashing here, and nothing but plain tuples is needed
     raw = connection.connection.dbapi_connection
     # psycopg's binary protocol skips parsing text for every row: about 1.5x faster to read
-    cursor = raw.cursor(binary=True) if connection.dialect.name == "postgresql" else raw.cursor()
+    cursor = raw.cursor(binary=True) if dialect == "postgresql" else raw.cursor()
     try:
-        cursor.execute("SELECT id, prev_hash, hash, canonical FROM audit_entries ORDER BY id")
-        found = verify_chain(itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), [])))
+        cursor.execute(f"SELECT {_STORED_COLUMNS.format(created_at=_CREATED_AT[dialect])} "
+                       "FROM audit_entries ORDER BY id")
+        rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))
+        found = verify_chain(StoredEntry._make(row) for row in rows)
     finally:
         cursor.close()
-    return count, found
+    head = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    record_breaks = [broken for _receiver, breaks in verification_requested.send(None) for broken in breaks or ()]
+    return Verification(count, found, record_breaks, tuple(head) if head else None)
+
+
+def published_entries(action: str) -> dict[int, dict]:
+    """Return the hashed content of every entry of one action, by subject id: what records are checked against."""
+    rows = db.session.execute(select(AuditEntry.subject_id, AuditEntry.canonical).where(AuditEntry.action == action))
+    return {subject_id: json.loads(canonical) for subject_id, canonical in rows}
+
+
+def organisation_entry_count(organisation_id: int) -> int:
+    """Count the organisation's entries in the chain."""
+    return db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.organisation_id == organisation_id))
+
+
+def entries_query(subject_type: str | None = None, subject_id: int | None = None, *,
+                  organisation_id: int | None = None):
+    """Return the query of entries, of one subject or one organisation, for a caller to order and page."""
+    query = select(AuditEntry)
+    if subject_type is not None:
+        query = query.where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+    if organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == organisation_id)
+    return query
 
 
 def entries_for(subject_type: str | None = None, subject_id: int | None = None, *,
                 organisation_id: int | None = None, limit: int = 500) -> list[dict]:
     """Return decoded entries, newest first: what auditors read is the hashed content itself."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if subject_type is not None:
-        query = query.where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
-    if organisation_id is not None:
-        query = query.where(AuditEntry.organisation_id == organisation_id)
-    return [decoded(entry) for entry in db.session.scalars(query)]
+    query = entries_query(subject_type, subject_id, organisation_id=organisation_id)
+    return [decoded(entry) for entry in db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit))]
 
 
 def decoded(entry: AuditEntry) -> dict:
@@ -94,9 +152,33 @@ def decoded(entry: AuditEntry) -> dict:
 
 def checkpoint_break(seq: int, expected_hash: str) -> Break | None:
     """Compare a saved checkpoint with the log: the entry must still exist with the same hash."""
-    stored = db.session.scalar(select(AuditEntry.hash).where(AuditEntry.id == seq))
+    stored = db.session.scalar(select(AuditEntry.hash).where(AuditEntry.id == seq)) if seq <= 2**63 - 1 else None
     if stored is None:
         return Break(seq, "named by the checkpoint is gone (history was cut back)")
     if stored != expected_hash:
         return Break(seq, "has a different hash than the checkpoint (history was rewritten)")
     return None
+
+
+OTHER_ORGANISATION = ("The log is broken at an entry of another organisation, which you cannot see. "
+                      "Tell the people who run this signage service.")
+
+
+def report_for(verification: Verification, *, organisation_id: int, checkpoint: Break | None = None) -> dict:
+    """Say what one organisation's users may learn from a verification of the whole log.
+
+    The walk always covers every entry; where the first problem lies in another organisation's
+    records, they learn only that the log is broken and whom to tell.
+    """
+    problems = [verification.chain_break, *verification.record_breaks, checkpoint]
+    first = next((problem for problem in problems if problem is not None), None)
+    report = {"intact": first is None, "entries": organisation_entry_count(organisation_id),
+              "break_seq": None, "detail": None,
+              "checkpoint": f"{verification.head[0]}:{verification.head[1]}" if verification.head else None}
+    if first is checkpoint and checkpoint is not None:
+        report.update(break_seq=checkpoint.seq, detail=checkpoint.describe())
+    elif first is not None and first.organisation_id == organisation_id:
+        report.update(break_seq=getattr(first, "seq", None), detail=first.describe())
+    elif first is not None:
+        report["detail"] = OTHER_ORGANISATION
+    return report

@@ -1,9 +1,10 @@
 """The audit log for auditors: the organisation's entries and a verification of the chain."""
-from flask import g, render_template
+from flask import Blueprint, g, render_template
 
-from signage.audit import bp
-from signage.audit.services import entries_for, verify_log
+from signage.audit.services import entries_for, report_for, verify_log
 from signage.auth.login import require
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("")
@@ -18,6 +19,6 @@ def index():
 @require("audit")
 def verify():
     """Walk the whole chain and say whether it is intact, or where it breaks."""
-    count, found = verify_log()
+    report = report_for(verify_log(), organisation_id=g.user.organisation_id)
     return render_template("audit/index.html", entries=entries_for(organisation_id=g.user.organisation_id),
-                           verification={"count": count, "break": found})
+                           verification=report)

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime, utcnow
@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of every session's id; signing out moves to the next, ending every session issued before.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation = relationship("Organisation", back_populates="users")
@@ -54,6 +56,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Name the session: the user and their current session generation."""
+        return f"{self.id}:{self.session_generation}"
 
     def can(self, action: str) -> bool:
         """Say whether this user's role allows an action: read, edit or manage."""

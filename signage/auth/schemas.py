@@ -2,8 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from signage.auth.models import ROLES
-from signage.sites.fields import MAX_STORED_INDIVIDUALS
-from signage.sites.schemas import WholeNumber
+from signage.validation import Email, Text, WholeNumber
+from signage.vocabulary import MAX_STORED_INDIVIDUALS
 
 
 class LoginSchema(Schema):
@@ -13,8 +13,8 @@ class LoginSchema(Schema):
 
 
 class UserCreateSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(validate=validate.Length(max=200), load_default=None)
+    email = Email(required=True, validate=validate.Length(max=254))
+    name = Text(validate=validate.Length(max=200), load_default=None)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
 
@@ -24,16 +24,8 @@ class UserUpdateSchema(Schema):
     active = fields.Boolean()
 
 
-class UserSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    email = fields.String(dump_only=True)
-    name = fields.String(dump_only=True)
-    role = fields.String(dump_only=True)
-    active = fields.Boolean(dump_only=True)
-
-
 class TokenCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
 class LocaleSchema(Schema):
@@ -42,20 +34,20 @@ class LocaleSchema(Schema):
 
 
 class ContactSchema(Schema):
-    name = fields.String(validate=validate.Length(max=200), load_default=None, allow_none=True)
-    email = fields.Email(validate=validate.Length(max=254), load_default=None, allow_none=True)
-    phone = fields.String(validate=validate.Length(max=50), load_default=None, allow_none=True)
+    name = Text(validate=validate.Length(max=200), load_default=None, allow_none=True)
+    email = Email(validate=validate.Length(max=254), load_default=None, allow_none=True)
+    phone = Text(validate=validate.Length(max=50), load_default=None, allow_none=True)
 
 
 class OrganisationSchema(Schema):
     """The operator's identity and contacts, printed on every notice."""
 
     id = fields.Integer(dump_only=True)
-    legal_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    registration_number = fields.String(validate=validate.Length(max=100), allow_none=True)
-    address = fields.String(validate=validate.Length(max=500), allow_none=True)
-    contact_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
-    contact_phone = fields.String(validate=validate.Length(max=50), allow_none=True)
+    legal_name = Text(required=True, validate=validate.Length(min=1, max=200))
+    registration_number = Text(validate=validate.Length(max=100), allow_none=True)
+    address = Text(validate=validate.Length(max=500), allow_none=True)
+    contact_email = Email(validate=validate.Length(max=254), allow_none=True)
+    contact_phone = Text(validate=validate.Length(max=50), allow_none=True)
     dpo_contact = fields.Nested(ContactSchema, allow_none=True)
     stored_individuals_count = WholeNumber(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
     count_threshold_reached_on = fields.Date(dump_only=True)

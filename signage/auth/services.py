@@ -1,4 +1,4 @@
-"""Accounts: organisations, users, sign-in with lock-out, and API tokens."""
+"""Accounts: organisations, users, sign-in and sign-out, and API tokens."""
 import hashlib
 import secrets
 from datetime import datetime
@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from signage.audit.services import append_entry
 from signage.auth.models import ApiToken, Organisation, User
+from signage.auth.signals import organisation_changed
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 
@@ -36,6 +37,10 @@ def create_organisation(data: dict, *, by, now: datetime) -> Organisation:
 
 def update_organisation(organisation: Organisation, data: dict, *, by, now: datetime, settings) -> Organisation:
     """Change the operator's details; crossing the filing threshold starts the filing clock."""
+    if data.get("legal_name", organisation.legal_name) != organisation.legal_name and db.session.scalar(
+            select(Organisation.id).where(Organisation.legal_name == data["legal_name"])):
+        raise Conflict("Another organisation is registered under this name.",
+                       errors={"legal_name": ["Already registered by another organisation."]})
     changes = {}
     for key, value in data.items():
         before = getattr(organisation, key)
@@ -52,8 +57,7 @@ def update_organisation(organisation: Organisation, data: dict, *, by, now: date
     if changes:
         append_entry("organisation.updated", actor=by, subject=organisation, now=now,
                      organisation_id=organisation.id, changes=changes)
-        from signage.notices.services import after_operator_change  # notices build on accounts
-        after_operator_change(organisation, changes, by=by, now=now)
+        organisation_changed.send(organisation, changes=changes, by=by, now=now)
     return organisation
 
 
@@ -111,6 +115,15 @@ def set_locale(user: User, locale: str, *, now: datetime) -> User:
         append_entry("user.locale_changed", actor=user, subject=user, now=now, organisation_id=user.organisation_id,
                      changes={"locale": [user.locale, locale]})
         user.locale = locale
+    return user
+
+
+def end_sessions(user: User, *, by, now: datetime) -> User:
+    """Sign a user out everywhere: every session issued so far stops opening the dashboard."""
+    before = user.session_generation
+    user.session_generation = before + 1
+    append_entry("user.signed_out", actor=by, subject=user, now=now, organisation_id=user.organisation_id,
+                 changes={"session_generation": [before, user.session_generation]})
     return user
 
 

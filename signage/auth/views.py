@@ -2,22 +2,24 @@
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from signage.auth import bp
 from signage.auth import services
 from signage.auth.login import require
 from signage.auth.models import ApiToken, User
+from signage.config import pack_settings
+from signage.rules.findings import N_
 from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema, TokenCreateSchema,
                                   UserCreateSchema, UserUpdateSchema)
 from signage.database import utcnow
 from signage.errors import InvalidInput
 from signage.extensions import db, limiter
 from signage.http import load_input
-from signage.sites.context import pack_settings
+
+bp = Blueprint("auth", __name__)
 
 
 #: Organisation fields the form may blank out (the legal name and the count stay required).
@@ -40,22 +42,32 @@ def login():
 
 
 def _address_and_account() -> str:
-    """Key failed sign-ins by client address and (hashed) account, so nobody can lock out the real user."""
-    account = (request.form.get("email") or "").strip().lower()
-    return f"{get_remote_address()}|{hashlib.sha256(account.encode()).hexdigest()[:16]}"
+    """Key failed sign-ins by client address and (hashed) account, whatever the body's format, so
+    nobody can lock the real user out from elsewhere and JSON cannot open a second bucket."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    account = body.get("email") if isinstance(body, dict) or hasattr(body, "getlist") else None
+    account = account.strip().casefold() if isinstance(account, str) else ""
+    return f"login|{get_remote_address()}|{hashlib.sha256(account.encode()).hexdigest()[:24]}"
+
+
+#: Said when a limit is reached: the account is never locked, only this address's attempts wait.
+TOO_MANY_ATTEMPTS = N_("Too many sign-in attempts from your network. Wait a minute, then try again.")
+TOO_MANY_FAILURES = N_("Too many wrong passwords for this account from your network. Wait 15 minutes, then try "
+                       "again. The account is not locked: its owner can still sign in from elsewhere.")
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], error_message=TOO_MANY_ATTEMPTS,
+               key_func=lambda: f"login|{get_remote_address()}")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"], key_func=_address_and_account,
-               deduct_when=lambda response: response.status_code == 401)
+               deduct_when=lambda response: response.status_code == 401, error_message=TOO_MANY_FAILURES)
 def login_submit():
     """Check the password; repeated failures from one address for one account are throttled."""
     data = load_input(LoginSchema())
     user = services.authenticate(data["email"], data["password"])
     if user is None:
         return render_template("auth/login.html", next=data.get("next"), email=data["email"],
-                               error=_("Wrong e-mail or password, or the account is locked for a while.")), 401
+                               error=_("Wrong e-mail or password.")), 401
     login_user(user)
     return redirect(_safe_next(data.get("next")))
 
@@ -63,7 +75,9 @@ def login_submit():
 @bp.post("/logout")
 @require("read")
 def logout():
-    """Sign out."""
+    """Sign out, ending this session and every copy of its cookie."""
+    services.end_sessions(g.user, by=g.user, now=utcnow())
+    db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

@@ -1,12 +1,13 @@
 """The home page: sites by status, open findings, signs to reprint, duties due."""
-from flask import g, render_template
+from flask import Blueprint, g, render_template
 
 from signage.auth.login import require
-from signage.dashboard import bp
 from signage.database import utcnow
 from signage.signs.services import signs_to_reprint
-from signage.sites.context import pack_settings
+from signage.config import pack_settings
 from signage.sites.services import site_overview
+
+bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")

@@ -2,7 +2,7 @@
 import hashlib
 
 from signage.audit.chain import canonical_bytes
-from signage.sites import fields as vocab
+from signage import vocabulary as vocab
 
 
 def operator_details(organisation) -> dict:

@@ -7,7 +7,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from signage.signs.fonts import PDF_NAMES, font_key, pdf_font
+from signage.fonts import PDF_NAMES, font_key, pdf_font
 
 BODY = ParagraphStyle("body", fontName=PDF_NAMES["latin"], fontSize=10, leading=14, spaceAfter=3,
                       wordWrap="CJK")
@@ -64,8 +64,9 @@ def _markup(text: str, bold: bool) -> str:
     for ch in " ".join(text.split()):
         try:
             key = font_key(ch, bold)
-        except ValueError:  # a character neither font has: print a visible stand-in, not a blank
-            key, ch = ("latin-bold" if bold else "latin"), "?"
+        except ValueError:
+            # input refuses such characters; text published before that check names the code point
+            key, ch = ("latin-bold" if bold else "latin"), f"[U+{ord(ch):04X}]"
         if runs and runs[-1][0] == key:
             runs[-1][1] += ch
         else:

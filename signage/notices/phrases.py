@@ -1,7 +1,7 @@
 """Labels and sentences for notices: how the site record's values read in plain language."""
 from flask_babel import gettext as _
 
-from signage.sites.fields import CONSENT_BASES_CN
+from signage.vocabulary import CONSENT_BASES_CN
 
 
 def role_label(jurisdictions: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""Publishing notice versions and flagging printed signs whose text went out of date."""
+"""Publishing notice versions: the first when a site goes live, a new one whenever what it says changes."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -7,9 +7,11 @@ from signage.audit.services import append_entry
 from signage.extensions import db
 from signage.notices.content import changed_notice_fields, content_sha256, notice_content, operator_details
 from signage.notices.models import NoticeVersion
-from signage.signs.models import Sign
-from signage.sites import fields as vocab
 from signage.sites.models import Site
+from signage.sites.services import site_record
+
+#: Organisation fields shown on every notice.
+OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
 
 
 def latest_version(site) -> NoticeVersion | None:
@@ -18,10 +20,14 @@ def latest_version(site) -> NoticeVersion | None:
                              .order_by(NoticeVersion.number.desc()).limit(1))
 
 
+def current_content(site) -> dict:
+    """Return what the site's notice says right now, published or not."""
+    return notice_content(site_record(site), operator_details(site.organisation))
+
+
 def publish_version(site, *, by, now: datetime) -> NoticeVersion | None:
     """Publish a new version if the notice's content changed; return it, or None if nothing changed."""
-    from signage.sites.services import site_record
-    content = notice_content(site_record(site), operator_details(site.organisation))
+    content = current_content(site)
     previous = latest_version(site)
     if previous is not None and previous.content == content:
         return None
@@ -32,68 +38,63 @@ def publish_version(site, *, by, now: datetime) -> NoticeVersion | None:
     db.session.add(version)
     db.session.flush()
     append_entry("notice.published", actor=by, subject=version, now=now, organisation_id=site.organisation_id,
-                 changes={"number": [previous.number if previous else None, version.number],
+                 changes={"site_id": [None, site.id],
+                          "number": [previous.number if previous else None, version.number],
                           "sha256": [previous.sha256 if previous else None, version.sha256],
                           "fields": [None, changed]})
     return version
 
 
-def publish_if_first_activation(site, *, by, now: datetime) -> NoticeVersion | None:
-    """Publish version 1 when a site first goes live, so ACT-NOTICE holds.
-
-    Without a contact the notice could not say whom to ask, so nothing is
-    published and ACT-NOTICE refuses the activation. A refused activation rolls
-    the publication back with it.
-    """
-    organisation = site.organisation
-    if latest_version(site) is not None or not (organisation.contact_email or organisation.contact_phone):
-        return None
-    return publish_version(site, by=by, now=now)
+def can_publish(organisation) -> bool:
+    """Say whether a notice can name whom to ask: the operator has an e-mail or a phone."""
+    return bool(organisation.contact_email or organisation.contact_phone)
 
 
-def after_site_change(site, changes: dict, *, by, now: datetime) -> None:
-    """After an edit: flag signs whose printed text changed, and republish a published notice."""
-    printed = sorted(set(changes) & set(vocab.SIGN_FIELDS))
-    if printed:
-        flag_stale_signs(site, printed, by=by, now=now)
-    if latest_version(site) is not None and set(changes) & set(vocab.NOTICE_FIELDS):
-        publish_version(site, by=by, now=now)
-
-
-#: Organisation fields shown on every notice, and the subset printed on signs.
-OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
-SIGN_OPERATOR_FIELDS = ("legal_name", "contact_email", "contact_phone", "dpo_contact")
-
-
-def after_operator_change(organisation, changed, *, by, now: datetime) -> None:
-    """After the operator's details change: republish each live notice and flag the signs that print them."""
-    if not set(changed) & set(OPERATOR_FIELDS):
-        return
-    printed = bool(set(changed) & set(SIGN_OPERATOR_FIELDS))
-    sites = db.session.scalars(select(Site).where(Site.organisation_id == organisation.id,
-                                                  Site.status != "decommissioned"))
-    for site in sites:
-        if latest_version(site) is not None:
-            publish_version(site, by=by, now=now)
-        if printed:
-            flag_stale_signs(site, ["operator"], by=by, now=now)
-
-
-def flag_stale_signs(site, fields: list[str], *, by, now: datetime) -> list[Sign]:
-    """Mark the site's printed signs for reprint, saying which printed fields changed."""
-    signs = list(db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")))
-    for sign in signs:
-        if set(fields) <= set(sign.stale_fields or []):
-            continue
-        before = list(sign.stale_fields or [])
-        sign.stale_fields = sorted(set(before) | set(fields))
-        sign.stale_since = sign.stale_since or now
-        append_entry("sign.flagged_stale", actor=by, subject=sign, now=now, organisation_id=site.organisation_id,
-                     changes={"stale_fields": [before, sign.stale_fields]})
-    return signs
+def versions_query(site):
+    """Return the query of a site's published versions, for a caller to order and page."""
+    return select(NoticeVersion).where(NoticeVersion.site_id == site.id)
 
 
 def versions_for(site) -> list[NoticeVersion]:
     """Return every published version of a site's notice, newest first."""
-    return list(db.session.scalars(select(NoticeVersion).where(NoticeVersion.site_id == site.id)
-                                   .order_by(NoticeVersion.number.desc())))
+    return list(db.session.scalars(versions_query(site).order_by(NoticeVersion.number.desc())))
+
+
+def published_site_ids(site_ids) -> set[int]:
+    """Return which of these sites have a published notice, in one query."""
+    if not site_ids:
+        return set()
+    return set(db.session.scalars(select(NoticeVersion.site_id).where(NoticeVersion.site_id.in_(site_ids))
+                                  .group_by(NoticeVersion.site_id)))
+
+
+# Receivers of what sites and organisations announce (connected by signage.notices.subscribers).
+
+def publish_on_activation(site, *, by, now: datetime, **_) -> None:
+    """Publish version 1 when a site first goes live: the rules already passed, ACT-NOTICE included."""
+    if latest_version(site) is None:
+        publish_version(site, by=by, now=now)
+
+
+def republish_on_site_change(site, *, changes: dict, by, now: datetime, **_) -> None:
+    """Publish a new version when a change alters what a published notice says."""
+    if latest_version(site) is not None:
+        publish_version(site, by=by, now=now)
+
+
+def republish_on_operator_change(organisation, *, changes: dict, by, now: datetime, **_) -> None:
+    """Publish a new version of every live notice when the operator's printed details change."""
+    if not set(changes) & set(OPERATOR_FIELDS):
+        return
+    live = select(Site).where(Site.organisation_id == organisation.id, Site.status != "decommissioned",
+                              Site.id.in_(select(NoticeVersion.site_id)))
+    for site in db.session.scalars(live):
+        publish_version(site, by=by, now=now)
+
+
+def notice_facts(sites: list, *, activating: frozenset, **_) -> dict[int, dict]:
+    """Tell the rules which sites have a notice; going live publishes one when the operator has a contact."""
+    published = published_site_ids([site.id for site in sites])
+    return {site.id: {"has_published_notice": site.id in published or (
+        site.id in activating and can_publish(site.organisation))} for site in sites}
+

@@ -11,7 +11,7 @@ from signage.notices.phrases import (cn_basis_labels, complaint_authorities, dat
                                      field_label, gdpr_art6_labels, gdpr_art9_labels, method_sentence,
                                      purpose_label, recipients_sentence, role_label, secondary_use_sentence,
                                      storage_labels, transfer_basis_labels)
-from signage.sites.fields import CONSENT_BASES_CN
+from signage.vocabulary import CONSENT_BASES_CN
 
 CONSENT_BASES_GDPR = ("6_1_a", "9_2_a")
 NO_SALE_JURISDICTIONS = ("US-NYC", "US-IL", "US-TX")

@@ -1,105 +1,98 @@
 """Public notice pages: the second layer behind every sign's QR code, without cookies or scripts."""
 import hashlib
-import threading
-from pathlib import Path
+import logging
 
-from flask import Response, current_app, g, json, request, url_for
-from flask_babel import force_locale, format_date, get_locale, gettext as _
+from flask import Blueprint, Flask, Response, current_app, json, request, url_for
+from flask_babel import get_locale
 
-from signage.errors import problem
-from signage.i18n import LOCALES_BY_TAG, TAGS, select_locale
-from signage.notices import bp
+from signage.errors import problem, register_error_page
+from signage.i18n import TAGS, select_locale
+from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
-from signage.notices.state import draft_content, page_state, version_content, version_hash, version_list
-from signage.notices.summary import history_items, notice_items
+from signage.notices.page import json_view, page_model, print_document
+from signage.notices.state import SITE_HEAD, draft_content, query_head, version_content, version_hash, version_list
+from signage.security import is_public_path
+
+bp = Blueprint("notices", __name__)
+log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches and ETags turn over.
-PAGE_FORMAT = "1"
+PAGE_FORMAT = "2"
 CACHE_CONTROL = "public, max-age=300"
-RENDER_CACHE_SIZE = 512
-_cache_lock = threading.Lock()
 
 
-@bp.before_request
-def public_page():
-    """Mark the request public: the locale comes from ?lang= or Accept-Language, never a cookie."""
-    g.public_page = True
+class NoticeTampered(Exception):
+    """A stored notice version no longer matches the hash it was published with."""
 
 
 @bp.get("/n/<code>")
 def current(code):
     """Show a site's current notice, or the draft built live before the first publication."""
-    head = _state("site", code)
+    head = cached_head("site", code, SITE_HEAD)
     return answer(head) if head is not None else not_found()
 
 
 @bp.get("/n/<code>/v<int:number>")
 def version(code, number):
     """Show one published version at its own URL, saying whether it has been superseded."""
-    head = _state("site", code)
-    shown = version_hash(head.id, number) if head is not None else None
-    return answer(head, number=number, sha256=shown) if shown else not_found()
+    head = head_showing(code, number)
+    return answer(head, number=number) if head is not None else not_found()
 
 
 @bp.get("/n/<code>/print")
 @bp.get("/n/<code>/v<int:number>/print")
 def printable(code, number=None):
     """Return the notice as an A4 PDF in both languages, for reception desks and for keeping."""
-    head = _state("site", code)
-    shown = version_hash(head.id, number) if head is not None and number is not None else None
-    if head is None or (number is not None and shown is None):
-        return not_found()
-    return answer(head, number=number, sha256=shown, fmt="pdf")
+    head = head_showing(code, number) if number is not None else cached_head("site", code, SITE_HEAD)
+    return answer(head, number=number, fmt="pdf") if head is not None else not_found()
 
 
-@bp.get("/S/<serial>")
-@bp.get("/s/<serial>")
-def scan(serial):
-    """Show the current notice of a scanned sign's site, naming the sign and where it should hang."""
-    head = _state("sign", serial)
-    return answer(head) if head is not None else not_found()
+def cached_head(kind: str, key: str, statement):
+    """Return a page's head (site state and latest version), kept a few seconds per worker."""
+    return caches().head((kind, key.upper()), lambda: query_head(statement, key))
 
 
-def _state(kind: str, key: str):
-    return page_state(kind, key, ttl=current_app.config["NOTICE_STATE_TTL"])
+def head_showing(code: str, number: int):
+    """Return the head of a site whose version `number` is published, or None.
+
+    A head cached before that version was published is read afresh, so the page never mixes an
+    old picture of the site with a newer version.
+    """
+    head = cached_head("site", code, SITE_HEAD)
+    if head is not None and (head.number is None or number > head.number):
+        head = query_head(SITE_HEAD, code)
+    if head is None or head.number is None or number > head.number or version_hash(head.id, number) is None:
+        return None
+    return head
 
 
-def answer(head, *, number=None, sha256=None, fmt=None) -> Response:
-    """Answer from the render cache when the ETag is known; render once otherwise."""
+def answer(head, *, number=None, fmt=None, panel=None) -> Response:
+    """Answer from the render cache when the ETag is known; render once otherwise.
+
+    panel, given by a feature built on notices (a scanned sign), has a hashable `key` and a
+    `build(latest)` that returns the dict the page shows about it.
+    """
     fmt = fmt or _negotiated_format()
     tag = TAGS[select_locale()]  # what Flask-Babel will pick, without parsing a Locale on a cache hit
     shown = number or head.number
     draft = draft_content(head.id) if head.number is None else None
-    key = (PAGE_FORMAT, _assets_signature(), fmt, head.code, head.status, head.status_changed_at.isoformat(),
-           shown, head.number, sha256 or head.sha256 or content_sha256(draft), None if fmt == "pdf" else tag,
-           _sign_state(head))
+    key = (PAGE_FORMAT, caches().assets, fmt, head.code, head.status, head.status_changed_at.isoformat(), shown,
+           head.number, head.sha256 if draft is None else content_sha256(draft), None if fmt == "pdf" else tag,
+           panel.key if panel else None)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,
                "Vary": "Accept" if fmt == "pdf" else "Accept, Accept-Language"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
-    cache = current_app.extensions.setdefault("notice_render_cache", {})
-    hit = cache.get(etag)
-    if hit is None:
-        versions = version_list(head.id)
-        content = draft if draft is not None else version_content(head.id, shown)
-        hit = _render(fmt, head, versions, shown, content, tag)
-        with _cache_lock:
-            while len(cache) >= RENDER_CACHE_SIZE:
-                cache.pop(next(iter(cache)), None)
-            cache[etag] = hit
-    body, mimetype = hit
+    try:
+        body, mimetype = caches().page(etag, lambda: _render(fmt, head, shown, draft, tag, panel))
+    except NoticeTampered as alarm:
+        log.error("notice integrity alarm: %s", alarm)
+        return _public_error(503, "Service unavailable", "This notice cannot be shown right now.", "no-store")
     response = Response(body, mimetype=mimetype, headers=headers)
     if fmt == "pdf":
         response.headers["Content-Disposition"] = f'inline; filename="notice-{head.code}-v{shown or 0}.pdf"'
     return response
-
-
-def _sign_state(head):
-    if "serial" not in head._fields:
-        return None
-    return (head.serial, head.placement, head.sign_status, head.notice_version,
-            head.stale_since.isoformat() if head.stale_since else None)
 
 
 def _negotiated_format() -> str:
@@ -109,129 +102,34 @@ def _negotiated_format() -> str:
     return "json" if best == "application/json" else "html"
 
 
-def _assets_signature() -> str:
-    """Hash the stylesheet, the templates and the catalogs once per process, for the ETag and the CSS URL."""
-    signature = current_app.extensions.get("notice_assets")
-    if signature is None:
-        root = Path(current_app.root_path)
-        files = [root / "static" / "notice.css", *sorted((root.parent / "templates" / "notices").glob("*.html")),
-                 *sorted((root.parent / "translations").glob("*/LC_MESSAGES/*.mo"))]
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(path.read_bytes() if path.exists() else b"")
-        signature = current_app.extensions["notice_assets"] = digest.hexdigest()[:12]
-    return signature
-
-
-def _render(fmt, head, versions, shown, content, tag) -> tuple[bytes, str]:
+def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
+    versions = version_list(head.id, head.number)
+    content = draft if draft is not None else _checked_content(head, shown, versions)
     if fmt == "pdf":
         from signage.notices.pdf import notice_pdf  # reportlab loads only when someone prints
-        return notice_pdf(_print_document(head, versions, shown, content)), "application/pdf"
-    page = page_model(head, versions, shown, content, tag)
+        url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=head.code)
+        return notice_pdf(print_document(head, versions, shown, content, url)), "application/pdf"
+    latest = head.number
+    urls = {"current": url_for("notices.current", code=head.code),
+            "print": url_for("notices.printable", code=head.code, number=shown if shown != latest else None),
+            "css": url_for("static", filename="notice.css", v=caches().assets)}
+    page = page_model(head, versions, shown, content, tag, urls=urls, sign=panel.build(latest) if panel else None,
+                      version_url=lambda number: url_for("notices.version", code=head.code, number=number))
     if fmt == "json":
-        return json.dumps(_json_view(page), ensure_ascii=False).encode(), "application/json"
+        return json.dumps(json_view(page, current_app.config["PUBLIC_BASE_URL"]), ensure_ascii=False).encode(), \
+            "application/json"
     # Rendered without context processors: Flask-Login's would load the user from the session.
     html = current_app.jinja_env.get_template("notices/notice.html").render(page=page)
     return html.encode(), "text/html"
 
 
-def page_model(site, versions, shown, content, tag) -> dict:
-    """Gather everything a notice page says, in the request's language, as plain data."""
-    latest = versions[0].number if versions else None
-    row = next((r for r in versions if r.number == shown), None)
-    items = notice_items(content, tag)
-    return {
-        "lang": tag, "code": site.code, "title": items["title"], "status": site.status,
-        "status_since": site.status_changed_at, "banner": status_banner(site),
-        "summary": items["summary"], "sections": items["sections"],
-        "version": {"number": shown, "current": shown == latest, "current_number": latest,
-                    "effective_from": row.effective_from if row else None,
-                    "effective_text": format_date(row.effective_from, "long") if row else None,
-                    "sha256": row.sha256 if row else content_sha256(content),
-                    "superseded": superseded_text(versions, shown) if shown != latest else None},
-        "sign": sign_panel(site, latest) if "serial" in site._fields else None,
-        "history": [{**item, "url": url_for("notices.version", code=site.code, number=item["number"]),
-                     "effective_from": r.effective_from}
-                    for item, r in zip(history_items([r._asdict() for r in versions]), versions)],
-        "urls": {"current": url_for("notices.current", code=site.code),
-                 "print": url_for("notices.printable", code=site.code, number=shown if shown != latest else None),
-                 "css": url_for("static", filename="notice.css", v=_assets_signature())},
-        "languages": [{"tag": t, "name": n, "current": t == tag} for t, n in (("zh-Hans", "简体中文"), ("en", "English"))],
-    }
-
-
-def status_banner(site) -> dict:
-    """Say whether the cameras are in operation, and since when."""
-    since = format_date(site.status_changed_at, "long")
-    text = {"draft": _("Not yet in operation. This notice is a preview; the cameras are not in use yet."),
-            "active": _("In operation since %(date)s.", date=since),
-            "suspended": _("Suspended since %(date)s: face recognition is switched off for now.", date=since),
-            "decommissioned": _("Decommissioned since %(date)s: face recognition here has ended.", date=since),
-            }[site.status]
-    return {"status": site.status, "text": text}
-
-
-def superseded_text(versions: list, shown: int) -> str:
-    """Say which later version replaced an old one, and when."""
-    following = next(r for r in reversed(versions) if r.number > shown)
-    return _("This is version %(number)s. It was replaced by version %(next)s on %(date)s.", number=shown,
-             next=following.number, date=format_date(following.effective_from, "long"))
-
-
-def sign_panel(sign, latest: int | None) -> dict:
-    """Name the scanned sign and its placement, and say whether it is outdated (SIGN-STALE)."""
-    outdated = None
-    if sign.sign_status == "retired":
-        outdated = _("This sign has been retired and should no longer hang anywhere.")
-    elif sign.stale_since:
-        outdated = _("This sign is outdated: it was printed with notice version %(printed)s and its text may "
-                     "no longer be right.", printed=sign.notice_version)
-    # a newer notice that changed nothing printed on the sign leaves the sign right (regulation.md §5.4)
-    older = (latest is not None and sign.notice_version < latest and outdated is None)
-    return {"older_text": _("This sign was printed with notice version %(printed)s; below is version %(current)s, "
-                            "the current one. What the sign says is still right.", printed=sign.notice_version,
-                            current=latest) if older else None,"serial": sign.serial, "placement": sign.placement, "printed_version": sign.notice_version,
-            "status": sign.sign_status, "outdated": outdated is not None,
-            "text": _("You scanned sign %(serial)s. It should hang at: %(placement)s.", serial=sign.serial,
-                      placement=sign.placement),
-            "check": _("If it hangs somewhere else, it may have been put over the real sign: please tell us."),
-            "outdated_text": (outdated + " " + _("This page shows the current notice.")) if outdated else None}
-
-
-def _json_view(page: dict) -> dict:
-    base = current_app.config["PUBLIC_BASE_URL"]
-    version = page["version"]
-    return {
-        "site": {"code": page["code"], "name": page["title"], "status": page["status"],
-                 "status_since": page["status_since"].isoformat(), "banner": page["banner"]["text"]},
-        "language": page["lang"],
-        "version": {"number": version["number"], "current": version["current"],
-                    "current_number": version["current_number"], "sha256": version["sha256"],
-                    "effective_from": version["effective_from"].isoformat() if version["effective_from"] else None,
-                    "superseded": version["superseded"]},
-        "summary": page["summary"], "sections": page["sections"], "sign": page["sign"],
-        "versions": [{"number": item["number"], "effective_from": item["effective_from"].isoformat(),
-                      "changes": item["changes"], "url": base + item["url"]} for item in page["history"]],
-        "urls": {"current": base + page["urls"]["current"], "print": base + page["urls"]["print"]},
-    }
-
-
-def _print_document(site, versions, shown, content) -> dict:
-    latest = versions[0].number if versions else None
-    row = next((r for r in versions if r.number == shown), None)
-    blocks = []
-    for tag in ("zh-Hans", "en"):
-        with force_locale(LOCALES_BY_TAG[tag]):
-            blocks.append({"tag": tag, **notice_items(content, tag), "banner": status_banner(site)["text"],
-                           "summary_title": _("In short"), "details_title": _("In detail"),
-                           "version_line": _("Notice version %(number)s, in effect from %(date)s. SHA-256: %(sha)s",
-                                             number=shown or 0, sha=row.sha256 if row else content_sha256(content),
-                                             date=format_date(row.effective_from, "long") if row else "—"),
-                           "superseded": superseded_text(versions, shown) if shown != latest else None,
-                           "history_title": _("Version history"),
-                           "history": history_items([r._asdict() for r in versions])})
-    url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=site.code)
-    return {"title": blocks[1]["title"], "url": url, "blocks": blocks}
+def _checked_content(head, shown: int, versions: list) -> dict:
+    """Return a published version's content after checking it against the hash it was published with."""
+    content = version_content(head.id, shown)
+    published = next((row.sha256 for row in versions if row.number == shown), None)
+    if content is None or content_sha256(content) != published:
+        raise NoticeTampered(f"site {head.id} version {shown} does not match its SHA-256")
+    return content
 
 
 def not_found() -> Response:
@@ -239,7 +137,7 @@ def not_found() -> Response:
     return _public_error(404, "Not found", "No notice or sign has this code.", "public, max-age=60")
 
 
-def public_error_response(status: int, title: str, detail: str) -> Response:
+def public_error_response(status: int, title: str, detail: str, **_) -> Response:
     """Answer an error on any public path in the public layout, never cached."""
     return _public_error(status, title, detail, "no-store")
 
@@ -250,8 +148,16 @@ def _public_error(status: int, title: str, detail: str, cache_control: str) -> R
     else:
         html = current_app.jinja_env.get_template("notices/404.html").render(
             status=status, lang=TAGS.get(str(get_locale()), "en"),
-            css=url_for("static", filename="notice.css", v=_assets_signature()))
+            css=url_for("static", filename="notice.css", v=caches().assets))
         response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = cache_control
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+def register(app: Flask) -> None:
+    """Serve the public pages, their caches, and the public layout for every error on a public path."""
+    register_caches(app)
+    register_error_page(app, lambda path: is_public_path(path) and not path.startswith("/api/"),
+                        public_error_response)
+    app.register_blueprint(bp)

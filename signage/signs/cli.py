@@ -34,7 +34,7 @@ def pack(site_id, org_name, size, output):
             data = services.sign_pack(signs, size=size, base_url=current_app.config["PUBLIC_BASE_URL"],
                                       now=utcnow(), on_page=lambda _index: bar.update(1))
     except SignageError as error:
-        raise click.ClickException(_explain(error)) from None
+        raise click.ClickException(error.summary()) from None
     output = output or Path(default_name)
     output.write_bytes(data)
     click.echo(f"Wrote {len(signs)} signs to {output}.")
@@ -49,7 +49,3 @@ def _signs(site_id, org_name):
     organisation = find_organisation(org_name)
     return services.pack_signs_for_organisation(organisation.id), f"signs-{utcnow().date().isoformat()}.pdf"
 
-
-def _explain(error: SignageError) -> str:
-    details = "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in (error.errors or {}).items())
-    return f"{error.detail} {details}".strip()

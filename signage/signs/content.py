@@ -8,15 +8,17 @@ database: the caller passes the record, the operator, the sign and `now`.
 """
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask_babel import force_locale, gettext as _, ngettext
 
 from signage.errors import InvalidInput
+from signage.fonts import unprintable
 from signage.i18n import LOCALES_BY_TAG
+from signage.labels import choice_label
 from signage.notices.phrases import disclosure_sentence, purpose_label
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
-from signage.sites.form import choice_label
 
 #: Elements in printed order (regulation.md §5.2, rows 2 to 10).
 ELEMENTS = ("operator", "purpose", "legal_basis", "capture_area", "retention", "recipients", "alternative",
@@ -37,17 +39,57 @@ def sign_url(base_url: str, serial: str) -> str:
 
 def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, notice_date: date | None,
               now: datetime) -> SignSpec:
-    """Return the SignSpec for one sign at one paper size, in the sign's language pair."""
-    tags = tuple(sign.languages)
-    keep = STICKER_ELEMENTS if size == "STICKER" else ELEMENTS
-    texts = {tag: _in_language(tag, record, operator, compact=size == "STICKER") for tag in tags}
-    lines = tuple(SignLine(key, tuple(texts[tag][key] for tag in tags))
-                  for key in keep if all(texts[tag][key] for tag in tags))
-    return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=tags,
-                    heading=tuple(texts[tag]["heading"] for tag in tags), lines=lines,
-                    qr_caption=tuple(texts[tag]["qr_caption"] for tag in tags),
+    """Return the SignSpec for one sign at one paper size, in the sign's language pair.
+
+    Text that the sign fonts cannot print (stored before input was checked) is refused naming its field.
+    """
+    printed = printed_text(record, operator, tuple(sign.languages), size)
+    for line in printed.lines:
+        for text in line.texts:
+            reason = unprintable(text)
+            if reason:
+                field = FIELD_TO_SHORTEN.get(line.key, line.key)
+                raise InvalidInput(f"The {field} text cannot be printed.", errors={field: [reason]})
+    return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=printed.languages,
+                    heading=printed.heading, lines=printed.lines, qr_caption=printed.qr_caption,
                     phone=operator.get("phone") or None,
                     footer=sign_footer(sign.serial, sign.notice_version, notice_date, now))
+
+
+class PrintedText(NamedTuple):
+    """The words a sign prints, apart from its serial, URL and footer: what a reprint would change."""
+
+    languages: tuple[str, ...]
+    heading: tuple[str, ...]
+    lines: tuple[SignLine, ...]
+    qr_caption: tuple[str, ...]
+    phone: str | None
+
+
+def printed_text(record: dict, operator: dict, languages: tuple[str, ...], size: str) -> PrintedText:
+    """Return the words a sign of this size and language pair prints for a record and its operator."""
+    keep = STICKER_ELEMENTS if size == "STICKER" else ELEMENTS
+    texts = {tag: _in_language(tag, record, operator, compact=size == "STICKER") for tag in languages}
+    lines = tuple(SignLine(key, tuple(texts[tag][key] for tag in languages))
+                  for key in keep if all(texts[tag][key] for tag in languages))
+    return PrintedText(languages, tuple(texts[tag]["heading"] for tag in languages), lines,
+                       tuple(texts[tag]["qr_caption"] for tag in languages), operator.get("phone") or None)
+
+
+class ReadLog(dict):
+    """A record or operator that notes which of its fields were read, so a sign names what it prints."""
+
+    def __init__(self, data: dict):
+        super().__init__(data)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
 
 
 def sign_footer(serial: str, version: int, notice_date: date | None, now: datetime) -> str:

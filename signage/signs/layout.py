@@ -1,7 +1,7 @@
 """Lay a sign out as a display list in mm: heading band, elements, QR panel and footer."""
 from dataclasses import dataclass
 
-from .fonts import em_width, font_runs
+from signage.fonts import em_width, font_runs
 from .qr import QUIET_ZONE, qr_matrix
 from .shapes import Shape, pictogram, rect
 from .spec import QR_MIN_MM, SIZES, SignSpec, TextTooLong

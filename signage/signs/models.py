@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from signage.database import UTCDateTime
 from signage.extensions import db
 
-SIGN_STATUSES = ("issued", "installed", "retired")
 
 
 class Sign(db.Model):

@@ -6,7 +6,7 @@ from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import BOLD_STROKE, FAKE_BOLD, PDF_NAMES, pdf_font
+from signage.fonts import BOLD_STROKE, FAKE_BOLD, PDF_NAMES, pdf_font
 from .layout import PT, Page, QRSymbol, Text
 from .qr import qr_runs
 from .shapes import Shape

@@ -1,7 +1,12 @@
 """What signs accept and return, for the dashboard forms and the API alike."""
+from collections.abc import Mapping
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from signage.pagination import PageQuerySchema
 from signage.signs.spec import SIZES
+from signage.validation import Text
+from signage.vocabulary import SIGN_STATUSES
 
 #: Languages a sign can print, by BCP 47 tag; the first of a pair is set larger.
 SIGN_LANGUAGES = ("zh-Hans", "en")
@@ -17,7 +22,7 @@ def _language_pair(value: list) -> None:
 
 
 def _upper_size(data):
-    if isinstance(data, dict) and isinstance(data.get("size"), str):
+    if isinstance(data, Mapping) and isinstance(data.get("size"), str):
         data = {**data, "size": data["size"].strip().upper()}
     return data
 
@@ -30,9 +35,10 @@ def size_field(**kwargs):
 class SignIssueSchema(Schema):
     """A new sign: where it hangs, its paper size and its language pair."""
 
-    placement = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    placement = Text(required=True, validate=validate.Length(min=1, max=100))
     size = size_field(load_default="A4")
-    languages = fields.List(fields.String(), validate=_language_pair, load_default=lambda: list(DEFAULT_LANGUAGES))
+    languages = fields.List(fields.String(validate=validate.OneOf(SIGN_LANGUAGES)), validate=_language_pair,
+                            load_default=lambda: list(DEFAULT_LANGUAGES))
 
     @pre_load
     def normalise(self, data, **kwargs):
@@ -46,7 +52,7 @@ class SignStatusSchema(Schema):
     """A sign put up or taken down, with the reason the auditor will read."""
 
     status = fields.String(required=True, validate=validate.OneOf(SIGN_STATUS_CHANGES))
-    reason = fields.String(validate=validate.Length(max=1000), load_default=None, allow_none=True)
+    reason = Text(validate=validate.Length(max=1000), load_default=None, allow_none=True)
 
 
 class SignFileSchema(Schema):
@@ -59,10 +65,14 @@ class SignFileSchema(Schema):
         return _upper_size(data)
 
 
-class SignListSchema(Schema):
-    """The query of a sign listing: all signs in use, or only those to reprint."""
+class SignListSchema(PageQuerySchema):
+    """The query of the organisation's sign list: all signs in use, or only those to reprint."""
 
-    stale = fields.Boolean(load_default=False)
+    stale = fields.Boolean(load_default=False, metadata={"description": "Only signs whose printed text changed."})
+
+
+class SiteSignListSchema(PageQuerySchema):
+    """The query of a site's sign list, retired signs included, in the order they were issued."""
 
 
 class SignFilesSchema(Schema):
@@ -80,7 +90,7 @@ class SignSchema(Schema):
     size = fields.String(dump_only=True)
     languages = fields.List(fields.String(), dump_only=True)
     notice_version = fields.Integer(dump_only=True)
-    status = fields.String(dump_only=True, metadata={"enum": ["issued", "installed", "retired"]})
+    status = fields.String(dump_only=True, metadata={"enum": list(SIGN_STATUSES)})
     issued_at = fields.DateTime(dump_only=True)
     installed_at = fields.DateTime(dump_only=True, allow_none=True)
     retired_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -89,13 +99,3 @@ class SignSchema(Schema):
     stale_since = fields.DateTime(dump_only=True, allow_none=True)
     stale_fields = fields.List(fields.String(), dump_only=True)
     files = fields.Nested(SignFilesSchema, dump_only=True)
-
-
-class NoticeVersionSchema(Schema):
-    """A published notice version: number, date, hash, what changed and its public page."""
-
-    number = fields.Integer(dump_only=True)
-    effective_from = fields.DateTime(dump_only=True)
-    sha256 = fields.String(dump_only=True)
-    changed_fields = fields.List(fields.String(), dump_only=True)
-    url = fields.String(dump_only=True)

@@ -9,6 +9,7 @@ from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.notices.content import operator_details
 from signage.notices.models import NoticeVersion
+from signage.notices.services import latest_version
 from signage.signs.content import fitted, sign_spec, too_long
 from signage.signs.layout import layout
 from signage.signs.models import Sign
@@ -23,9 +24,14 @@ RENDERERS = {"pdf": sign_pdf, "svg": sign_svg, "png": sign_png}
 MIMETYPES = {"pdf": "application/pdf", "svg": "image/svg+xml", "png": "image/png"}
 
 
+def site_signs_query(site):
+    """Return the query of a site's signs, retired ones included, for a caller to order and page."""
+    return select(Sign).where(Sign.site_id == site.id)
+
+
 def signs_for(site) -> list[Sign]:
     """Return the site's signs, in the order they were issued."""
-    return list(db.session.scalars(select(Sign).where(Sign.site_id == site.id).order_by(Sign.id)))
+    return list(db.session.scalars(site_signs_query(site).order_by(Sign.id)))
 
 
 def issue_sign(site, data: dict, *, by, now: datetime, base_url: str | None = None) -> Sign:
@@ -41,7 +47,6 @@ def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replace
     if site.status == "decommissioned":
         raise Conflict("Signs cannot be issued for a decommissioned site.",
                        errors={"site": ["The site is decommissioned."]})
-    from signage.notices.services import latest_version  # notices.services imports signs at load time
     current = latest_version(site)
     sign = Sign(serial=_unused_serial(), site_id=site.id, placement=data["placement"], size=data["size"],
                 languages=list(data["languages"]), notice_version=current.number if current else 1,
@@ -112,21 +117,17 @@ def reprint_sign(sign: Sign, *, by, now: datetime, base_url: str | None = None) 
     return new
 
 
+def organisation_signs_query(organisation_id: int, *, stale_only: bool = False):
+    """Return the query of the organisation's signs not retired, or only those to reprint."""
+    query = (select(Sign).join(Site, Sign.site_id == Site.id)
+             .where(Site.organisation_id == organisation_id, Sign.status != "retired"))
+    return query.where(Sign.stale_since.is_not(None)) if stale_only else query
+
+
 def signs_to_reprint(organisation_id: int) -> list[Sign]:
     """Return the organisation's signs whose printed text went out of date, oldest flag first."""
-    return list(db.session.scalars(
-        select(Sign).join(Site, Sign.site_id == Site.id)
-        .where(Site.organisation_id == organisation_id, Sign.status != "retired", Sign.stale_since.is_not(None))
-        .order_by(Sign.stale_since, Sign.id)))
-
-
-def organisation_signs(organisation_id: int, *, stale_only: bool = False) -> list[Sign]:
-    """Return the organisation's signs that are not retired, or only those to reprint."""
-    if stale_only:
-        return signs_to_reprint(organisation_id)
-    return list(db.session.scalars(
-        select(Sign).join(Site, Sign.site_id == Site.id)
-        .where(Site.organisation_id == organisation_id, Sign.status != "retired").order_by(Sign.site_id, Sign.id)))
+    return list(db.session.scalars(organisation_signs_query(organisation_id, stale_only=True)
+                                   .order_by(Sign.stale_since, Sign.id)))
 
 
 def _refuse_outdated(sign: Sign, doing: str) -> None:

@@ -1,7 +1,7 @@
 """Write a laid-out sign page as standalone SVG in mm, with text as glyph outlines."""
 from xml.sax.saxutils import escape, quoteattr
 
-from .fonts import BOLD_STROKE, FAKE_BOLD, glyph, pdf_font, units_per_em
+from signage.fonts import BOLD_STROKE, FAKE_BOLD, glyph, pdf_font, units_per_em
 from .layout import PT, Page, QRSymbol, Text
 from .qr import qr_runs
 from .shapes import Shape

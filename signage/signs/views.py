@@ -1,5 +1,5 @@
 """Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
-from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from signage.auth.login import require
@@ -7,10 +7,12 @@ from signage.database import utcnow
 from signage.errors import InvalidInput
 from signage.extensions import db
 from signage.http import load_data, load_input
-from signage.signs import bp, services
+from signage.signs import services
 from signage.signs.content import sign_url
 from signage.signs.schemas import DEFAULT_LANGUAGES, SIGN_LANGUAGES, SignFileSchema, SignIssueSchema, SignStatusSchema
 from signage.sites.services import get_site
+
+bp = Blueprint("signs", __name__)
 
 #: Paper sizes as the forms offer them, largest first; keys of signs.spec.SIZES.
 SIZE_LABELS = {"A3": _l("A3 (297 × 420 mm)"), "A4": _l("A4 (210 × 297 mm)"), "LETTER": _l("US Letter (8.5 × 11 in)"),

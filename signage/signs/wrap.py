@@ -2,7 +2,7 @@
 import unicodedata
 from functools import lru_cache
 
-from .fonts import em_width
+from signage.fonts import em_width
 
 # kinsoku: these never start a line / never end one
 _NO_START = set("，。、；：？！）》」』】〉〕…‥・ー々,.;:?!)]}%”’")

@@ -1,24 +1,13 @@
 """What a site accepts and returns, for the dashboard form and the API alike."""
-import re
-
 from marshmallow import Schema, fields, validate
 
-from signage.sites import fields as vocab
+from signage import vocabulary as vocab
+from signage.pagination import PageQuerySchema
+from signage.validation import Text, Url, WholeNumber
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
 MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
 LONG = validate.Length(max=vocab.LONG_TEXT)
-
-
-class WholeNumber(fields.Integer):
-    """A whole number in ASCII digits: 1.5 or '٣' are refused rather than truncated or guessed."""
-
-    def _validated(self, value):
-        if isinstance(value, float) and not value.is_integer():
-            raise self.make_error("invalid", input=value)
-        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
 
 
 def choice(values, **kwargs):
@@ -26,11 +15,11 @@ def choice(values, **kwargs):
 
 
 def text(limit=LONG, **kwargs):
-    return fields.String(validate=limit, allow_none=True, **kwargs)
+    return Text(validate=limit, allow_none=True, **kwargs)
 
 
 def url(**kwargs):
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500), allow_none=True, **kwargs)
+    return Url(validate=validate.Length(max=500), allow_none=True, **kwargs)
 
 
 class GeoSchema(Schema):
@@ -39,14 +28,14 @@ class GeoSchema(Schema):
 
 
 class SecondaryUseSchema(Schema):
-    use = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    use = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
     consent_mode = fields.String(required=True, validate=validate.OneOf(vocab.CONSENT_MODES))
 
 
 class RecipientSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
     country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter ISO country code, such as CN or DE."))
-    purpose = fields.String(validate=SHORT, load_default=None, allow_none=True)
+    purpose = Text(validate=SHORT, load_default=None, allow_none=True)
     for_value = fields.Boolean(load_default=False)
 
 
@@ -76,7 +65,7 @@ class SiteSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     code = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": list(vocab.SITE_STATUSES)})
     status_changed_at = fields.DateTime(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -84,7 +73,7 @@ class SiteSchema(Schema):
     operator_contact = fields.Dict(dump_only=True)
     dpo_contact = fields.Dict(dump_only=True, allow_none=True)
 
-    site_name = fields.String(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    site_name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
     address = text(validate.Length(max=500))
     city = text(validate.Length(max=100))
     geo = fields.Nested(GeoSchema, allow_none=True)
@@ -94,7 +83,7 @@ class SiteSchema(Schema):
     private_space_type = choice(vocab.PRIVATE_SPACE_TYPES)
     education_setting = fields.Boolean(allow_none=True)
     nyc_establishment_type = choice(vocab.NYC_ESTABLISHMENT_TYPES)
-    customer_entrances = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+    customer_entrances = fields.List(Text(validate=validate.Length(min=1, max=100)),
                                      validate=validate.Length(max=100))
     capture_area_description = text(MEDIUM)
 
@@ -154,18 +143,41 @@ class StatusChangeSchema(Schema):
     """A lifecycle move with the reason the auditor will read."""
 
     status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "decommissioned")))
-    reason = fields.String(validate=validate.Length(max=vocab.MEDIUM_TEXT), load_default=None, allow_none=True)
+    reason = Text(validate=validate.Length(max=vocab.MEDIUM_TEXT), load_default=None, allow_none=True)
 
 
 class AcknowledgementSchema(Schema):
     rule_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+    note = Text(validate=validate.Length(max=500), load_default=None, allow_none=True)
+
+
+class AcknowledgementOutSchema(Schema):
+    """An acknowledged warning: which rule, the note, who and when."""
+
+    rule_id = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    acknowledged_at = fields.DateTime(dump_only=True)
 
 
 class FindingSchema(Schema):
+    """A rule's verdict on a site: id, severity, message with its parameters, source, fields to fix."""
+
     rule_id = fields.String()
-    severity = fields.String()
-    message = fields.String()
+    severity = fields.String(metadata={"enum": ["error", "warn"]})
+    message = fields.String(metadata={"description": "The message in English; params fill its placeholders."})
+    params = fields.Dict(keys=fields.String())
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
     source = fields.String()
     acknowledged = fields.Boolean()
+
+
+class SiteListQuerySchema(PageQuerySchema):
+    """The query of the site list: a page, newest first."""
+
+
+class SitePatchSchema(SiteSchema):
+    """Some fields of a site: each one given replaces its value whole; the rest stay as they are."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("partial", tuple(SiteSchema._declared_fields))
+        super().__init__(**kwargs)

@@ -4,14 +4,15 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from signage import vocabulary as vocab
 from signage.audit.services import append_entry
 from signage.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from signage.extensions import db
-from signage.sites import fields as vocab
-from signage.sites.context import rule_context
+from signage.rules.engine import blocking, site_findings as rule_findings
+from signage.rules.packs import PackSettings
+from signage.sites.context import rule_context, rule_contexts
 from signage.sites.models import FindingAcknowledgement, Site
-from signage.sites.packs import PackSettings
-from signage.sites.rules import blocking, evaluate, missing_required
+from signage.sites.signals import site_activated, site_changed
 
 #: Upper-case letters and digits without look-alikes (0/O, 1/I), so codes survive being read aloud.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -49,10 +50,14 @@ def get_site(organisation_id: int, site_id: int) -> Site:
     return site
 
 
+def sites_query(organisation_id: int):
+    """Return the query of the organisation's sites, for a caller to order and page."""
+    return select(Site).where(Site.organisation_id == organisation_id)
+
+
 def list_sites(organisation_id: int) -> list[Site]:
     """Return the organisation's sites, newest first."""
-    return list(db.session.scalars(select(Site).where(Site.organisation_id == organisation_id)
-                                   .order_by(Site.created_at.desc(), Site.id.desc())))
+    return list(db.session.scalars(sites_query(organisation_id).order_by(Site.created_at.desc(), Site.id.desc())))
 
 
 def register_site(organisation, data: dict, *, by, now: datetime) -> Site:
@@ -78,8 +83,7 @@ def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSett
         _refuse_if_blocked(site, ctx, "This change would break the rules for an active site.")
     site.updated_at = now
     append_entry("site.updated", actor=by, subject=site, now=now, changes=changes)
-    from signage.notices.services import after_site_change  # notices build on sites, not the reverse
-    after_site_change(site, changes, by=by, now=now)
+    site_changed.send(site, changes=changes, by=by, now=now)
     return site
 
 
@@ -91,20 +95,20 @@ def change_status(site: Site, status: str, *, reason: str | None, by, now: datet
                        errors={"status": [f"Allowed from {site.status}: "
                                           f"{', '.join(vocab.STATUS_TRANSITIONS[site.status]) or 'none'}."]})
     if status == "active":
-        from signage.notices.services import publish_if_first_activation
-        publish_if_first_activation(site, by=by, now=now)
+        # the rules run before anything is published: a refusal leaves nothing behind to roll back
         ctx = rule_context(site, today=now.date(), settings=settings, activating=True)
         _refuse_if_blocked(site, ctx, "The site cannot go live yet.")
     before = site.status
     site.status, site.status_changed_at, site.updated_at = status, now, now
     append_entry("site.status_changed", actor=by, subject=site, now=now, reason=reason,
                  changes={"status": [before, status]})
+    if status == "active":
+        site_activated.send(site, by=by, now=now)
     return site
 
 
 def _refuse_if_blocked(site: Site, ctx, detail: str):
-    record = site_record(site)
-    errors = blocking(missing_required(record, ctx) + evaluate(record, ctx))
+    errors = blocking(rule_findings(site_record(site), ctx))
     if errors:
         raise RuleViolation(detail, findings=[finding.to_dict() for finding in errors])
 
@@ -115,15 +119,22 @@ def site_findings(site: Site, *, today: date, settings: PackSettings) -> list[di
     A draft is checked as if it were going live, so the operator sees what
     activation would refuse before trying.
     """
-    ctx = rule_context(site, today=today, settings=settings, activating=site.status in ("draft", "suspended"))
-    record = site_record(site)
+    ctx = rule_context(site, today=today, settings=settings, activating=_checked_as_going_live(site))
+    return _marked(site, rule_findings(site_record(site), ctx))
+
+
+def _checked_as_going_live(site: Site) -> bool:
+    return site.status in ("draft", "suspended")
+
+
+def _marked(site: Site, findings) -> list[dict]:
     acknowledged = {ack.rule_id for ack in site.acknowledgements}
-    findings = []
-    for finding in missing_required(record, ctx) + evaluate(record, ctx):
+    rows = []
+    for finding in findings:
         row = finding.to_dict()
         row["acknowledged"] = finding.severity == "warn" and finding.rule_id in acknowledged
-        findings.append(row)
-    return findings
+        rows.append(row)
+    return rows
 
 
 def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: PackSettings):
@@ -197,9 +208,12 @@ def findings_by_field(findings: list[dict]) -> dict[str, list[dict]]:
 
 def site_overview(organisation_id: int, *, today: date, settings: PackSettings) -> list[dict]:
     """Return each site with its counts of open errors and unacknowledged warnings."""
+    sites = list_sites(organisation_id)
+    contexts = rule_contexts(sites, today=today, settings=settings,
+                             activating=frozenset(site.id for site in sites if _checked_as_going_live(site)))
     rows = []
-    for site in list_sites(organisation_id):
-        findings = site_findings(site, today=today, settings=settings)
+    for site in sites:
+        findings = _marked(site, rule_findings(site_record(site), contexts[site.id]))
         rows.append({"site": site,
                      "errors": sum(1 for f in findings if f["severity"] == "error"),
                      "warnings": sum(1 for f in findings if f["severity"] == "warn" and not f["acknowledged"]),

@@ -1,5 +1,5 @@
 """Dashboard pages for sites: list, register, edit, go live, acknowledge warnings."""
-from flask import g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from signage.audit.services import entries_for
 from signage.auth.login import require
@@ -9,10 +9,12 @@ from signage.extensions import db
 from signage.http import load_input
 from signage.notices.services import versions_for
 from signage.signs.services import signs_for
-from signage.sites import bp, services
-from signage.sites import fields as vocab
-from signage.sites.context import pack_settings
+from signage.sites import services
+from signage import vocabulary as vocab
+from signage.config import pack_settings
 from signage.sites.schemas import AcknowledgementSchema, SiteSchema, StatusChangeSchema
+
+bp = Blueprint("sites", __name__, url_prefix="/sites")
 
 
 @bp.get("")

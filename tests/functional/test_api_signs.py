@@ -12,7 +12,7 @@ from signage.signs.models import Sign
 from signage.signs.spec import SIZES
 from signage.sites.services import change_status, update_site
 
-from conftest import T0
+from helpers import T0, pdf_text
 
 
 @pytest.fixture
@@ -40,14 +40,6 @@ def image_of(data: bytes, fmt: str, dpi: int) -> Image.Image:
     if fmt == "svg":
         return Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=data.decode(), dpi=dpi))))
     return Image.open(io.BytesIO(data))
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return "".join(document[i].get_textpage().get_text_bounded() for i in range(len(document)))
-    finally:
-        document.close()
 
 
 def scanned(image: Image.Image) -> list[str]:

@@ -5,7 +5,7 @@ import pytest
 
 from signage.auth.models import ApiToken, User
 
-from conftest import PASSWORD
+from helpers import PASSWORD
 
 
 def test_login_and_logout(client, auth, owner):

@@ -1,7 +1,7 @@
 """Lin's journey in a real browser: sign in, register a site a rule refuses, fix it, activate it."""
 import pytest
 
-from conftest import PASSWORD
+from helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import pytest
 from signage.sites.models import Site
 from signage.sites.services import change_status
 
-from conftest import T0
+from helpers import T0
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, 
     db.session.commit()
     page = signed_in.get("/").get_data(as_text=True)
     assert "Signs to reprint" in page and sign.serial in page
-    from signage.sites.workdays import add_working_days
+    from signage.rules.workdays import add_working_days
     assert "Duties due" in page and add_working_days(T0.date(), 30).on.isoformat() in page
 
 

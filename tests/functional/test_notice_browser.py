@@ -3,9 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from signage.sites.packs import PackSettings
+from signage.rules.packs import PackSettings
 from signage.sites.services import change_status
-from tests.conftest import T0
+from helpers import T0
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 360, "height": 740}

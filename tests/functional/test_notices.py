@@ -5,12 +5,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from signage.sites.packs import PackSettings
+from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, update_site
-from tests.conftest import T0
+from helpers import T0
 
 ZH = {"zh-Hans": {"site_name": "北门", "purpose_text": "发现公安布控名单上的人员。",
                   "capture_area_description": "北门和售票厅。"}}
@@ -119,14 +120,18 @@ def test_etag_and_cache_control_let_a_cache_revalidate(client, live_site):
     assert client.get(f"/n/{site.code}").headers["ETag"] != etag  # the scanned sign is part of the page
 
 
-def test_repeated_requests_are_served_from_the_render_cache(app, client, live_site):
+def test_a_repeated_request_reads_only_the_page_state(app, client, live_site, db):
     _site, sign = live_site
-    body = client.get(f"/S/{sign.serial}").get_data()
-    cache = app.extensions["notice_render_cache"]
-    assert len(cache) == 1
-    (etag, (cached, _mimetype)), = cache.items()
-    assert cached == body
-    assert client.get(f"/S/{sign.serial}").get_data() == body and len(cache) == 1
+    url, statements = f"/S/{sign.serial}", []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        first = client.get(url).get_data()
+        read_first, statements[:] = len(statements), []
+        assert client.get(url).get_data() == first
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert read_first > 1 and len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
 
 
 def test_public_responses_set_no_cookie_and_allow_no_inline_code(client, live_site):

@@ -9,7 +9,7 @@ from signage.signs.cli import signs_cli
 from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
 
-from conftest import T0
+from helpers import T0
 
 NYC_SITE = {"jurisdictions": ["US-NYC"], "venue_class": "business_premises_public_access",
             "nyc_establishment_type": "retail_store", "customer_entrances": ["North entrance", "South entrance"],

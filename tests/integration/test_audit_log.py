@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from signage.audit.chain import canonical_bytes, entry_hash
 from signage.audit.models import AuditEntry
@@ -10,7 +11,7 @@ from signage.audit.services import append_entry, decoded
 from signage.sites.models import Site
 from signage.sites.services import update_site
 
-from conftest import T0
+from helpers import T0, tampering, verify
 
 
 @pytest.fixture
@@ -25,10 +26,6 @@ def logged(make_site, owner, db, settings):
 
 def entry_count(db):
     return db.session.scalar(db.select(db.func.count(AuditEntry.id)))
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
 
 
 def test_every_change_has_an_entry_with_before_and_after(logged, db):
@@ -50,16 +47,16 @@ def test_edited_entry_is_detected_and_named(logged, runner, db):
     target = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id).offset(4)).first()
     forged = target.canonical.replace(b"[6,5]", b"[6,30]")
     assert forged != target.canonical
-    db.session.execute(text("UPDATE audit_entries SET canonical = :c WHERE id = :id"), {"c": forged, "id": target.id})
-    db.session.commit()
+    with tampering(db) as session:
+        session.execute(text("UPDATE audit_entries SET canonical = :c WHERE id = :id"), {"c": forged, "id": target.id})
     result = verify(runner)
     assert result.exit_code == 1
     assert f"Entry {target.id} does not match its hash" in result.output
 
 
 def test_deleted_entry_is_detected_and_named(logged, runner, db):
-    db.session.execute(text("DELETE FROM audit_entries WHERE id = 3"))
-    db.session.commit()
+    with tampering(db) as session:
+        session.execute(text("DELETE FROM audit_entries WHERE id = 3"))
     result = verify(runner)
     assert result.exit_code == 1 and "Entry 3 is missing" in result.output
 
@@ -68,13 +65,12 @@ def test_reordered_entries_are_detected(logged, runner, db):
     # swap the contents of entries 3 and 4, keeping the numbering intact
     rows = {row.id: row for row in db.session.execute(text(
         "SELECT id, prev_hash, hash, canonical FROM audit_entries WHERE id IN (3, 4)"))}
-    with db.session.begin_nested():
-        db.session.execute(text("UPDATE audit_entries SET prev_hash = 'x3', hash = 'y3' WHERE id = 3"))
-        db.session.execute(text("UPDATE audit_entries SET prev_hash = 'x4', hash = 'y4' WHERE id = 4"))
+    with tampering(db) as session:
+        session.execute(text("UPDATE audit_entries SET prev_hash = 'x3', hash = 'y3' WHERE id = 3"))
+        session.execute(text("UPDATE audit_entries SET prev_hash = 'x4', hash = 'y4' WHERE id = 4"))
         for new_id, old in ((3, rows[4]), (4, rows[3])):
-            db.session.execute(text("UPDATE audit_entries SET prev_hash = :p, hash = :h, canonical = :c WHERE id = :id"),
-                               {"p": old.prev_hash, "h": old.hash, "c": old.canonical, "id": new_id})
-    db.session.commit()
+            session.execute(text("UPDATE audit_entries SET prev_hash = :p, hash = :h, canonical = :c WHERE id = :id"),
+                            {"p": old.prev_hash, "h": old.hash, "c": old.canonical, "id": new_id})
     result = verify(runner)
     assert result.exit_code == 1 and "Entry 3 does not link" in result.output
 
@@ -84,18 +80,18 @@ def test_inserted_entry_is_detected(logged, runner, db):
     third = db.session.get(AuditEntry, 3)
     db.session.expunge_all()
     # renumber 4.. upwards to make room, then forge an entry 4 that links to entry 3
-    for entry_id in range(last.id, 3, -1):
-        db.session.execute(text("UPDATE audit_entries SET id = :new WHERE id = :old"), {"new": entry_id + 1, "old": entry_id})
-    forged = canonical_bytes({"seq": 4, "action": "site.updated", "changes": {"retention_period_days": [7, 1]}})
-    db.session.execute(text("INSERT INTO audit_entries (id, organisation_id, subject_type, subject_id, action, "
-                            "created_at, canonical, prev_hash, hash) VALUES (4, NULL, 'sites', 1, 'site.updated', "
-                            ":t, :c, :p, :h)"),
-                       {"t": T0, "c": forged, "p": "f" * 64, "h": entry_hash("f" * 64, forged)})
-    db.session.commit()
+    with tampering(db) as session:
+        for entry_id in range(last.id, 3, -1):
+            session.execute(text("UPDATE audit_entries SET id = :new WHERE id = :old"),
+                            {"new": entry_id + 1, "old": entry_id})
+        forged = canonical_bytes({"seq": 4, "action": "site.updated", "changes": {"retention_period_days": [7, 1]}})
+        session.execute(text("INSERT INTO audit_entries (id, organisation_id, subject_type, subject_id, action, "
+                             "created_at, canonical, prev_hash, hash) VALUES (4, NULL, 'sites', 1, 'site.updated', "
+                             ":t, :c, :p, :h)"),
+                        {"t": T0, "c": forged, "p": "f" * 64, "h": entry_hash("f" * 64, forged)})
     # linking the forgery to entry 3 is refused outright: the old entry 4 already claims that link
-    with pytest.raises(Exception):
-        db.session.execute(text("UPDATE audit_entries SET prev_hash = :p WHERE id = 4"), {"p": third.hash})
-        db.session.commit()
+    with pytest.raises(IntegrityError), tampering(db) as session:
+        session.execute(text("UPDATE audit_entries SET prev_hash = :p WHERE id = 4"), {"p": third.hash})
     db.session.rollback()
     result = verify(runner)
     assert result.exit_code == 1 and "Entry 4 does not link" in result.output
@@ -104,8 +100,8 @@ def test_inserted_entry_is_detected(logged, runner, db):
 def test_checkpoint_catches_a_rewritten_tail(logged, runner, db, owner, settings):
     last = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     checkpoint = f"{last.id}:{last.hash}"
-    db.session.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": last.id})
-    db.session.commit()
+    with tampering(db) as session:
+        session.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": last.id})
     assert verify(runner).exit_code == 0  # a cut tail alone looks intact ...
     result = runner.invoke(args=["audit", "verify", "--checkpoint", checkpoint])
     assert result.exit_code == 1 and "gone" in result.output  # ... but not against a saved checkpoint
@@ -115,7 +111,7 @@ def test_failed_change_leaves_neither_record_nor_entry(make_site, owner, db, set
     site = make_site()
     before = entry_count(db)
     update_site(site, {"retention_period_days": 2}, by=owner, now=T0, settings=settings)
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         # a database failure after the change and its entry were flushed: a duplicate chain link
         db.session.add(AuditEntry(id=10_000, subject_type="sites", subject_id=site.id, action="forged",
                                   created_at=T0, canonical=b"{}", prev_hash=entry_hash("0", b""), hash="dup"))

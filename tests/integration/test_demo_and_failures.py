@@ -5,7 +5,7 @@ from signage.audit.models import AuditEntry
 from signage.sites.models import Site
 from signage.sites.services import site_findings
 
-from conftest import SITE_DEFAULTS, T0
+from helpers import SITE_DEFAULTS, T0
 
 
 def test_demo_data_passes_its_own_rules_except_the_refused_draft(runner, db, settings):

@@ -4,12 +4,12 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
-from signage import create_app, _migrations_dir
+from signage.app import MIGRATIONS, create_app
 from signage.extensions import db
 
 
 def test_there_is_a_single_head():
-    heads = ScriptDirectory(str(_migrations_dir())).get_heads()
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
     assert len(heads) == 1
 
 

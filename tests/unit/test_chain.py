@@ -1,13 +1,25 @@
-"""The hash chain notices every kind of tampering and names the entry."""
-from signage.audit.chain import GENESIS_HASH, canonical_bytes, entry_hash, verify_chain
+"""The hash chain notices every kind of tampering, in the hashed bytes or in any column, and names the entry."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from signage.audit.chain import (GENESIS_HASH, StoredEntry, canonical_bytes, columns_match, entry_hash,
+                                 verify_chain)
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
 def build_chain(count):
     rows, prev = [], GENESIS_HASH
     for seq in range(1, count + 1):
-        canonical = canonical_bytes({"seq": seq, "action": "site.updated", "changes": {"n": [seq - 1, seq]}})
+        when = T0 + timedelta(seconds=seq, microseconds=1500 * (seq % 2))
+        content = {"seq": seq, "time": when, "action": "site.updated", "actor": {"type": "system", "label": "t"},
+                   "subject": {"type": "sites", "id": seq * 10}, "organisation_id": 3,
+                   "changes": {"n": [seq - 1, seq], "organisation_id": [1, 2]}, "reason": 'moved "here", not 4'}
+        canonical = canonical_bytes(content)
         digest = entry_hash(prev, canonical)
-        rows.append((seq, prev, digest, canonical))
+        rows.append(StoredEntry(seq, prev, digest, canonical, 3, "sites", seq * 10, "site.updated",
+                                when.strftime("%Y-%m-%d %H:%M:%S.%f")))
         prev = digest
     return rows
 
@@ -22,10 +34,26 @@ def test_canonical_form_is_independent_of_key_order():
 
 def test_edited_entry_is_named():
     rows = build_chain(5)
-    seq, prev, digest, canonical = rows[2]
-    rows[2] = (seq, prev, digest, canonical.replace(b'"n":[2,3]', b'"n":[2,4]'))
+    rows[2] = rows[2]._replace(canonical=rows[2].canonical.replace(b'"n":[2,3]', b'"n":[2,4]'))
     found = verify_chain(rows)
-    assert found.seq == 3 and "edited" in found.reason
+    assert found.seq == 3 and "edited" in found.reason and found.organisation_id == 3
+
+
+@pytest.mark.parametrize("column, value", [
+    ("organisation_id", 4), ("organisation_id", 31), ("organisation_id", None), ("subject_type", "signs"),
+    ("subject_id", 999), ("subject_id", None), ("action", "site.registered"),
+    ("action", 'site.updated","actor":{"label":"t'), ("created_at", "2026-11-02 09:00:03.000001"),
+    ("created_at", "2025-11-02 09:00:03.000000"),
+])
+def test_a_column_edited_outside_the_hash_is_named(column, value):
+    rows = build_chain(5)
+    rows[2] = rows[2]._replace(**{column: value})
+    found = verify_chain(rows)
+    assert found.seq == 3 and "columns" in found.reason
+
+
+def test_every_column_of_an_untouched_row_matches_even_with_tricky_content():
+    assert all(columns_match(row) for row in build_chain(4))
 
 
 def test_deleted_entry_is_named():
@@ -40,10 +68,20 @@ def test_reordered_entries_are_named():
     assert verify_chain(rows).seq == 2
 
 
+def test_renumbered_entry_is_named():
+    rows = build_chain(5)
+    rows[4] = rows[4]._replace(seq=6)
+    found = verify_chain(rows)
+    assert found.seq == 5 and "missing" in found.reason
+
+
 def test_inserted_entry_is_named():
     rows = build_chain(5)
-    forged = canonical_bytes({"seq": 3, "action": "site.updated"})
-    rows = rows[:2] + [(3, rows[1][2], entry_hash(rows[1][2], forged), forged)] + [
-        (seq + 1, prev, digest, canonical) for seq, prev, digest, canonical in rows[2:]]
+    content = {"seq": 3, "time": T0, "action": "site.updated", "actor": {"type": "system", "label": "t"},
+               "subject": {"type": "sites", "id": 30}, "organisation_id": 3, "changes": {}, "reason": None}
+    forged = canonical_bytes(content)
+    forged_row = StoredEntry(3, rows[1].hash, entry_hash(rows[1].hash, forged), forged, 3, "sites", 30,
+                             "site.updated", T0.strftime("%Y-%m-%d %H:%M:%S.%f"))
+    rows = rows[:2] + [forged_row] + [row._replace(seq=row.seq + 1) for row in rows[2:]]
     found = verify_chain(rows)
     assert found.seq == 4 and "link" in found.reason

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from signage.sites.packs import DIGITAL_OMNIBUS_OVERRIDES, PACK_SOURCES, PackSettings
+from signage.rules.packs import DIGITAL_OMNIBUS_OVERRIDES, PACK_SOURCES, PackSettings
 
 
 def test_defaults_follow_regulation_section_9():

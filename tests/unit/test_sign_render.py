@@ -13,7 +13,8 @@ from PIL import Image, ImageFilter
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from signage.signs.fonts import FONT_FILES
+from signage.fonts import FONT_SOURCES, font_bytes
+from helpers import pdf_text
 from signage.signs.render import (
     QR_MIN_MM, SIZES, SignLine, SignSpec, TextTooLong, pack_pdf, qr_matrix, sign_pdf, sign_png, sign_svg)
 
@@ -31,8 +32,7 @@ LINES = (
     SignLine("disclosure", ("本系统不识别情绪，也不对人分类", "This system does not detect emotions or categorise people")),
 )
 STICKER_LINES = ("operator", "purpose", "rights")
-PDF_FONT_FILES = {"DroidSansFallback": "cjk", "BitstreamVeraSans-Bold": "latin-bold",
-                  "BitstreamVeraSans-Roman": "latin"}
+PDF_FONT_FILES = {"DroidSansFallback": "cjk", "NotoSans-Bold": "latin-bold", "NotoSans-Regular": "latin"}
 
 
 def make_spec(size: str = "A4", **overrides) -> SignSpec:
@@ -48,14 +48,6 @@ def pdf_image(data: bytes, dpi: float, page: int = 0) -> Image.Image:
     document = pypdfium2.PdfDocument(data)
     try:
         return document[page].render(scale=dpi / 72).to_pil()
-    finally:
-        document.close()
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return "".join(document[i].get_textpage().get_text_bounded() for i in range(len(document)))
     finally:
         document.close()
 
@@ -116,7 +108,7 @@ def _to_unicode(font) -> dict[int, int]:
 
 @pytest.fixture(scope="module")
 def originals():
-    return {key: TTFont(io.BytesIO(path.read_bytes())) for key, path in FONT_FILES.items() if key != "cjk-bold"}
+    return {key: TTFont(io.BytesIO(font_bytes(key))) for key in FONT_SOURCES}
 
 
 def _codes_drawn(reader: PdfReader, page) -> dict[str, set[int]]:

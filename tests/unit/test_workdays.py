@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from signage.sites.workdays import CN_CALENDAR, DueDate, add_working_days, is_working_day
+from signage.rules.workdays import CN_CALENDAR, DueDate, add_working_days, is_working_day
 
 WEEKDAYS_ONLY = {}  # no tables: Monday to Friday, which is what a naive count does
 

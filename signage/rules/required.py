@@ -1,9 +1,9 @@
 """Required fields of the site record (regulation.md §3, "Required when"), reported as REQUIRED-FIELD."""
 from typing import Callable
 
-from signage.sites.fields import (ANNEX_III_FUNCTIONS, INTERNET_STORAGE_MODES, PUBLICLY_ACCESSIBLE_VENUES,
+from signage.vocabulary import (ANNEX_III_FUNCTIONS, INTERNET_STORAGE_MODES, PUBLICLY_ACCESSIBLE_VENUES,
                                   RECOGNISING_FUNCTIONS)
-from signage.sites.findings import ERROR, N_, Finding, Rule, RuleContext, Site, in_jurisdiction, is_given
+from signage.rules.findings import ERROR, N_, Finding, Rule, RuleContext, Site, in_jurisdiction, is_given
 
 REQUIRED_FIELD = Rule("REQUIRED-FIELD", ERROR, N_("Fill in “%(field)s” before the site can go live."),
                       "regulation.md §3 (site record)")

@@ -1,20 +1,13 @@
-"""What the site form and pages show for each field: label, help, widget and choice labels.
+"""What the site form shows for each field: label, help sentence and widget, by section.
 
-Pure UI metadata keyed by the names in fields.SECTIONS; help sentences come from
-regulation.md §3. No database. ``template_globals()`` hands it all to Jinja.
+Pure UI metadata keyed by the names in vocabulary.SECTIONS; help sentences come from
+regulation.md §3. No database; labels.template_globals() hands it to Jinja.
 """
-import re
 from typing import NamedTuple
 
-from flask_babel import get_locale, get_translations, gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from signage.sites import fields as vocab
-from signage.sites.choices import CHOICES
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+from signage import vocabulary as vocab
 
 
 class FieldUI(NamedTuple):
@@ -41,20 +34,6 @@ SECTION_INTROS = {
     "people": _l("Children and other people who need extra protection."),
     "assessments": _l("The impact assessment and, in China, the filing with the cyberspace administration."),
 }
-
-TRANSITION_LABELS = {"active": _l("Activate"), "suspended": _l("Suspend"), "decommissioned": _l("Decommission")}
-
-AUDIT_ACTIONS = {
-    "site.registered": _l("Site registered"), "site.updated": _l("Site changed"),
-    "site.status_changed": _l("Status changed"), "site.finding_acknowledged": _l("Warning acknowledged"),
-    "notice.published": _l("Notice published"), "sign.flagged_stale": _l("Sign flagged for reprint"),
-    "sign.issued": _l("Sign issued"), "sign.status_changed": _l("Sign status changed"),
-    "organisation.created": _l("Organisation created"), "organisation.updated": _l("Organisation changed"),
-    "user.created": _l("User added"), "user.updated": _l("User changed"),
-    "user.locale_changed": _l("Language changed"), "token.created": _l("API token created"),
-    "token.revoked": _l("API token revoked"),
-}
-
 
 def _f(label, help_, widget, choices=(), maxlength=None):
     return FieldUI(label, help_, widget, choices, maxlength)
@@ -188,104 +167,3 @@ FILING_PARTS = (("status", _l("Filing status"), "select", vocab.FILING_STATUSES)
                 ("filed_on", _l("Filed on"), "date", ()),
                 ("filing_ref", _l("Filing reference"), "text", ()))
 ROW_CHOICE_KEYS = {"consent_mode": "consent_mode", "status": "filing.status"}
-
-OTHER_LABELS = {
-    "stored_individuals_count": _l("People stored, organisation-wide"),
-    "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
-    "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
-    "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
-    "operator": _l("Operator details"),
-    "serial": _l("Serial"), "placement": _l("Placement"), "size": _l("Paper size"), "languages": _l("Languages"),
-    "notice_version": _l("Notice version"), "installed_at": _l("Installed on"), "retired_at": _l("Retired on"),
-    "replaces": _l("Replaces sign"), "replaced_by": _l("Replaced by sign"), "stale_fields": _l("Fields to reprint"),
-}
-
-#: marshmallow's stock messages, marked so they are translated when shown.
-INPUT_MESSAGES = (
-    N_("Missing data for required field."), N_("Not a valid integer."), N_("Not a valid number."),
-    N_("Not a valid URL."), N_("Not a valid date."), N_("Not a valid boolean."), N_("Not a valid email address."),
-    N_("Field may not be null."), N_("Unknown field."), N_("Not a valid string."), N_("Not a valid list."),
-    N_("Invalid value."), N_("Invalid input type."), N_("Use a two-letter ISO country code, such as CN or DE."),
-    N_("Not a JSON object."), N_("Not a current warning for this site."),
-)
-#: Details the services raise and the pages show, and the commonest rule source.
-SERVICE_MESSAGES = (
-    N_("The site cannot go live yet."), N_("This change would break the rules for an active site."),
-    N_("A decommissioned site can no longer be changed."), N_("No such site."), N_("No such sign."),
-    N_("Only a current warning can be acknowledged."), N_("This warning is already acknowledged."),
-    N_("This token is already revoked."), N_("The password is too short."), N_("Design decision"),
-)
-_PATTERNS = (
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Use at most %(n)s characters.")),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), N_("Use at least %(n)s characters.")),
-    (re.compile(r"^Must be one of: .*\.$"), N_("Choose one of the listed options.")),
-    (re.compile(r"^Enter a number of days from (\d+) to (\d+)\.$"), N_("Enter a number of days from %(n)s to %(m)s.")),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-     N_("Enter a number from %(n)s to %(m)s.")),
-)
-
-
-def tr(text) -> str:
-    """Translate a message id without %-formatting it."""
-    return get_translations().ugettext(str(text)) if text else ""
-
-
-def field_label(name: str) -> str:
-    """Return the label for a field, a dotted sub-field (geo.lat, filing.due_on) or a record key."""
-    if name in FIELDS:
-        return str(FIELDS[name].label)
-    if name in OTHER_LABELS:
-        return str(OTHER_LABELS[name])
-    head, _, tail = name.partition(".")
-    parts = dict((part[0], part[1]) for part in ROW_PARTS.get(head, ()) + (FILING_PARTS if head == "filing" else ()))
-    leaf = tail.rsplit(".", 1)[-1]
-    if head in FIELDS and leaf in parts:
-        return f"{FIELDS[head].label}: {parts[leaf]}"
-    return name
-
-
-RULE_FIELD_LABEL = field_label
-
-
-def choice_label(kind: str, value) -> str:
-    """Return the label of an enum value; unknown values show as they are."""
-    if value is None or value == "":
-        return ""
-    return str(CHOICES.get(kind, {}).get(value, value))
-
-
-def finding_text(finding: dict) -> str:
-    """Return a finding's message in the current language, with field names as labels."""
-    from signage.sites.rules import RULES
-
-    rule = RULES.get(finding.get("rule_id"))
-    params = dict(finding.get("params") or {})
-    english = finding.get("message", "")
-    try:
-        if rule is not None and (rule.message % params if params else rule.message) == english:
-            if "field" in params:
-                params["field"] = field_label(params["field"])
-            return gettext(rule.message, **params) if params else tr(rule.message)
-    except (KeyError, TypeError, ValueError):
-        pass
-    return tr(english)
-
-
-def error_text(message) -> str:
-    """Return a validation message in the current language."""
-    message = str(message)
-    for pattern, msgid in _PATTERNS:
-        match = pattern.match(message)
-        if match:
-            groups = match.groups() + ("", "")
-            return gettext(msgid, n=groups[0], m=groups[1])
-    return tr(message)
-
-
-def template_globals() -> dict:
-    """Return the names the dashboard templates use, for app.jinja_env.globals."""
-    return {"get_locale": get_locale, "form_ui": FIELDS, "section_titles": SECTION_TITLES,
-            "section_intros": SECTION_INTROS, "choice_label": choice_label, "field_label": field_label,
-            "finding_text": finding_text, "error_text": error_text, "tr": tr, "row_parts": ROW_PARTS,
-            "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
-            "row_choice_keys": ROW_CHOICE_KEYS}

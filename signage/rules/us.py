@@ -1,9 +1,6 @@
 """US pack rules: NYC Admin Code §22-1202, BIPA, CUBI, RCW 19.375 and Portland 34.10."""
-from typing import Any, Mapping
-
-from signage.sites.fields import COMMERCIAL_PURPOSES, NYC_COVERED_ESTABLISHMENTS, PUBLICLY_ACCESSIBLE_VENUES
-from signage.sites.findings import (ERROR, WARN, N_, Finding, Rule, RuleContext, Site, goes_live,
-                                    in_jurisdiction, is_given)
+from signage.vocabulary import COMMERCIAL_PURPOSES, NYC_COVERED_ESTABLISHMENTS, PUBLICLY_ACCESSIBLE_VENUES
+from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
 
 NO_SALE_JURISDICTIONS = ("US-NYC", "US-IL", "US-TX")
 RETENTION_CAP_FIELDS = ("retention_period_days", "retention_criteria_text")
@@ -24,10 +21,6 @@ IL_RETENTION_POLICY = Rule(
     "IL-RETENTION-POLICY", ERROR,
     N_("Illinois needs a public retention and destruction policy before collection starts."),
     "BIPA 15(a); Mora v. J&M Plating (secondary)", ("retention_policy_url",))
-IL_WRITTEN_RELEASE = Rule(
-    "IL-WRITTEN-RELEASE", ERROR,
-    N_("Illinois needs a written release signed by the person or their representative."),
-    "BIPA 15(b)(3)", ("evidence_ref",))
 IL_RETENTION_CAP = Rule(
     "IL-RETENTION-CAP", WARN, N_("Illinois caps retention at 3 years after last interaction, or sooner."),
     "BIPA 15(a)", RETENTION_CAP_FIELDS)
@@ -87,20 +80,6 @@ def il_retention_policy(site: Site, ctx: RuleContext):
         yield IL_RETENTION_POLICY.finding()
 
 
-def il_written_release(site: Site, ctx: RuleContext):
-    """Reject an Illinois site where consent was given without a signed release on file."""
-    if in_jurisdiction(site, "US-IL") and not ctx.has_release_evidence:
-        yield IL_WRITTEN_RELEASE.finding()
-
-
-def consent_release_findings(consent: Mapping[str, Any], site: Site) -> list[Finding]:
-    """Return IL-WRITTEN-RELEASE when an Illinois consent is given without release evidence."""
-    given = consent.get("event_state") == "given"
-    if in_jurisdiction(site, "US-IL") and given and not is_given(consent.get("evidence_ref")):
-        return [IL_WRITTEN_RELEASE.finding()]
-    return []
-
-
 def il_retention_cap(site: Site, ctx: RuleContext):
     """Warn when Illinois retention runs past the pack's cap."""
     days = site.get("retention_period_days")
@@ -134,7 +113,6 @@ CHECKS = (
     (TX_CONSENT, tx_consent),
     (NYC_ENTRANCE_SIGNS, nyc_entrance_signs),
     (IL_RETENTION_POLICY, il_retention_policy),
-    (IL_WRITTEN_RELEASE, il_written_release),
     (IL_RETENTION_CAP, il_retention_cap),
     (TX_RETENTION_CAP, tx_retention_cap),
     (WA_ENROLMENT, wa_enrolment),

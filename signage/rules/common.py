@@ -1,8 +1,8 @@
 """Rules that span packs: private spaces, retention, alternatives, consent and going live."""
 from itertools import groupby
 
-from signage.sites.fields import CONSENT_BASES_CN, GATEKEEPING_PURPOSES
-from signage.sites.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
+from signage.vocabulary import CONSENT_BASES_CN, GATEKEEPING_PURPOSES
+from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
 
 PIA_JURISDICTIONS = ("CN", "EU", "UK")
 #: Bases under which the person's consent is what makes processing lawful.

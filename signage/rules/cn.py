@@ -1,11 +1,11 @@
 """China pack rules: PIPL, the CN Measures and the CAC filing duty."""
 from datetime import date
 
-from signage.sites.fields import EDITABLE_FIELDS, INTERNET_STORAGE_MODES
-from signage.sites.findings import (ERROR, WARN, N_, Rule, RuleContext, Site, filing_status, in_jurisdiction,
+from signage.vocabulary import EDITABLE_FIELDS, INTERNET_STORAGE_MODES
+from signage.rules.findings import (ERROR, WARN, N_, Rule, RuleContext, Site, filing_status, in_jurisdiction,
                                     is_given)
-from signage.sites.rules_common import PRIVATE_SPACE_MESSAGE
-from signage.sites.workdays import DueDate, add_working_days
+from signage.rules.common import PRIVATE_SPACE_MESSAGE
+from signage.rules.workdays import DueDate, add_working_days
 
 #: Filing statuses that mean a filing is already on record.
 FILED_STATUSES = ("filed", "change_due", "cancel_due")

@@ -69,6 +69,7 @@ SECURITY_MEASURES = ("encryption", "audit", "access_control", "authorisation_mgm
 PORTLAND_EXCEPTIONS = ("legal_compliance", "device_unlock", "social_media_detection")
 FILING_STATUSES = ("not_required", "due", "filed", "change_due", "cancel_due")
 SITE_STATUSES = ("draft", "active", "suspended", "decommissioned")
+SIGN_STATUSES = ("issued", "installed", "retired")
 
 #: Allowed lifecycle moves; decommissioned is final.
 STATUS_TRANSITIONS = {
@@ -85,6 +86,8 @@ MAX_STORED_INDIVIDUALS = 2_000_000_000
 SHORT_TEXT = 200
 MEDIUM_TEXT = 1000
 LONG_TEXT = 4000
+#: Rows a repeatable form group may have (recipients, secondary uses): beyond it, input is not a form.
+MAX_FORM_ROWS = 50
 
 #: The form's sections, in the order Lin fills them in (journeys.md, step 2).
 SECTIONS = (
@@ -115,10 +118,4 @@ NOTICE_FIELDS = (
     "retention_criteria_text", "retention_policy_url", "recipients_third_parties",
     "automated_decisions", "automated_decisions_text", "minors_expected", "minors_rules_url",
     "text_translations",
-)
-#: The subset printed on the sign itself (regulation.md §5.2).
-SIGN_FIELDS = (
-    "site_name", "jurisdictions", "capture_area_description", "function", "purpose", "purpose_text",
-    "non_fr_alternative", "legal_basis_cn", "gdpr_art6_basis", "gdpr_art9_condition",
-    "raw_image_retained", "retention_period_days", "recipients_third_parties", "text_translations",
 )

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
-from signage.sites.packs import PackSettings
+from signage.rules.packs import PackSettings
 
 ERROR = "error"
 WARN = "warn"
@@ -78,8 +78,6 @@ class RuleContext:
     #: (serial, printed notice version) of signs showing an outdated notice.
     stale_signs: tuple[tuple[str, int], ...] = ()
     sign_generated_nyc: bool = False
-    #: False when a consent was given on the site without a signed release (IL-WRITTEN-RELEASE).
-    has_release_evidence: bool = True
 
 
 Check = Callable[[Site, RuleContext], Iterable[Finding]]

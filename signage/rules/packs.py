@@ -3,10 +3,9 @@ from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date
 from typing import Any, Mapping
 
-from signage.sites.fields import PORTLAND_EXCEPTIONS
+from signage.vocabulary import PORTLAND_EXCEPTIONS
 
 SEVERITY_CHOICES = ("warn", "error")
-CN_COUNT_MODES = ("current", "cumulative")
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,6 @@ class PackSettings:
     cn_measures_in_force: date = date(2025, 6, 1)
     #: §9 point 8: the trigger day is excluded, which reproduces the CAC's 2025-07-14 legacy date.
     working_days_include_trigger: bool = False
-    #: §9 point 9: the operator-wide count is current (purges lower it), not cumulative.
-    cn_count_mode: str = "current"
     cn_sensitive_traits_severity: str = "warn"
     eu_retention_warn_days: int = 3
     ai_logs_min_days: int = 180
@@ -34,8 +31,6 @@ class PackSettings:
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
             raise ValueError(f"cn_sensitive_traits_severity must be one of {SEVERITY_CHOICES}")
-        if self.cn_count_mode not in CN_COUNT_MODES:
-            raise ValueError(f"cn_count_mode must be one of {CN_COUNT_MODES}")
         if not 0 < self.filing_warning <= self.filing_threshold:
             raise ValueError("filing_warning must be positive and not above filing_threshold")
 
@@ -76,7 +71,6 @@ PACK_SOURCES = {
     "filing_working_days": "CN Measures Art 15; CAC announcement 2025-05-28",
     "cn_measures_in_force": "CN Measures Art 20; CAC announcement 2025-05-28 (legacy filing)",
     "working_days_include_trigger": "regulation.md §8.1 and §9 point 8",
-    "cn_count_mode": "regulation.md §9 point 9 (secondary)",
     "cn_sensitive_traits_severity": "2023 draft Art 11 (secondary); regulation.md §9 point 2",
     "eu_retention_warn_days": "EDPB 3/2019 §8 (unconfirmed); regulation.md §9 point 5",
     "ai_logs_min_days": "AI Act 26(6) (secondary); regulation.md §9 point 11",

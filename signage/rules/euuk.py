@@ -1,6 +1,6 @@
 """EU and UK pack rules: GDPR and UK GDPR special categories, DPIAs, EDPB 3/2019 and the AI Act."""
-from signage.sites.fields import ANNEX_III_FUNCTIONS, PUBLICLY_ACCESSIBLE_VENUES, RECOGNISING_FUNCTIONS
-from signage.sites.findings import ERROR, WARN, N_, Rule, RuleContext, Site, in_jurisdiction, is_given
+from signage.vocabulary import ANNEX_III_FUNCTIONS, PUBLICLY_ACCESSIBLE_VENUES, RECOGNISING_FUNCTIONS
+from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, in_jurisdiction, is_given
 
 EUUK_SPECIAL_CATEGORY = Rule(
     "EUUK-SPECIAL-CATEGORY", ERROR,

@@ -1,0 +1,148 @@
+"""The API's plumbing on flask-smorest: one decorator validates, serialises and documents each operation.
+
+Errors are RFC 9457 problem documents from signage.errors for every status; the OpenAPI document lists
+the ones each operation can answer, so it says exactly what the API does.
+"""
+import http
+from functools import wraps
+
+import flask_smorest
+from flask import g, request, url_for
+from marshmallow import RAISE
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from signage.api.problems import ProblemSchema
+from signage.auth.services import user_for_token
+from signage.errors import BadRequest, Forbidden, InvalidInput, Unauthorized
+from signage.http import MAX_ID, TextConverter, json_body, unloadable
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+#: What every authenticated operation can answer besides its own outcomes.
+COMMON_PROBLEMS = (400, 401, 429)
+UNKNOWN_FIELD = "Unknown field."
+
+
+class InputParser(FlaskParser):
+    """webargs' Flask parser, refusing what the rest of signage refuses: unknown query parameters (400),
+    bodies that are not JSON (415), JSON nested too deeply or holding NUL characters (422)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
+
+    def load_json(self, req, schema):
+        if not req.get_data(cache=True):
+            return webargs_core.missing
+        if not is_json_request(req):
+            raise UnsupportedMediaType("Send the body as application/json.")
+        data = json_body()
+        problem = unloadable(data)
+        if problem:
+            raise InvalidInput("Some input cannot be stored.", errors={problem[0]: [problem[1]]})
+        return data
+
+    def load_querystring(self, req, schema):
+        problem = unloadable(req.args.to_dict())
+        if problem:
+            raise InvalidInput("Some input cannot be stored.", errors={problem[0]: [problem[1]]})
+        return super().load_querystring(req, schema)
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        by_location = error.normalized_messages()
+        query = by_location.get("query") or by_location.get("querystring") or {}
+        unknown = {name: messages for name, messages in query.items() if messages == [UNKNOWN_FIELD]}
+        if unknown:
+            raise BadRequest(f"Unknown query parameter: {', '.join(sorted(unknown))}.", errors=unknown)
+        messages = {field: problems for location in by_location.values() for field, problems in location.items()}
+        count = len(messages)
+        raise InvalidInput("One field failed validation." if count == 1 else f"{count} fields failed validation.",
+                           errors=messages)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A resource of the API: its operations parse with InputParser and need a bearer token."""
+
+    ARGUMENTS_PARSER = InputParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(authenticate)
+        self.after_request(challenge)
+
+    def problems(self, *statuses: int):
+        """Document the problem responses an operation can give, with those every operation can."""
+        def decorator(func):
+            for status in sorted(set(statuses) | set(COMMON_PROBLEMS), reverse=True):
+                func = self.alt_response(status, response=http.HTTPStatus(status).name)(func)
+            return func
+        return decorator
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting problem documents and leaving error handling to signage.errors."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None  # every status an operation answers is listed, none assumed
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """signage.errors already turns every error into a problem document."""
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, {
+                    "description": status.phrase,
+                    "content": {PROBLEM_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}}}, lazy=True)
+
+
+def authenticate():
+    """Identify the caller by bearer token; every operation needs one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise Unauthorized("Send a valid API token as 'Authorization: Bearer <token>'.")
+    g.user = user
+
+
+def challenge(response):
+    """Tell a client without a valid token how to authenticate (RFC 6750)."""
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="signage"'
+    return response
+
+
+def requires(action: str):
+    """Refuse the operation (403) unless the caller's role allows the action: read, edit, manage, audit."""
+    def decorator(func):
+        @wraps(func)
+        def wrapped(*args, **kwargs):
+            if not g.user.can(action):
+                raise Forbidden(f"Your role ({g.user.role}) does not allow this.")
+            return func(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def paged(page, *, items: list | None = None):
+    """Return a page's items (or these items in their place) with RFC 8288 Link headers to the pages
+    after and before it."""
+    links = []
+    for rel, cursor in (("next", page.next_cursor), ("prev", page.prev_cursor)):
+        if cursor:
+            args = {**request.args.to_dict(), "cursor": cursor}
+            links.append(f'<{url_for(request.endpoint, **request.view_args, **args, _external=True)}>; rel="{rel}"')
+    return (page.items if items is None else items), 200, ({"Link": ", ".join(links)} if links else {})
+
+
+LINK_HEADER = {"Link": {"description": "RFC 8288 links to the next and previous pages (rel=next, rel=prev).",
+                        "schema": {"type": "string"}}}
+
+
+def text_param_schema(converter: TextConverter) -> dict:
+    """Document a path segment: any text without slashes or control characters."""
+    return {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/\\u0000-\\u001f\\u007f]+$"}
+
+
+def id_param_schema(converter) -> dict:
+    """Document an id in a path: a whole number a database column can hold."""
+    return {"type": "integer", "minimum": 0, "maximum": MAX_ID}

@@ -1,0 +1,79 @@
+"""The application factory: configure, register, return."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from signage import api, cli
+from signage.audit import views as audit_views
+from signage.auth import login
+from signage.auth import views as auth_views
+from signage.config import Config, check_configuration, environment_overrides
+from signage.dashboard import views as dashboard_views
+from signage.database import register_database
+from signage.errors import register_error_handlers
+from signage.extensions import csrf, db, limiter, login_manager, migrate
+from signage.http import register_converters
+from signage.i18n import register_i18n
+from signage.notices import subscribers as notice_subscribers
+from signage.notices import views as notice_views
+from signage.security import register_security
+from signage.signs import scan_views
+from signage.signs import subscribers as sign_subscribers
+from signage.signs import views as sign_views
+from signage.sites import views as site_views
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = ROOT / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configure, register, return."""
+    app = Flask("signage", root_path=str(ROOT / "signage"), template_folder="../templates",
+                instance_path=os.environ.get("SIGNAGE_INSTANCE_PATH") or str(ROOT / "instance"))
+    app.config.from_object(Config)
+    app.config.update(environment_overrides(app.instance_path))
+    app.config.update(config or {})
+    check_configuration(app)
+    register_proxy(app)
+    register_extensions(app)
+    register_error_handlers(app)
+    register_security(app)
+    register_i18n(app)
+    register_blueprints(app)
+    register_subscribers()
+    cli.register_commands(app)
+    return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-* from the configured number of proxies, so rate limits see real clients."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, sign-in, CSRF and rate limits to the app."""
+    register_converters(app)  # before any route is added
+    db.init_app(app)
+    register_database(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login.register_login(app, login_manager)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Serve the dashboard, the public pages and the API."""
+    for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views):
+        app.register_blueprint(views.bp)
+    notice_views.register(app)
+    api.register(app)
+
+
+def register_subscribers() -> None:
+    """Let notices and signs follow what sites and organisations announce (idempotent)."""
+    notice_subscribers.subscribe()
+    sign_subscribers.subscribe()

@@ -1,0 +1,192 @@
+"""Translated labels: allowed values, fields, audit actions, findings and validation messages.
+
+Shared by the dashboard's templates and the printed sign, so no feature owns them. Translation
+happens when a label is shown (lazy_gettext), in the locale of the moment.
+"""
+import re
+
+from flask_babel import get_locale, get_translations, gettext, lazy_gettext as _l
+
+from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
+from signage.rules.engine import RULES
+from signage.rules.findings import N_
+from signage.vocabulary import MAX_FORM_ROWS
+
+CHOICES = {
+    "jurisdictions": {
+        "CN": _l("China (mainland)"), "EU": _l("European Union"), "UK": _l("United Kingdom"),
+        "US-NYC": _l("New York City"), "US-IL": _l("Illinois"), "US-TX": _l("Texas"),
+        "US-WA": _l("Washington State"), "US-OR-PORTLAND": _l("Portland, Oregon"),
+        "OTHER": _l("Other (project defaults only)")},
+    "venue_class": {
+        "public_place": _l("Public place"),
+        "business_premises_public_access": _l("Business premises open to the public"),
+        "internal_workplace": _l("Internal workplace"),
+        "residential_property_mgmt": _l("Residential property management"),
+        "private_space": _l("Private space")},
+    "private_space_type": {
+        "hotel_guest_room": _l("Hotel guest room"), "public_bathhouse": _l("Public bathhouse"),
+        "changing_room": _l("Changing room"), "toilet_restroom": _l("Toilet or restroom"),
+        "dormitory": _l("Dormitory"), "other_private": _l("Other private space")},
+    "nyc_establishment_type": {
+        "place_of_entertainment": _l("Place of entertainment"), "retail_store": _l("Retail store"),
+        "food_and_drink": _l("Food and drink establishment"),
+        "financial_institution": _l("Financial institution"), "none": _l("None of these")},
+    "function": {
+        "verification_1to1": _l("Verification (1:1)"), "identification_1toN": _l("Identification (1:N)"),
+        "detection_only": _l("Face detection only"), "categorisation": _l("Biometric categorisation"),
+        "emotion_recognition": _l("Emotion recognition")},
+    "live_mode": {"realtime": _l("Real time"), "retrospective": _l("Retrospective")},
+    "operator_kind": {
+        "private": _l("Private operator"), "public_authority": _l("Public authority"),
+        "law_enforcement": _l("Law enforcement")},
+    "purpose": {
+        "public_security": _l("Public security"), "access_control": _l("Access control"),
+        "attendance": _l("Attendance"), "payment": _l("Payment"),
+        "identity_verification": _l("Identity verification"),
+        "marketing_analytics": _l("Marketing analytics"), "other": _l("Other")},
+    "portland_exception": {
+        "legal_compliance": _l("Needed to comply with the law"), "device_unlock": _l("Unlocking a device"),
+        "social_media_detection": _l("Detecting faces on social media")},
+    "legal_basis_cn": {
+        "separate_consent": _l("Separate consent"), "written_consent": _l("Written consent"),
+        "statutory_duty": _l("Statutory duty"),
+        "public_security_art26": _l("Public security (PIPL Art 26)"), "other_law": _l("Other law")},
+    "gdpr_art6_basis": {
+        "6_1_a": _l("6(1)(a) Consent"), "6_1_b": _l("6(1)(b) Contract"),
+        "6_1_c": _l("6(1)(c) Legal obligation"), "6_1_d": _l("6(1)(d) Vital interests"),
+        "6_1_e": _l("6(1)(e) Public task"), "6_1_f": _l("6(1)(f) Legitimate interests")},
+    "gdpr_art9_condition": {
+        "9_2_a": _l("9(2)(a) Explicit consent"), "9_2_b": _l("9(2)(b) Employment and social security law"),
+        "9_2_c": _l("9(2)(c) Vital interests"), "9_2_d": _l("9(2)(d) Not-for-profit body"),
+        "9_2_e": _l("9(2)(e) Made public by the person"), "9_2_f": _l("9(2)(f) Legal claims"),
+        "9_2_g": _l("9(2)(g) Substantial public interest"), "9_2_h": _l("9(2)(h) Health or social care"),
+        "9_2_i": _l("9(2)(i) Public health"), "9_2_j": _l("9(2)(j) Archiving, research or statistics")},
+    "storage_mode": {
+        "on_device": _l("On the device"), "local_server": _l("Local server"), "cloud": _l("Cloud"),
+        "transferred_over_internet": _l("Transferred over the internet")},
+    "internet_transfer_basis": {"separate_consent": _l("Separate consent"), "law": _l("Required by law")},
+    "security_measures": {
+        "encryption": _l("Encryption"), "audit": _l("Audit logging"), "access_control": _l("Access control"),
+        "authorisation_mgmt": _l("Authorisation management"), "intrusion_detection": _l("Intrusion detection")},
+    "consent_mode": {
+        "separate_consent": _l("Separate consent"), "written_consent": _l("Written consent"),
+        "notice_only": _l("Notice only"), "none": _l("No consent")},
+    "filing.status": {
+        "not_required": _l("Not required"), "due": _l("Due"), "filed": _l("Filed"),
+        "change_due": _l("Change to report"), "cancel_due": _l("Cancellation to report")},
+    "status": {
+        "draft": _l("Draft"), "active": _l("Active"), "suspended": _l("Suspended"),
+        "decommissioned": _l("Decommissioned")},
+    "role": {"owner": _l("Owner"), "editor": _l("Editor"), "auditor": _l("Auditor")},
+    "severity": {"error": _l("Error"), "warn": _l("Warning")},
+    "sign_status": {"issued": _l("Issued"), "installed": _l("Installed"), "retired": _l("Retired")},
+}
+
+#: Buttons for lifecycle moves, worded as actions.
+TRANSITION_LABELS = {"active": _l("Activate"), "suspended": _l("Suspend"), "decommissioned": _l("Decommission")}
+
+AUDIT_ACTIONS = {
+    "site.registered": _l("Site registered"), "site.updated": _l("Site changed"),
+    "site.status_changed": _l("Status changed"), "site.finding_acknowledged": _l("Warning acknowledged"),
+    "notice.published": _l("Notice published"), "sign.flagged_stale": _l("Sign flagged for reprint"),
+    "sign.issued": _l("Sign issued"), "sign.status_changed": _l("Sign status changed"),
+    "organisation.created": _l("Organisation created"), "organisation.updated": _l("Organisation changed"),
+    "user.created": _l("User added"), "user.updated": _l("User changed"),
+    "user.locale_changed": _l("Language changed"), "user.signed_out": _l("Signed out"),
+    "token.created": _l("API token created"),
+    "token.revoked": _l("API token revoked"),
+}
+
+
+OTHER_LABELS = {
+    "stored_individuals_count": _l("People stored, organisation-wide"),
+    "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
+    "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
+    "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
+    "operator": _l("Operator details"),
+    "serial": _l("Serial"), "placement": _l("Placement"), "size": _l("Paper size"), "languages": _l("Languages"),
+    "notice_version": _l("Notice version"), "installed_at": _l("Installed on"), "retired_at": _l("Retired on"),
+    "replaces": _l("Replaces sign"), "replaced_by": _l("Replaced by sign"), "stale_fields": _l("Fields to reprint"),
+}
+
+#: marshmallow's stock messages, marked so they are translated when shown.
+INPUT_MESSAGES = (
+    N_("Missing data for required field."), N_("Not a valid integer."), N_("Not a valid number."),
+    N_("Not a valid URL."), N_("Not a valid date."), N_("Not a valid boolean."), N_("Not a valid email address."),
+    N_("Field may not be null."), N_("Unknown field."), N_("Not a valid string."), N_("Not a valid list."),
+    N_("Invalid value."), N_("Invalid input type."), N_("Use a two-letter ISO country code, such as CN or DE."),
+    N_("Not a JSON object."), N_("Not a current warning for this site."),
+)
+#: Details the services raise and the pages show, and the commonest rule source.
+SERVICE_MESSAGES = (
+    N_("The site cannot go live yet."), N_("This change would break the rules for an active site."),
+    N_("A decommissioned site can no longer be changed."), N_("No such site."), N_("No such sign."),
+    N_("Only a current warning can be acknowledged."), N_("This warning is already acknowledged."),
+    N_("This token is already revoked."), N_("The password is too short."), N_("Design decision"),
+)
+_PATTERNS = (
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Use at most %(n)s characters.")),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), N_("Use at least %(n)s characters.")),
+    (re.compile(r"^Must be one of: .*\.$"), N_("Choose one of the listed options.")),
+    (re.compile(r"^Enter a number of days from (\d+) to (\d+)\.$"), N_("Enter a number of days from %(n)s to %(m)s.")),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     N_("Enter a number from %(n)s to %(m)s.")),
+)
+
+
+def tr(text) -> str:
+    """Translate a message id without %-formatting it."""
+    return get_translations().ugettext(str(text)) if text else ""
+
+
+def field_label(name: str) -> str:
+    """Return the label for a field, a dotted sub-field (geo.lat, filing.due_on) or a record key."""
+    if name in FIELDS:
+        return str(FIELDS[name].label)
+    if name in OTHER_LABELS:
+        return str(OTHER_LABELS[name])
+    head, _, tail = name.partition(".")
+    parts = dict((part[0], part[1]) for part in ROW_PARTS.get(head, ()) + (FILING_PARTS if head == "filing" else ()))
+    leaf = tail.rsplit(".", 1)[-1]
+    if head in FIELDS and leaf in parts:
+        return f"{FIELDS[head].label}: {parts[leaf]}"
+    return name
+
+
+def choice_label(kind: str, value) -> str:
+    """Return the label of an enum value; unknown values show as they are."""
+    if value is None or value == "":
+        return ""
+    return str(CHOICES.get(kind, {}).get(value, value))
+
+
+def finding_text(finding: dict) -> str:
+    """Return a finding's message in the current language, from its rule id and parameters."""
+    rule = RULES.get(finding.get("rule_id"))
+    if rule is None:  # a rule retired since the finding was stored: its English text is all there is
+        return str(finding.get("message", ""))
+    params = dict(finding.get("params") or {})
+    if "field" in params:
+        params["field"] = field_label(params["field"])
+    return gettext(rule.message, **params) if params else tr(rule.message)
+
+
+def error_text(message) -> str:
+    """Return a validation message in the current language."""
+    message = str(message)
+    for pattern, msgid in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            groups = match.groups() + ("", "")
+            return gettext(msgid, n=groups[0], m=groups[1])
+    return tr(message)
+
+
+def template_globals() -> dict:
+    """Return the names the dashboard templates use, for app.jinja_env.globals."""
+    return {"get_locale": get_locale, "form_ui": FIELDS, "section_titles": SECTION_TITLES,
+            "section_intros": SECTION_INTROS, "choice_label": choice_label, "field_label": field_label,
+            "finding_text": finding_text, "error_text": error_text, "tr": tr, "row_parts": ROW_PARTS,
+            "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
+            "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS}

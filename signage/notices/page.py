@@ -1,0 +1,97 @@
+"""What a notice page says, as plain data: from a site's state, its versions, the content shown and,
+when a sign was scanned, that sign's panel. No database and no request: the view passes everything in,
+URLs included; texts come from gettext in the locale of the moment (flask_babel.force_locale).
+"""
+from typing import Callable
+
+from flask_babel import force_locale, format_date, gettext as _
+
+from signage.i18n import LOCALES_BY_TAG
+from signage.notices.content import content_sha256
+from signage.notices.summary import history_items, notice_items
+
+LANGUAGES = (("zh-Hans", "简体中文"), ("en", "English"))
+
+
+def page_model(head, versions: list, shown: int | None, content: dict, tag: str, *, urls: dict,
+               version_url: Callable[[int], str], sign: dict | None = None) -> dict:
+    """Gather everything a notice page says, in one language.
+
+    head.number is the latest published version (None for a draft) and bounds everything else.
+    """
+    latest = head.number
+    row = next((r for r in versions if r.number == shown), None)
+    items = notice_items(content, tag)
+    return {
+        "lang": tag, "code": head.code, "title": items["title"], "status": head.status,
+        "status_since": head.status_changed_at, "banner": status_banner(head),
+        "summary": items["summary"], "sections": items["sections"],
+        "version": {"number": shown, "current": shown == latest, "current_number": latest,
+                    "effective_from": row.effective_from if row else None,
+                    "effective_text": format_date(row.effective_from, "long") if row else None,
+                    "sha256": row.sha256 if row else content_sha256(content),
+                    "superseded": superseded_text(versions, shown)},
+        "sign": sign,
+        "history": [{**item, "url": version_url(item["number"]), "effective_from": r.effective_from}
+                    for item, r in zip(history_items([r._asdict() for r in versions]), versions)],
+        "urls": urls,
+        "languages": [{"tag": t, "name": n, "current": t == tag} for t, n in LANGUAGES],
+    }
+
+
+def status_banner(head) -> dict:
+    """Say whether the cameras are in operation, and since when."""
+    since = format_date(head.status_changed_at, "long")
+    text = {"draft": _("Not yet in operation. This notice is a preview; the cameras are not in use yet."),
+            "active": _("In operation since %(date)s.", date=since),
+            "suspended": _("Suspended since %(date)s: face recognition is switched off for now.", date=since),
+            "decommissioned": _("Decommissioned since %(date)s: face recognition here has ended.", date=since),
+            }[head.status]
+    return {"status": head.status, "text": text}
+
+
+def superseded_text(versions: list, shown: int | None) -> str | None:
+    """Say which later version replaced the one shown, and when; None when nothing replaced it."""
+    if shown is None:
+        return None
+    following = [row for row in versions if row.number > shown]
+    if not following:
+        return None
+    replacement = min(following, key=lambda row: row.number)
+    return _("This is version %(number)s. It was replaced by version %(next)s on %(date)s.", number=shown,
+             next=replacement.number, date=format_date(replacement.effective_from, "long"))
+
+
+def json_view(page: dict, base_url: str) -> dict:
+    """Return the page as the JSON the same URL answers to Accept: application/json."""
+    version = page["version"]
+    return {
+        "site": {"code": page["code"], "name": page["title"], "status": page["status"],
+                 "status_since": page["status_since"].isoformat(), "banner": page["banner"]["text"]},
+        "language": page["lang"],
+        "version": {"number": version["number"], "current": version["current"],
+                    "current_number": version["current_number"], "sha256": version["sha256"],
+                    "effective_from": version["effective_from"].isoformat() if version["effective_from"] else None,
+                    "superseded": version["superseded"]},
+        "summary": page["summary"], "sections": page["sections"], "sign": page["sign"],
+        "versions": [{"number": item["number"], "effective_from": item["effective_from"].isoformat(),
+                      "changes": item["changes"], "url": base_url + item["url"]} for item in page["history"]],
+        "urls": {"current": base_url + page["urls"]["current"], "print": base_url + page["urls"]["print"]},
+    }
+
+
+def print_document(head, versions: list, shown: int | None, content: dict, url: str) -> dict:
+    """Return the A4 notice's blocks, one per language, for notices.pdf."""
+    row = next((r for r in versions if r.number == shown), None)
+    blocks = []
+    for tag, _name in LANGUAGES:
+        with force_locale(LOCALES_BY_TAG[tag]):
+            blocks.append({"tag": tag, **notice_items(content, tag), "banner": status_banner(head)["text"],
+                           "summary_title": _("In short"), "details_title": _("In detail"),
+                           "version_line": _("Notice version %(number)s, in effect from %(date)s. SHA-256: %(sha)s",
+                                             number=shown or 0, sha=row.sha256 if row else content_sha256(content),
+                                             date=format_date(row.effective_from, "long") if row else "—"),
+                           "superseded": superseded_text(versions, shown),
+                           "history_title": _("Version history"),
+                           "history": history_items([r._asdict() for r in versions])})
+    return {"title": blocks[1]["title"], "url": url, "blocks": blocks}

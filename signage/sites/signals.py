@@ -1,0 +1,16 @@
+"""What sites announce, so the features built on them can act without sites knowing them.
+
+Receivers run inside the sender's transaction: a receiver that raises, or a refusal after it,
+rolls everything back together. Features connect their receivers when the app is created.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: A site's fields changed. sender: the Site; changes: {field: [before, after]}; by; now.
+site_changed = _signals.signal("site-changed")
+#: A site passed every rule and went live. sender: the Site; first: whether it never was live before; by; now.
+site_activated = _signals.signal("site-activated")
+#: The rules need facts about records built on sites. sender: a list of Sites; activating: bool.
+#: Each receiver returns {site id: {RuleContext field: value}} for the facts it knows.
+rule_context_requested = _signals.signal("rule-context-requested")

@@ -1,0 +1,52 @@
+"""What tests share besides fixtures: the fixed clock, the default site, and helpers that read what
+users, printers and auditors get (PDF text, the verify command, tampering as a database owner would)."""
+import os
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+
+import pypdfium2
+from sqlalchemy import text
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+PASSWORD = "correct horse battery staple"
+POSTGRES_URL = os.environ.get("SIGNAGE_TEST_DATABASE_URL")
+
+SITE_DEFAULTS = {
+    "site_name": "North gate", "address": "1 Example Road, Shanghai", "city": "Shanghai",
+    "geo": {"lat": 31.23, "lng": 121.47}, "jurisdictions": ["CN"], "venue_class": "public_place",
+    "capture_area_description": "The north gate and its ticket hall.", "function": "identification_1toN",
+    "live_mode": "realtime", "operator_kind": "private", "purpose": "public_security",
+    "purpose_text": "Finding people on the police watch list.", "necessity_justification": "Large crowds.",
+    "legal_basis_cn": "public_security_art26", "storage_mode": "local_server", "raw_image_retained": False,
+    "retention_period_days": 7, "sensitive_trait_analysis": False, "minors_expected": False,
+    "security_measures": ["encryption", "audit"], "pia_id": "PIA-1", "pia_version": "1",
+    "pia_completed_on": date(2026, 1, 1), "automated_decisions": False,
+    "pia_report_url": "https://operator.example/pia-1.pdf", "filing": {"status": "not_required"},
+}
+
+
+def pdf_text(data: bytes) -> str:
+    """Return the text of every page of a PDF, as pdfium extracts it."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return "".join(document[i].get_textpage().get_text_bounded() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def verify(runner):
+    """Run `flask audit verify` as the service's operator would."""
+    return runner.invoke(args=["audit", "verify"])
+
+
+@contextmanager
+def tampering(db):
+    """Act as someone holding the database's owner rights: the append-only triggers do not stop them."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    else:
+        for table in ("audit_entries", "notice_versions"):
+            for event in ("update", "delete"):
+                db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))
+    yield db.session
+    db.session.commit()
