@@ -27,8 +27,7 @@ run: setup
 	$(FLASK) demo seed
 	@echo "Dashboard: http://127.0.0.1:$(SIGNAGE_PORT)/  (demo login printed above; stop with Ctrl-C)"
 	SIGNAGE_PUBLIC_BASE_URL=$${SIGNAGE_PUBLIC_BASE_URL:-http://127.0.0.1:$(SIGNAGE_PORT)} \
-	$(BIN)/gunicorn --workers 2 --worker-class sync --no-control-socket \
-		--bind 127.0.0.1:$(SIGNAGE_PORT) wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(SIGNAGE_PORT) wsgi:app
 
 # Browser tests drive Debian's chromium; browsers cannot be downloaded here.
 browser:

@@ -14,7 +14,7 @@ from signage.dashboard import views as dashboard_views
 from signage.database import register_database
 from signage.errors import register_error_handlers
 from signage.extensions import csrf, db, limiter, login_manager, migrate
-from signage.http import register_converters
+from signage.http import register_http
 from signage.i18n import register_i18n
 from signage.notices import subscribers as notice_subscribers
 from signage.notices import views as notice_views
@@ -56,7 +56,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, sign-in, CSRF and rate limits to the app."""
-    register_converters(app)  # before any route is added
+    register_http(app)  # before any route is added
     db.init_app(app)
     register_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

@@ -74,6 +74,8 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["ENV"] = _env("ENV")
     if _env("RATELIMIT_STORAGE_URI"):
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
+    if _env("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis keep their counters apart
+        overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
     return overrides
 

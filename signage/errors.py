@@ -123,7 +123,11 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
         db.session.rollback()
-        return _render(error.code, error.name, error.description)
+        response = app.make_response(_render(error.code, error.name, error.description))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429
+            if name.lower() != "content-type":
+                response.headers.setdefault(name, value)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

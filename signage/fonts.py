@@ -7,6 +7,7 @@ subsets and fontTools outlines glyphs for SVG. Text that neither font covers is 
 """
 import importlib
 import io
+import itertools
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -58,7 +59,7 @@ def pdf_font(key: str) -> TTFont:
 
 @cache
 def _charset(key: str) -> frozenset[int]:
-    return frozenset(pdf_font(key).face.charToGlyph)
+    return frozenset(_cmap(FAKE_BOLD.get(key, key)))
 
 
 def font_key(ch: str, bold: bool) -> str:
@@ -77,18 +78,43 @@ def printable_form(text: str) -> str:
 
 def unprintable(text: str) -> str | None:
     """Say why text cannot be printed, naming the first offending character, or return None."""
+    allowed = printable_characters()
     for ch in text:
-        if ch in ALLOWED_CONTROLS:
+        if ch in allowed:
             continue
         name = f"U+{ord(ch):04X}"
         if unicodedata.category(ch) in REFUSED_CATEGORIES:
             return f"Contains {name}, an invisible or control character; remove it."
-        if ch.isspace():
-            continue
-        if ord(ch) not in _charset("latin") and ord(ch) not in _charset("cjk"):
-            return (f"Contains {name} ({ch}), which signs and printed notices cannot show: use Latin, Greek, "
-                    "Cyrillic or Chinese characters.")
+        return (f"Contains {name} ({ch}), which signs and printed notices cannot show: use Latin, Greek, "
+                "Cyrillic or Chinese characters.")
     return None
+
+
+@cache
+def printable_characters() -> frozenset[str]:
+    """Return every character text may hold: drawn by a sign font, or whitespace, and never a control,
+    an invisible format character or a code point outside the Basic Multilingual Plane."""
+    drawn = (chr(code) for code in _charset("latin") | _charset("cjk") if code <= 0xFFFF)
+    spaces = (chr(code) for code in range(0x10000) if chr(code).isspace())
+    return frozenset(ch for ch in itertools.chain(drawn, spaces)
+                     if unicodedata.category(ch) not in REFUSED_CATEGORIES) | ALLOWED_CONTROLS
+
+
+def _pattern(characters: frozenset[str]) -> str:
+    """Return a JSON Schema pattern that matches exactly the strings made of these characters."""
+    runs: list[list[int]] = []
+    for code in sorted(map(ord, characters)):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    ranges = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs)
+    return f"^[{ranges}]*$"
+
+
+def printable_pattern() -> str:
+    """Return the JSON Schema pattern of printable text, for the OpenAPI document."""
+    return _pattern(printable_characters())
 
 
 @lru_cache(maxsize=8192)

@@ -1,9 +1,12 @@
 """The HTTP edge: one path for input, from JSON bodies and from HTML forms, bounded whatever arrives."""
-from flask import Flask, request
+import math
+import re
+
+from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError, fields
-from werkzeug.exceptions import BadRequest
-from werkzeug.routing import IntegerConverter, UnicodeConverter
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.routing import BaseConverter, IntegerConverter, UnicodeConverter
 
 from signage.errors import InvalidInput
 from signage.vocabulary import MAX_FORM_ROWS
@@ -32,6 +35,12 @@ class TextConverter(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\x00-\x1f\x7f]", 1)
 
 
+class CodeConverter(BaseConverter):
+    """A site code or sign serial in a path: letters and digits only, so "X.pdf" names file X."""
+
+    regex = "[0-9A-Za-z]{1,32}"
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
     """Parse JSON as Flask does, but turn nesting too deep for the parser into a plain 400."""
 
@@ -42,10 +51,23 @@ class BoundedJSONProvider(DefaultJSONProvider):
             raise ValueError("The JSON is nested too deeply.") from None
 
 
-def register_converters(app: Flask) -> None:
-    """Bound ids and path text before any route is added, and parse JSON safely."""
-    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
+def register_http(app: Flask) -> None:
+    """Bound ids and path text before any route is added, parse JSON safely, and bound chunked bodies."""
+    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter, code=CodeConverter)
     app.json = BoundedJSONProvider(app)
+    app.before_request(refuse_oversized_chunked_body)
+
+
+def refuse_oversized_chunked_body() -> None:
+    """Answer 413 to a chunked body beyond MAX_CONTENT_LENGTH.
+
+    Without a Content-Length, Werkzeug stops reading at the limit and hands on what it read, which
+    would reach the parsers cut short; reading it here, once and cached, tells the two apart.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        if len(request.get_data(cache=True, parse_form_data=False)) >= limit:
+            raise RequestEntityTooLarge()
 
 
 def json_body() -> dict:
@@ -138,17 +160,34 @@ def form_to_dict(form, schema: Schema) -> dict:
             if items or key in form:
                 _assign(data, path, items)
         elif values:
-            _assign(data, path, values[-1].strip())
+            _assign(data, path, form_value(field, values[-1].strip()))
     return _lists_from_indices(data)
+
+
+def form_value(field, text: str):
+    """Read a form's text as the JSON type its field takes; text that is no such value stays text,
+    so the schema refuses it naming the field."""
+    if isinstance(field, fields.Boolean):
+        return {"true": True, "on": True, "false": False}.get(text.lower(), text)
+    if isinstance(field, fields.Integer):
+        return int(text) if re.fullmatch(r"[+-]?[0-9]{1,15}", text) else text
+    if isinstance(field, fields.Float):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if math.isfinite(number) else text
+    return text
 
 
 def _checked_path(key: str) -> list[str]:
     path = key.split(".")
+    field = path[0][:100]  # named by the form's own field, however long the key sent
     if len(path) > MAX_FORM_KEY_DEPTH:
-        raise InvalidInput("A form field name is nested too deeply.", errors={key[:100]: ["Not a field of this form."]})
+        raise InvalidInput("A form field name is nested too deeply.", errors={field: ["Not a field of this form."]})
     for part in path:
         if part.isdigit() and (len(part) > 3 or int(part) >= MAX_FORM_ROWS):
-            raise InvalidInput("Too many rows.", errors={key[:100]: [f"Use at most {MAX_FORM_ROWS} rows."]})
+            raise InvalidInput("Too many rows.", errors={field: [f"Use at most {MAX_FORM_ROWS} rows."]})
     return path
 
 

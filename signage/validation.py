@@ -1,20 +1,43 @@
-"""Field types every feature's schemas share: whole numbers, printable text and e-mail addresses."""
-import re
+"""Field types every feature's schemas share: JSON's own types taken strictly, printable text and
+e-mail addresses. Forms send text; signage.http.form_to_dict turns it into these types first, so the
+API accepts exactly what its OpenAPI document describes."""
+import math
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
-from signage.fonts import printable_form, unprintable
+from signage.fonts import printable_form, printable_pattern, unprintable
+
+#: What Text accepts, as the OpenAPI document states it: the characters the sign fonts draw.
+PRINTABLE_PATTERN = printable_pattern()
 
 
 class WholeNumber(fields.Integer):
-    """A whole number in ASCII digits: 1.5 or '٣' are refused rather than truncated or guessed."""
+    """A whole JSON number: 1.5, "3", true or '٣' are refused rather than truncated or guessed."""
 
     def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        return super()._validated(value)
+
+
+class Number(fields.Float):
+    """A finite JSON number; text such as "1.5" is refused."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Boolean(fields.Boolean):
+    """true or false, nothing that merely looks like them (0, "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):  # 0 == False in Python, so the type itself is checked
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def _printable(value: str) -> str:
@@ -28,6 +51,10 @@ def _printable(value: str) -> str:
 class Text(fields.String):
     """Text a person reads on a page, a sign or a PDF: stored in NFC, refused if a character cannot print."""
 
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": PRINTABLE_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         return _printable(super()._deserialize(value, attr, data, **kwargs))
 
@@ -39,11 +66,17 @@ class Email(fields.Email):
         return super()._deserialize(_printable(value) if isinstance(value, str) else value, attr, data, **kwargs)
 
 
-class Url(fields.Url):
-    """An http or https URL that can be printed."""
+#: An http(s) URL in plain ASCII (an international host in its xn-- form), as the document states it.
+URL_PATTERN = (r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+               r"[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$")
+
+
+class Url(fields.String):
+    """An http or https URL that prints as it is typed: exactly what URL_PATTERN matches."""
 
     def __init__(self, **kwargs):
-        super().__init__(schemes={"http", "https"}, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(_printable(value) if isinstance(value, str) else value, attr, data, **kwargs)
+        validators = [validate.Regexp(URL_PATTERN, error="Not a valid URL: use http:// or https:// and plain "
+                                                         "ASCII, as in https://example.com/policy.")]
+        extra = kwargs.pop("validate", None)
+        validators += extra if isinstance(extra, list) else ([extra] if extra else [])
+        super().__init__(validate=validators, **kwargs)

@@ -17,6 +17,16 @@ from signage.sites.services import register_site
 from helpers import PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip what only PostgreSQL can show when the suite runs on SQLite."""
+    if POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (SIGNAGE_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
 def _base_config(url):
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
@@ -81,6 +91,7 @@ def make_app(app_config, instance_dir):
 
     def make(**overrides):
         other = create_app({**app_config, **overrides})
+        other.test_client_class = RequestIsolatedClient
         made.append(other)
         return other
     yield make

@@ -2,16 +2,16 @@
 from flask import Flask
 
 from signage.api import audit, notices, signs, sites
-from signage.api.core import Api, id_param_schema, text_param_schema
+from signage.api.core import Api, StrictObjects, code_param_schema, id_param_schema, text_param_schema
 from signage.extensions import csrf
-from signage.http import IdConverter, TextConverter
+from signage.http import CodeConverter, IdConverter, TextConverter
 
 BLUEPRINTS = (sites.blp, signs.blp, notices.blp, audit.blp)
 DESCRIPTION = ("Register FR sites, check them against the law's rules, issue signs, and read the audit log. "
                "Authenticate with 'Authorization: Bearer <token>'. Errors are RFC 9457 problem documents. "
                "Lists take `limit` (at most 200) and continue with the `cursor` of their Link header.")
 SETTINGS = {
-    "API_TITLE": "signage API", "API_VERSION": "1.0.0", "OPENAPI_VERSION": "3.0.3",
+    "API_TITLE": "signage API", "API_VERSION": "1.0.0", "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {"info": {"description": DESCRIPTION}, "servers": [{"url": "/"}],
                          "security": [{"bearer": []}],
@@ -23,9 +23,10 @@ def register(app: Flask) -> None:
     """Serve the API and its OpenAPI document; bearer tokens, not cookies, so no CSRF token is needed."""
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [StrictObjects()]})
     api.register_converter(IdConverter, id_param_schema)
     api.register_converter(TextConverter, text_param_schema)
+    api.register_converter(CodeConverter, code_param_schema)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

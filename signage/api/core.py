@@ -7,9 +7,9 @@ import http
 from functools import wraps
 
 import flask_smorest
+from apispec import BasePlugin
 from flask import g, request, url_for
 from marshmallow import RAISE
-from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -32,7 +32,7 @@ class InputParser(FlaskParser):
 
     def load_json(self, req, schema):
         if not req.get_data(cache=True):
-            return webargs_core.missing
+            raise InvalidInput("Send a JSON object as the body.", errors={"_schema": ["The body is missing."]})
         if not is_json_request(req):
             raise UnsupportedMediaType("Send the body as application/json.")
         data = json_body()
@@ -95,8 +95,21 @@ class Api(flask_smorest.Api):
                     "content": {PROBLEM_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}}}, lazy=True)
 
 
+class StrictObjects(BasePlugin):
+    """Say in the document what the schemas do: an object refuses fields it does not list."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        instance = schema() if isinstance(schema, type) else schema
+        if instance is not None and getattr(instance, "unknown", None) == RAISE:
+            return {"additionalProperties": False}
+        return None
+
+
 def authenticate():
     """Identify the caller by bearer token; every operation needs one."""
+    if request.routing_exception is not None:
+        return  # an undeclared method (405) or path answers as such, token or not
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
@@ -141,6 +154,11 @@ LINK_HEADER = {"Link": {"description": "RFC 8288 links to the next and previous 
 def text_param_schema(converter: TextConverter) -> dict:
     """Document a path segment: any text without slashes or control characters."""
     return {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/\\u0000-\\u001f\\u007f]+$"}
+
+
+def code_param_schema(converter) -> dict:
+    """Document a sign serial or site code: letters and digits."""
+    return {"type": "string", "pattern": "^[0-9A-Za-z]{1,32}$"}
 
 
 def id_param_schema(converter) -> dict:

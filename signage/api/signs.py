@@ -75,7 +75,7 @@ class SignCollection(MethodView):
         return paged(page, items=[sign_document(sign) for sign in page.items])
 
 
-@blp.route("/signs/<serial>")
+@blp.route("/signs/<code:serial>")
 class SignItem(MethodView):
     @blp.response(200, SignSchema)
     @blp.problems(404)
@@ -95,7 +95,7 @@ class SignItem(MethodView):
         return sign_document(sign)
 
 
-@blp.route("/signs/<serial>/reprint")
+@blp.route("/signs/<code:serial>/reprint")
 class SignReprint(MethodView):
     @requires("edit")
     @blp.response(201, SignSchema, headers=LOCATION)
@@ -127,4 +127,4 @@ def _file_resource(fmt: str):
 
 
 for _fmt in FORMATS:
-    blp.route(f"/signs/<serial>.{_fmt}", endpoint=f"sign_{_fmt}")(_file_resource(_fmt))
+    blp.route(f"/signs/<code:serial>.{_fmt}", endpoint=f"sign_{_fmt}")(_file_resource(_fmt))

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from signage.auth.models import ROLES
-from signage.validation import Email, Text, WholeNumber
+from signage.validation import Boolean, Email, Text, WholeNumber
 from signage.vocabulary import MAX_STORED_INDIVIDUALS
 
 
@@ -21,7 +21,7 @@ class UserCreateSchema(Schema):
 
 class UserUpdateSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
-    active = fields.Boolean()
+    active = Boolean()
 
 
 class TokenCreateSchema(Schema):

@@ -15,7 +15,7 @@ from signage.rules.findings import N_
 from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema, TokenCreateSchema,
                                   UserCreateSchema, UserUpdateSchema)
 from signage.database import utcnow
-from signage.errors import InvalidInput
+from signage.errors import Conflict, InvalidInput
 from signage.extensions import db, limiter
 from signage.http import load_input
 
@@ -108,11 +108,12 @@ def organisation_update():
         data = load_input(OrganisationSchema(partial=("legal_name",)))
         for name in OPTIONAL_DETAILS:  # a field left blank on the form is cleared, not kept
             data.setdefault(name, None)
-    except InvalidInput as error:
+        services.update_organisation(g.user.organisation, data, by=g.user, now=utcnow(),
+                                     settings=pack_settings())
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
         return render_template("auth/organisation.html", organisation=g.user.organisation,
-                               errors=error.errors, form=request.form), 422
-    services.update_organisation(g.user.organisation, data, by=g.user, now=utcnow(),
-                                 settings=pack_settings())
+                               errors=error.errors or {}, form=request.form), error.status
     db.session.commit()
     flash(_("Organisation details saved."))
     return redirect(url_for("auth.organisation"))

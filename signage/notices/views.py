@@ -25,22 +25,22 @@ class NoticeTampered(Exception):
     """A stored notice version no longer matches the hash it was published with."""
 
 
-@bp.get("/n/<code>")
+@bp.get("/n/<code:code>")
 def current(code):
     """Show a site's current notice, or the draft built live before the first publication."""
     head = cached_head("site", code, SITE_HEAD)
     return answer(head) if head is not None else not_found()
 
 
-@bp.get("/n/<code>/v<int:number>")
+@bp.get("/n/<code:code>/v<int:number>")
 def version(code, number):
     """Show one published version at its own URL, saying whether it has been superseded."""
     head = head_showing(code, number)
     return answer(head, number=number) if head is not None else not_found()
 
 
-@bp.get("/n/<code>/print")
-@bp.get("/n/<code>/v<int:number>/print")
+@bp.get("/n/<code:code>/print")
+@bp.get("/n/<code:code>/v<int:number>/print")
 def printable(code, number=None):
     """Return the notice as an A4 PDF in both languages, for reception desks and for keeping."""
     head = head_showing(code, number) if number is not None else cached_head("site", code, SITE_HEAD)

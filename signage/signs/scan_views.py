@@ -18,8 +18,8 @@ SIGN_HEAD = head_statement(_signs.c.serial, _signs.c.placement, _signs.c.status.
                            key_column=_signs.c.serial)
 
 
-@bp.get("/S/<serial>")
-@bp.get("/s/<serial>")
+@bp.get("/S/<code:serial>")
+@bp.get("/s/<code:serial>")
 def scan(serial):
     """Show the current notice of a scanned sign's site, naming the sign and where it should hang."""
     head = cached_head("sign", serial, SIGN_HEAD)

@@ -37,7 +37,8 @@ class SignIssueSchema(Schema):
 
     placement = Text(required=True, validate=validate.Length(min=1, max=100))
     size = size_field(load_default="A4")
-    languages = fields.List(fields.String(validate=validate.OneOf(SIGN_LANGUAGES)), validate=_language_pair,
+    languages = fields.List(fields.String(validate=validate.OneOf(SIGN_LANGUAGES)),
+                            validate=[validate.Length(equal=2), _language_pair], metadata={"uniqueItems": True},
                             load_default=lambda: list(DEFAULT_LANGUAGES))
 
     @pre_load
@@ -58,7 +59,7 @@ class SignStatusSchema(Schema):
 class SignFileSchema(Schema):
     """The query of a sign file or pack: the paper size, else each sign's own."""
 
-    size = size_field(load_default=None)
+    size = size_field(load_default=None, allow_none=False)
 
     @pre_load
     def normalise(self, data, **kwargs):
@@ -68,7 +69,8 @@ class SignFileSchema(Schema):
 class SignListSchema(PageQuerySchema):
     """The query of the organisation's sign list: all signs in use, or only those to reprint."""
 
-    stale = fields.Boolean(load_default=False, metadata={"description": "Only signs whose printed text changed."})
+    stale = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"},
+                           metadata={"description": "Only signs whose printed text changed."})
 
 
 class SiteSignListSchema(PageQuerySchema):

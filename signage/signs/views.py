@@ -69,7 +69,7 @@ def _issue_form(site, *, values, errors, refused=None, status=200):
                            chosen_languages=languages if len(languages) == 2 else SIGN_LANGUAGES), status
 
 
-@bp.get("/signs/<serial>.<any(pdf, svg, png):fmt>")
+@bp.get("/signs/<code:serial>.<any(pdf, svg, png):fmt>")
 @require("read")
 def download(serial: str, fmt: str):
     """Download a sign as PDF, SVG or PNG (300 dpi), at its own size or ?size=."""
@@ -103,7 +103,7 @@ def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.post("/signs/<serial>/status")
+@bp.post("/signs/<code:serial>/status")
 @require("edit")
 def change_status(serial: str):
     """Mark a sign installed or retired; the date is recorded."""
@@ -114,7 +114,7 @@ def change_status(serial: str):
     return redirect(_back(sign), 303)
 
 
-@bp.post("/signs/<serial>/reprint")
+@bp.post("/signs/<code:serial>/reprint")
 @require("edit")
 def reprint(serial: str):
     """Replace a sign with a fresh one for the same placement, retiring the old one."""

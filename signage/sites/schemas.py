@@ -3,7 +3,9 @@ from marshmallow import Schema, fields, validate
 
 from signage import vocabulary as vocab
 from signage.pagination import PageQuerySchema
-from signage.validation import Text, Url, WholeNumber
+from signage.rules.engine import RULES
+from signage.rules.findings import WARN
+from signage.validation import Boolean, Number, Text, Url, WholeNumber
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
 MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
@@ -23,8 +25,8 @@ def url(**kwargs):
 
 
 class GeoSchema(Schema):
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
-    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
+    lat = Number(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lng = Number(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
 
 
 class SecondaryUseSchema(Schema):
@@ -36,7 +38,7 @@ class RecipientSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
     country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter ISO country code, such as CN or DE."))
     purpose = Text(validate=SHORT, load_default=None, allow_none=True)
-    for_value = fields.Boolean(load_default=False)
+    for_value = Boolean(load_default=False)
 
 
 class FilingSchema(Schema):
@@ -60,6 +62,13 @@ class TranslationSchema(Schema):
     automated_decisions_text = text(MEDIUM)
 
 
+class TranslationsSchema(Schema):
+    """Operator-written text in English and in Simplified Chinese, each language on its own."""
+
+    en = fields.Nested(TranslationSchema, allow_none=True)
+    zh_hans = fields.Nested(TranslationSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+
+
 class SiteSchema(Schema):
     """The editable site record, named as in regulation.md §3."""
 
@@ -81,7 +90,7 @@ class SiteSchema(Schema):
                                 validate=validate.Length(max=len(vocab.JURISDICTIONS)))
     venue_class = choice(vocab.VENUE_CLASSES)
     private_space_type = choice(vocab.PRIVATE_SPACE_TYPES)
-    education_setting = fields.Boolean(allow_none=True)
+    education_setting = Boolean(allow_none=True)
     nyc_establishment_type = choice(vocab.NYC_ESTABLISHMENT_TYPES)
     customer_entrances = fields.List(Text(validate=validate.Length(min=1, max=100)),
                                      validate=validate.Length(max=100))
@@ -96,8 +105,8 @@ class SiteSchema(Schema):
     necessity_justification = text(LONG)
     non_fr_alternative = text(MEDIUM)
     secondary_uses = fields.List(fields.Nested(SecondaryUseSchema), validate=validate.Length(max=20))
-    sensitive_trait_analysis = fields.Boolean(allow_none=True)
-    automated_decisions = fields.Boolean(allow_none=True)
+    sensitive_trait_analysis = Boolean(allow_none=True)
+    automated_decisions = Boolean(allow_none=True)
     automated_decisions_text = text(MEDIUM)
     portland_exception = choice(vocab.PORTLAND_EXCEPTIONS)
 
@@ -105,14 +114,14 @@ class SiteSchema(Schema):
     gdpr_art6_basis = choice(vocab.GDPR_ART6_BASES)
     gdpr_art9_condition = choice(vocab.GDPR_ART9_CONDITIONS)
     legitimate_interest_text = text(MEDIUM)
-    consent_before_capture = fields.Boolean(allow_none=True)
-    consent_bundled = fields.Boolean(allow_none=True)
-    commercial_enrolment = fields.Boolean(allow_none=True)
-    enrolment_safeguard = fields.Boolean(allow_none=True)
+    consent_before_capture = Boolean(allow_none=True)
+    consent_bundled = Boolean(allow_none=True)
+    commercial_enrolment = Boolean(allow_none=True)
+    enrolment_safeguard = Boolean(allow_none=True)
 
     storage_mode = choice(vocab.STORAGE_MODES)
     internet_transfer_basis = choice(vocab.INTERNET_TRANSFER_BASES)
-    raw_image_retained = fields.Boolean(allow_none=True)
+    raw_image_retained = Boolean(allow_none=True)
     retention_period_days = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=1, max=vocab.MAX_RETENTION_DAYS,
@@ -126,17 +135,16 @@ class SiteSchema(Schema):
         allow_none=True, validate=validate.Range(min=1, max=vocab.MAX_LOGS_RETENTION_DAYS,
                                                  error="Enter a number of days from {min} to {max}."))
 
-    minors_expected = fields.Boolean(allow_none=True)
+    minors_expected = Boolean(allow_none=True)
     minors_rules_url = url()
-    guardian_consent_flow = fields.Boolean(allow_none=True)
+    guardian_consent_flow = Boolean(allow_none=True)
 
     pia_id = text(validate.Length(max=100))
     pia_version = text(validate.Length(max=50))
     pia_completed_on = fields.Date(allow_none=True)
     pia_report_url = url()
     filing = fields.Nested(FilingSchema, allow_none=True)
-    text_translations = fields.Dict(keys=fields.String(validate=validate.OneOf(("en", "zh-Hans"))),
-                                    values=fields.Nested(TranslationSchema), allow_none=True)
+    text_translations = fields.Nested(TranslationsSchema, allow_none=True)
 
 
 class StatusChangeSchema(Schema):
@@ -146,8 +154,14 @@ class StatusChangeSchema(Schema):
     reason = Text(validate=validate.Length(max=vocab.MEDIUM_TEXT), load_default=None, allow_none=True)
 
 
+#: Rules whose findings can be acknowledged: the warnings (errors are fixed, never acknowledged away).
+WARNING_RULES = tuple(sorted(rule_id for rule_id, rule in RULES.items() if rule.severity == WARN))
+
+
 class AcknowledgementSchema(Schema):
-    rule_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    """A warning the operator has seen, with why it is acceptable here."""
+
+    rule_id = fields.String(required=True, validate=validate.OneOf(WARNING_RULES))
     note = Text(validate=validate.Length(max=500), load_default=None, allow_none=True)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from signage import vocabulary as vocab
 from signage.audit.services import append_entry
-from signage.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from signage.errors import Conflict, NotFound, RuleViolation
 from signage.extensions import db
 from signage.rules.engine import blocking, site_findings as rule_findings
 from signage.rules.packs import PackSettings
@@ -142,8 +142,8 @@ def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: 
     current = {f["rule_id"]: f for f in site_findings(site, today=now.date(), settings=settings)}
     finding = current.get(data["rule_id"])
     if finding is None or finding["severity"] != "warn":
-        raise InvalidInput("Only a current warning can be acknowledged.",
-                           errors={"rule_id": ["Not a current warning for this site."]})
+        raise Conflict("Only a current warning can be acknowledged.",
+                       errors={"rule_id": ["Not a current warning for this site."]})
     if finding["acknowledged"]:
         raise Conflict("This warning is already acknowledged.")
     ack = FindingAcknowledgement(site_id=site.id, rule_id=data["rule_id"], note=data.get("note"),

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from signage.audit.models import AuditEntry
 from signage.auth.models import ApiToken, User
 
 from helpers import PASSWORD
@@ -147,3 +148,35 @@ def test_language_choice_is_remembered(client, auth, owner, db):
 def test_accept_language_chooses_chinese_before_login(client):
     page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert 'lang="zh-Hans"' in page
+
+
+def test_a_session_cookie_copied_before_sign_out_opens_nothing_after(make_app, owner, db):
+    app = make_app()
+    browser = app.test_client()
+    browser.post("/login", data={"email": owner.email, "password": PASSWORD})
+    stolen = browser.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/").status_code == 200
+    browser.post("/logout")
+    assert thief.get("/").status_code == 302 and "/login" in thief.get("/").headers["Location"]
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.action == "user.signed_out" and entry.subject_id == owner.id
+
+
+@pytest.mark.parametrize("path", ["/", "/sites", "/audit", "/users", "/tokens", "/organisation"])
+def test_dashboard_pages_are_never_cached(client, auth, owner, path):
+    auth.login(owner)
+    response = client.get(path)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("role, allowed", [("owner", True), ("auditor", True), ("editor", False)])
+def test_the_audit_api_allows_the_roles_the_dashboard_allows(client, auth, make_user, make_token, role, allowed):
+    user = make_user(role)
+    headers = make_token(user)
+    auth.login(user)
+    dashboard = client.get("/audit").status_code
+    for path in ("/api/v1/audit", "/api/v1/audit/verify"):
+        assert client.get(path, headers=headers).status_code == (200 if allowed else 403)
+    assert dashboard == (200 if allowed else 403)
