@@ -117,6 +117,8 @@ INPUT_MESSAGES = (
     N_("Field may not be null."), N_("Unknown field."), N_("Not a valid string."), N_("Not a valid list."),
     N_("Invalid value."), N_("Invalid input type."), N_("Use a two-letter ISO country code, such as CN or DE."),
     N_("Not a JSON object."), N_("Not a current warning for this site."),
+    N_("Not a valid URL: use http:// or https:// and plain ASCII, as in https://example.com/policy."),
+    N_("Already registered by another organisation."), N_("Not a field of this form."),
 )
 #: Details the services raise and the pages show, and the commonest rule source.
 SERVICE_MESSAGES = (
@@ -124,6 +126,7 @@ SERVICE_MESSAGES = (
     N_("A decommissioned site can no longer be changed."), N_("No such site."), N_("No such sign."),
     N_("Only a current warning can be acknowledged."), N_("This warning is already acknowledged."),
     N_("This token is already revoked."), N_("The password is too short."), N_("Design decision"),
+    N_("Another organisation is registered under this name."),
 )
 _PATTERNS = (
     (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Use at most %(n)s characters.")),
@@ -132,6 +135,13 @@ _PATTERNS = (
     (re.compile(r"^Enter a number of days from (\d+) to (\d+)\.$"), N_("Enter a number of days from %(n)s to %(m)s.")),
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
      N_("Enter a number from %(n)s to %(m)s.")),
+    (re.compile(r"^Use at most (\d+) rows\.$"), N_("Use at most %(n)s rows.")),
+    (re.compile(r"^Contains (U\+[0-9A-F]{4,6}), an invisible or control character; remove it\.$"),
+     N_("Contains %(n)s, an invisible or control character; remove it.")),
+    (re.compile(r"^Contains (U\+[0-9A-F]{4,6}) \((.)\), which signs and printed notices cannot show: use Latin, "
+                r"Greek, Cyrillic or Chinese characters\.$"),
+     N_("Contains %(n)s (%(m)s), which signs and printed notices cannot show: use Latin, Greek, Cyrillic or "
+        "Chinese characters.")),
 )
 
 

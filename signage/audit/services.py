@@ -10,6 +10,7 @@ from signage.audit.chain import GENESIS_HASH, Break, StoredEntry, canonical_byte
 from signage.audit.models import AuditEntry
 from signage.audit.signals import verification_requested
 from signage.extensions import db
+from signage.rules.findings import N_
 
 #: Any constant works; it only has to be the same for every writer.
 APPEND_LOCK_KEY = 0x5167_4E41
@@ -160,8 +161,9 @@ def checkpoint_break(seq: int, expected_hash: str) -> Break | None:
     return None
 
 
-OTHER_ORGANISATION = ("The log is broken at an entry of another organisation, which you cannot see. "
-                      "Tell the people who run this signage service.")
+#: What a user learns when the log breaks in another organisation's records (translated where shown).
+OTHER_ORGANISATION = N_("The log is broken at an entry of another organisation, which you cannot see. "
+                        "Tell the people who run this signage service.")
 
 
 def report_for(verification: Verification, *, organisation_id: int, checkpoint: Break | None = None) -> dict:

@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from signage.rules.packs import PackSettings
+from signage.signs.services import change_sign_status
 from signage.sites.services import change_status, update_site
 from helpers import T0
 
@@ -185,9 +186,9 @@ def test_editing_a_printed_field_marks_the_scanned_sign_outdated(client, db, liv
     assert data["sign"]["outdated"] is True and data["version"]["number"] == 2
 
 
-def test_retired_sign_still_opens_and_says_it_is_outdated(client, db, live_site):
+def test_retired_sign_still_opens_and_says_it_is_outdated(client, db, live_site, owner):
     _site, sign = live_site
-    sign.status = "retired"
+    change_sign_status(sign, "retired", by=owner, now=T0, reason="taken down")
     db.session.commit()
     response = client.get(f"/S/{sign.serial}?lang=en")
     assert response.status_code == 200 and "This sign has been retired" in html(response)
