@@ -1,6 +1,7 @@
 """Requests per second for a sign's notice page under gunicorn, against a fixed-bytes route of the same server.
 
-The app runs under gunicorn with 2 sync workers on 127.0.0.1, with one extra route that answers
+The app runs under gunicorn with the project's gunicorn.conf.py (one worker process, 8 threads) on
+127.0.0.1, with an extra route that answers
 fixed bytes of the page's size; a few client threads send a bounded number of requests over
 http.client (no If-None-Match, so every answer is a full 200). The target is a ratio of at least
 0.8: thanks to the ETag-keyed render cache, the page costs little more than shipping its bytes.
@@ -48,9 +49,9 @@ def prepare_instance(instance: Path) -> tuple[dict, str]:
 
 def start_gunicorn(target: str, env: dict, extra: list[str] = ()) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync",
-                                "--no-control-socket", "--log-level", "warning", "--bind", f"127.0.0.1:{port}",
-                                *extra, target], cwd=ROOT, env=env)
+    # the project's own settings (one worker process with threads, as `make run` and production use)
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--log-level", "warning",
+                                "--bind", f"127.0.0.1:{port}", *extra, target], cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -86,7 +87,7 @@ def drive(port: int, path: str, requests: int, clients: int) -> float:
                 response.read()
                 if response.status != 200:
                     errors.append(response.status)
-                if response.will_close:  # gunicorn's sync workers close after each answer
+                if response.will_close:  # a server may close after any answer
                     connection.close()
         finally:
             connection.close()
@@ -139,7 +140,7 @@ def main():
     print(f"notice page {path} ({size} bytes, 200 each time): {page_rps:8.0f} requests/s")
     print(f"fixed-bytes route /fixed of the same server:        {fixed_rps:8.0f} requests/s")
     print(f"ratio: {page_rps / fixed_rps:.2f} (target >= 0.80); medians of {ROUNDS} interleaved rounds of "
-          f"{args.requests // ROUNDS} requests, {args.clients} client threads, 2 sync gunicorn workers")
+          f"{args.requests // ROUNDS} requests, {args.clients} client threads, gunicorn with gunicorn.conf.py")
     print(f"for reference, a bare WSGI app with the same bytes: {bare_rps:8.0f} requests/s "
           f"(notice page / bare: {page_rps / bare_rps:.2f})")
 

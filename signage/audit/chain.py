@@ -66,22 +66,24 @@ def columns_match(row: StoredEntry) -> bool:
     first and "seq", "subject", "time" last; strings in JSON never hold a bare quote, so the bytes
     compared cannot be matched by text that an entry carries elsewhere.
     """
-    action, subject_type = row.action, row.subject_type
+    return _columns_match(*row)
+
+
+def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_type, subject_id, action,
+                   stamp) -> bool:
     if '"' in action or "\\" in action or '"' in subject_type or "\\" in subject_type:
         return False
-    canonical = row.canonical
-    if not canonical.startswith(b'{"action":"' + action.encode() + b'",'):
+    if not canonical.startswith(b'{"action":"%s",' % action.encode()):
         return False
-    stamp = row.created_at
-    fraction = stamp[19:].lstrip(".").rstrip("0")
-    time = stamp[:10] + "T" + stamp[11:19] + ("." + stamp[20:26] if fraction else "") + "+00:00"
-    subject_id = b"null" if row.subject_id is None else str(row.subject_id).encode()
-    tail = b',"seq":%d,"subject":{"id":%s,"type":"%s"},"time":"%s"}' % (
-        row.seq, subject_id, subject_type.encode(), time.encode())
+    # 'YYYY-MM-DD HH:MM:SS.ffffff' as stored; isoformat() leaves the fraction out when it is zero
+    fraction = "" if stamp[20:26] == "000000" else "." + stamp[20:26]
+    tail = b',"seq":%d,"subject":{"id":%s,"type":"%s"},"time":"%sT%s%s+00:00"}' % (
+        seq, b"null" if subject_id is None else b"%d" % subject_id, subject_type.encode(), stamp[:10].encode(),
+        stamp[11:19].encode(), fraction.encode())
     if not canonical.endswith(tail):
         return False
     start = canonical.rfind(b',"organisation_id":')
-    organisation = b"null" if row.organisation_id is None else str(row.organisation_id).encode()
+    organisation = b"null" if organisation_id is None else b"%d" % organisation_id
     return start > 0 and canonical.startswith(organisation + b',"reason":', start + 19)
 
 
@@ -102,7 +104,7 @@ def verify_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1,
     the numbering or the link to its predecessor.
     """
     expected_seq, expected_prev = start_seq, start_hash
-    sha256 = hashlib.sha256
+    sha256, matches = hashlib.sha256, _columns_match
     for row in rows:
         seq, prev_hash, stored_hash, canonical = row[0], row[1], row[2], row[3]
         if seq > expected_seq:
@@ -114,7 +116,7 @@ def verify_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1,
                          content_organisation(canonical))
         if sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest() != stored_hash:
             return Break(seq, "does not match its hash (edited)", content_organisation(canonical))
-        if not columns_match(row):
+        if not matches(*row):
             return Break(seq, "has columns that differ from its hashed content (edited)",
                          content_organisation(canonical))
         expected_seq, expected_prev = seq + 1, stored_hash
