@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from signage.audit.services import checkpoint_break, verify_log
 from signage.auth import services as accounts
 from signage.auth.models import ROLES, User
-from signage.database import utcnow
+from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
 from signage.demo import seed_demo
@@ -65,6 +65,7 @@ def create_token(email, name):
 @audit_cli.command("verify")
 @click.option("--checkpoint", default=None, metavar="SEQ:HASH",
               help="An entry number and hash saved earlier; history before it must not have changed.")
+@reads_only
 def verify(checkpoint):
     """Walk the chain and the records it vouches for; exit 1 naming everything that was changed,
     removed, moved or inserted, in every organisation."""

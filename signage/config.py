@@ -31,6 +31,10 @@ class Config:
     ENV = "development"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: If a shared store (Redis) is down, count in memory per worker rather than refuse every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Verifying walks the whole log; an auditor needs it a few times a day, not a loop.
+    RATELIMIT_VERIFY = "6 per minute"
     #: Sign-in attempts per client address, and failed ones per address and account: a guesser is
     #: slowed down without letting anyone lock the real user out from elsewhere.
     RATELIMIT_LOGIN = "20 per minute"

@@ -1,6 +1,7 @@
 """The declarative base with a naming convention, UTC datetimes, the package's one clock, and how
 connections behave on each backend."""
 from contextvars import ContextVar
+from functools import wraps
 from datetime import datetime, timezone
 
 from flask import Flask, g, request
@@ -77,6 +78,18 @@ def _sqlite_connection(dbapi_connection, connection_record):
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def reads_only(func):
+    """Run a view or command that only reads without the SQLite write lock, so writers never wait on it."""
+    @wraps(func)
+    def wrapped(*args, **kwargs):
+        token = write_intent.set(False)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            write_intent.reset(token)
+    return wrapped
 
 
 def register_database(app: Flask) -> None:

@@ -159,8 +159,11 @@ def form_to_dict(form, schema: Schema) -> dict:
             items = [line.strip() for value in values for line in value.splitlines() if line.strip()]
             if items or key in form:
                 _assign(data, path, items)
+        elif len(values) > 1:
+            # one field, two answers: refusing is the only reading that cannot differ from another reader's
+            raise InvalidInput("A field was given twice.", errors={path[0][:100]: ["Give this field once."]})
         elif values:
-            _assign(data, path, form_value(field, values[-1].strip()))
+            _assign(data, path, form_value(field, values[0].strip()))
     return _lists_from_indices(data)
 
 

@@ -18,6 +18,8 @@ down_revision = '64b55a977fb8'
 branch_labels = None
 depends_on = None
 
+#: On SQLite a later batch_alter_table that recreates one of these tables drops its triggers: such a
+#: migration must create them again (tests/integration/test_audit_tampering.py checks they refuse changes).
 APPEND_ONLY = ("audit_entries", "notice_versions")
 
 POSTGRESQL_FUNCTION = """

@@ -11,7 +11,7 @@ DESCRIPTION = ("Register FR sites, check them against the law's rules, issue sig
                "Authenticate with 'Authorization: Bearer <token>'. Errors are RFC 9457 problem documents. "
                "Lists take `limit` (at most 200) and continue with the `cursor` of their Link header.")
 SETTINGS = {
-    "API_TITLE": "signage API", "API_VERSION": "1.0.0", "OPENAPI_VERSION": "3.1.0",
+    "API_TITLE": "signage API", "API_VERSION": "1.1.0", "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {"info": {"description": DESCRIPTION}, "servers": [{"url": "/"}],
                          "security": [{"bearer": []}],

@@ -1,12 +1,12 @@
 """The audit log in the API: entries, by subject or all, and verification of the whole chain."""
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditEntrySchema, AuditQuerySchema, VerificationSchema, VerifyQuerySchema
 from signage.audit.services import checkpoint_break, decoded, entries_query, report_for, verify_log
-from signage.extensions import db
+from signage.extensions import db, limiter
 from signage.pagination import keyset_page
 
 blp = Blueprint("audit-api", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log.")
@@ -20,10 +20,7 @@ class AuditEntries(MethodView):
     @blp.problems(403, 422)
     def get(self, query):
         """List the organisation's audit entries, newest first, optionally of one subject (sites:12)."""
-        subject_type, subject_id = None, None
-        if query.get("subject"):
-            subject_type, _, raw_id = query["subject"].partition(":")
-            subject_id = int(raw_id)
+        subject_type, subject_id = query["subject"] or (None, None)
         entries = entries_query(subject_type, subject_id, organisation_id=g.user.organisation_id)
         page = keyset_page(db.session, entries, AuditEntry.id, descending=True, limit=query["limit"],
                            cursor=query["cursor"])
@@ -32,14 +29,13 @@ class AuditEntries(MethodView):
 
 @blp.route("/verify")
 class AuditVerification(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"])]
+
     @requires("audit")
     @blp.arguments(VerifyQuerySchema, location="query")
     @blp.response(200, VerificationSchema)
     @blp.problems(403, 422)
     def get(self, query):
         """Walk the whole chain and the records it vouches for; report what your organisation may see."""
-        checkpoint = None
-        if query.get("checkpoint"):
-            seq, _, expected = query["checkpoint"].partition(":")
-            checkpoint = checkpoint_break(int(seq), expected)
+        checkpoint = checkpoint_break(*query["checkpoint"]) if query["checkpoint"] else None
         return report_for(verify_log(), organisation_id=g.user.organisation_id, checkpoint=checkpoint)

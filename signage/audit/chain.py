@@ -71,12 +71,17 @@ def columns_match(row: StoredEntry) -> bool:
 
 def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_type, subject_id, action,
                    stamp) -> bool:
+    if type(organisation_id) not in (int, type(None)) or type(subject_id) not in (int, type(None)) \
+            or type(action) is not str or type(subject_type) is not str or type(stamp) is not str:
+        return False  # a column rewritten with another type (a float id, a number for a date)
     if '"' in action or "\\" in action or '"' in subject_type or "\\" in subject_type:
         return False
     if not canonical.startswith(b'{"action":"%s",' % action.encode()):
         return False
-    # 'YYYY-MM-DD HH:MM:SS.ffffff' as stored; isoformat() leaves the fraction out when it is zero
-    fraction = "" if stamp[20:26] == "000000" else "." + stamp[20:26]
+    # 'YYYY-MM-DD HH:MM:SS.ffffff' exactly, as stored; isoformat() leaves out a zero fraction
+    if len(stamp) != 26 or stamp[10] != " " or stamp[19] != ".":
+        return False
+    fraction = "" if stamp[20:] == "000000" else "." + stamp[20:]
     tail = b',"seq":%d,"subject":{"id":%s,"type":"%s"},"time":"%sT%s%s+00:00"}' % (
         seq, b"null" if subject_id is None else b"%d" % subject_id, subject_type.encode(), stamp[:10].encode(),
         stamp[11:19].encode(), fraction.encode())
@@ -96,28 +101,53 @@ def content_organisation(canonical: bytes) -> int | None:
     return value if isinstance(value, int) else None
 
 
+class Walk(NamedTuple):
+    """What a walk of the chain found: the first break, how many entries it checked, and the last one."""
+
+    first_break: Break | None
+    entries: int
+    #: (seq, hash) of the last entry checked and found sound: a checkpoint worth keeping.
+    head: tuple[int, str] | None
+
+
 def verify_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1,
                  start_hash: str = GENESIS_HASH) -> Break | None:
-    """Walk stored rows in id order; return the first break or None.
+    """Walk stored rows in id order; return the first break or None."""
+    return walk_chain(rows, start_seq=start_seq, start_hash=start_hash).first_break
+
+
+def walk_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1, start_hash: str = GENESIS_HASH) -> Walk:
+    """Walk stored rows in id order, stopping at the first break.
 
     An edited entry fails its own hash or its columns; a deleted, inserted or reordered one breaks
-    the numbering or the link to its predecessor.
+    the numbering or the link to its predecessor; a row whose stored types were changed is a break too.
     """
-    expected_seq, expected_prev = start_seq, start_hash
+    expected_seq, expected_prev, count = start_seq, start_hash, 0
     sha256, matches = hashlib.sha256, _columns_match
     for row in rows:
-        seq, prev_hash, stored_hash, canonical = row[0], row[1], row[2], row[3]
-        if seq > expected_seq:
-            return Break(expected_seq, "is missing (deleted)")
-        if seq < expected_seq:
-            return Break(seq, "is out of order or duplicated", content_organisation(canonical))
-        if prev_hash != expected_prev:
-            return Break(seq, "does not link to the entry before it (inserted, deleted or reordered)",
-                         content_organisation(canonical))
-        if sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest() != stored_hash:
-            return Break(seq, "does not match its hash (edited)", content_organisation(canonical))
-        if not matches(*row):
-            return Break(seq, "has columns that differ from its hashed content (edited)",
-                         content_organisation(canonical))
+        count += 1
+        try:
+            seq, prev_hash, stored_hash, canonical = row[0], row[1], row[2], row[3]
+            found = _link_break(seq, prev_hash, expected_seq, expected_prev, canonical)
+            if found is None and sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest() != stored_hash:
+                found = Break(seq, "does not match its hash (edited)", content_organisation(canonical))
+            if found is None and not matches(*row):
+                found = Break(seq, "has columns that differ from its hashed content (edited)",
+                              content_organisation(canonical))
+        except (TypeError, ValueError, AttributeError, UnicodeError):
+            found = Break(row[0] if isinstance(row[0], int) else expected_seq, "cannot be read as an entry (edited)")
+        if found is not None:
+            return Walk(found, count, (expected_seq - 1, expected_prev) if expected_seq > start_seq else None)
         expected_seq, expected_prev = seq + 1, stored_hash
+    return Walk(None, count, (expected_seq - 1, expected_prev) if expected_seq > start_seq else None)
+
+
+def _link_break(seq, prev_hash, expected_seq, expected_prev, canonical) -> Break | None:
+    if seq > expected_seq:
+        return Break(expected_seq, "is missing (deleted)")
+    if seq < expected_seq:
+        return Break(seq, "is out of order or duplicated", content_organisation(canonical))
+    if prev_hash != expected_prev:
+        return Break(seq, "does not link to the entry before it (inserted, deleted or reordered)",
+                     content_organisation(canonical))
     return None

@@ -1,29 +1,47 @@
 """What the audit log's readers ask for and are given."""
-from marshmallow import Schema, fields, validate
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields
 
 from signage.pagination import PageQuerySchema
 
-#: The largest id any subject has (a database integer), so a subject beyond it names nothing.
-MAX_SUBJECT_ID = 2**63 - 1
+#: TYPE:ID with an id no larger than a database's big integer (at most 18 digits, so always within it).
+SUBJECT_PATTERN = r"^[a-z_]{1,40}:(0|[1-9][0-9]{0,17})$"
+#: SEQ:HASH as a verification prints it.
+CHECKPOINT_PATTERN = r"^(0|[1-9][0-9]{0,17}):[0-9a-f]{64}$"
+
+
+class Pair(fields.String):
+    """A:B matching a pattern, loaded as a pair of the given types; the pattern is the document's."""
+
+    def __init__(self, pattern: str, error: str, types: tuple, **kwargs):
+        self.pattern, self.error, self.types = pattern, error, types
+        super().__init__(metadata={"pattern": pattern, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(self.pattern, text):
+            raise ValidationError(self.error)
+        first, _, second = text.partition(":")
+        return self.types[0](first), self.types[1](second)
 
 
 class AuditQuerySchema(PageQuerySchema):
     """The query of the audit log: a page of entries, newest first, optionally of one subject."""
 
-    subject = fields.String(validate=validate.Regexp(r"^[a-z_]{1,40}:[0-9]{1,19}$",
-                                                     error="Use TYPE:ID, e.g. sites:12."),
-                            metadata={"description": "Only entries about one record, as TYPE:ID (sites:12)."})
+    subject = Pair(SUBJECT_PATTERN, "Use TYPE:ID, e.g. sites:12.", (str, int), load_default=None, allow_none=False,
+                   metadata={"description": "Only entries about one record, as TYPE:ID (sites:12)."})
 
 
 class VerifyQuerySchema(Schema):
     """The query of a verification: optionally a checkpoint saved earlier."""
 
     class Meta:
-        unknown = "raise"
+        unknown = RAISE
 
-    checkpoint = fields.String(validate=validate.Regexp(r"^[0-9]{1,19}:[0-9a-f]{64}$",
-                                                        error="Use SEQ:HASH as saved from an earlier verification."),
-                               metadata={"description": "An entry number and hash saved earlier, as SEQ:HASH."})
+    checkpoint = Pair(CHECKPOINT_PATTERN, "Use SEQ:HASH as saved from an earlier verification.", (int, str),
+                      load_default=None, allow_none=False,
+                      metadata={"description": "An entry number and hash saved earlier, as SEQ:HASH."})
 
 
 class AuditEntrySchema(Schema):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select, text
 
-from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, verify_chain
+from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, walk_chain
 from signage.audit.models import AuditEntry
 from signage.audit.signals import verification_requested
 from signage.extensions import db
@@ -36,6 +36,8 @@ def append_entry(action: str, *, actor, subject, now: datetime, changes: dict | 
     """Append one entry to the chain in the caller's transaction, never racing another writer."""
     db.session.flush()  # the subject needs its id before it can be named
     _lock_chain()
+    if now.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware UTC time")
     now = now.astimezone(timezone.utc)  # the hashed time and the stored column must read alike
     last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     seq, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
@@ -97,7 +99,6 @@ def verify_log(batch_size: int = 50_000) -> Verification:
     """Verify the whole stored chain straight from the database, then every record it vouches for."""
     connection = db.session.connection()
     dialect = connection.dialect.name
-    count = connection.exec_driver_sql("SELECT count(*) FROM audit_entries").scalar()
     # the driver's own cursor, inside the session's transaction: SQLAlchemy's row objects cost
     # more than hashing here, and nothing but plain tuples is needed
     raw = connection.connection.dbapi_connection
@@ -107,12 +108,12 @@ def verify_log(batch_size: int = 50_000) -> Verification:
         cursor.execute(f"SELECT {_STORED_COLUMNS.format(created_at=_CREATED_AT[dialect])} "
                        "FROM audit_entries ORDER BY id")
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))
-        found = verify_chain(rows)  # plain tuples in StoredEntry's order: a named tuple per row costs more
+        walk = walk_chain(rows)  # plain tuples in StoredEntry's order: a named tuple per row costs more
     finally:
         cursor.close()
-    head = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     record_breaks = [broken for _receiver, breaks in verification_requested.send(None) for broken in breaks or ()]
-    return Verification(count, found, record_breaks, tuple(head) if head else None)
+    # the head is the last entry the walk itself found sound, so the checkpoint offered was checked
+    return Verification(walk.entries, walk.first_break, record_breaks, walk.head)
 
 
 def published_entries(action: str) -> dict[int, dict]:

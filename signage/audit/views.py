@@ -1,8 +1,9 @@
 """The audit log for auditors: the organisation's entries and a verification of the chain."""
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from signage.audit.services import entries_for, report_for, verify_log
 from signage.auth.login import require
+from signage.extensions import limiter
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -16,6 +17,7 @@ def index():
 
 
 @bp.get("/verify")
+@limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"])
 @require("audit")
 def verify():
     """Walk the whole chain and say whether it is intact, or where it breaks."""

@@ -95,6 +95,10 @@ def update_user(user: User, data: dict, *, by, now: datetime) -> User:
         return user
     for key, (_, value) in changes.items():
         setattr(user, key, value)
+    # a new role or a deactivation ends the sessions opened before it, copies of their cookies included
+    before = user.session_generation
+    user.session_generation = before + 1
+    changes["session_generation"] = [before, user.session_generation]
     if not _has_active_owner(user.organisation_id):
         raise Conflict("The organisation needs at least one active owner.",
                        errors={"role": ["Keep at least one active owner."]})
@@ -119,7 +123,7 @@ def set_locale(user: User, locale: str, *, now: datetime) -> User:
 
 
 def end_sessions(user: User, *, by, now: datetime) -> User:
-    """Sign a user out everywhere: every session issued so far stops opening the dashboard."""
+    """Sign a user out on every device: every session issued so far stops opening the dashboard."""
     before = user.session_generation
     user.session_generation = before + 1
     append_entry("user.signed_out", actor=by, subject=user, now=now, organisation_id=user.organisation_id,
@@ -127,9 +131,14 @@ def end_sessions(user: User, *, by, now: datetime) -> User:
     return user
 
 
+def normalised_email(email: str | None) -> str:
+    """Return an e-mail address as accounts are looked up: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user whose password this is, or None, in the same time either way."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalised_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None

@@ -1,5 +1,6 @@
 """Sign-in, sign-out, language choice, and the owner's user, token and organisation pages."""
 import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -14,7 +15,7 @@ from signage.config import pack_settings
 from signage.rules.findings import N_
 from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema, TokenCreateSchema,
                                   UserCreateSchema, UserUpdateSchema)
-from signage.database import utcnow
+from signage.database import reads_only, utcnow
 from signage.errors import Conflict, InvalidInput
 from signage.extensions import db, limiter
 from signage.http import load_input
@@ -42,12 +43,15 @@ def login():
 
 
 def _address_and_account() -> str:
-    """Key failed sign-ins by client address and (hashed) account, whatever the body's format, so
-    nobody can lock the real user out from elsewhere and JSON cannot open a second bucket."""
+    """Key failed sign-ins by client address and account, whatever the body's format, so nobody can
+    lock the real user out from elsewhere and JSON cannot open a second bucket. The account is keyed
+    by an HMAC under the secret key: counters in Redis or in a log name nobody."""
     body = request.get_json(silent=True) if request.is_json else request.form
     account = body.get("email") if isinstance(body, dict) or hasattr(body, "getlist") else None
-    account = account.strip().casefold() if isinstance(account, str) else ""
-    return f"login|{get_remote_address()}|{hashlib.sha256(account.encode()).hexdigest()[:24]}"
+    account = services.normalised_email(account) if isinstance(account, str) else ""
+    key = current_app.secret_key if isinstance(current_app.secret_key, bytes) else current_app.secret_key.encode()
+    digest = hmac.new(key, account.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"login|{get_remote_address()}|{digest}"
 
 
 #: Said when a limit is reached: the account is never locked, only this address's attempts wait.
@@ -61,6 +65,7 @@ TOO_MANY_FAILURES = N_("Too many wrong passwords for this account from your netw
                key_func=lambda: f"login|{get_remote_address()}")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"], key_func=_address_and_account,
                deduct_when=lambda response: response.status_code == 401, error_message=TOO_MANY_FAILURES)
+@reads_only  # checking a password writes nothing: a flood of sign-ins must not queue the writers
 def login_submit():
     """Check the password; repeated failures from one address for one account are throttled."""
     data = load_input(LoginSchema())
@@ -75,7 +80,7 @@ def login_submit():
 @bp.post("/logout")
 @require("read")
 def logout():
-    """Sign out, ending this session and every copy of its cookie."""
+    """Sign out on every device: this session, the user's others, and every copy of their cookies end."""
     services.end_sessions(g.user, by=g.user, now=utcnow())
     db.session.commit()
     logout_user()

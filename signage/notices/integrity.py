@@ -1,8 +1,10 @@
-"""Check every published notice version against its own hash and the audit entry that published it."""
+"""Check published notice versions against their own hash and the audit entry that published them:
+all of them when the log is verified, and each one before a public page shows it."""
 import json
 
 from sqlalchemy import select
 
+from signage.audit.models import AuditEntry
 from signage.audit.services import RecordBreak, published_entries
 from signage.extensions import db
 from signage.notices.content import content_sha256
@@ -10,33 +12,47 @@ from signage.notices.models import NoticeVersion
 from signage.sites.models import Site
 
 KIND = "Notice version"
+PUBLISHED = "notice.published"
+
+
+class NoticeTampered(Exception):
+    """A stored notice version no longer matches what the audit log says was published."""
 
 
 def notice_breaks(_sender=None, **_) -> list[RecordBreak]:
-    """Return each published version whose content, hash, number, site or date differs from what was published."""
-    published = published_entries("notice.published")
+    """Return each published version whose content, hash, number, site, date or change list differs
+    from what was published, and each published version that is gone."""
+    published = published_entries(PUBLISHED)
     rows = db.session.execute(select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number,
                                      NoticeVersion.effective_from, NoticeVersion.sha256, NoticeVersion.content,
-                                     Site.organisation_id).join(Site, Site.id == NoticeVersion.site_id)
-                              .order_by(NoticeVersion.id))
-    breaks = []
+                                     NoticeVersion.changed_fields, Site.organisation_id)
+                              .join(Site, Site.id == NoticeVersion.site_id)
+                              .order_by(NoticeVersion.id).execution_options(yield_per=1000))
+    breaks, seen = [], set()
     for row in rows:
-        reason = _mismatch(row, published.get(row.id))
+        seen.add(row.id)
+        reason = mismatch(row, published.get(row.id))
         if reason:
             breaks.append(RecordBreak(KIND, row.id, row.organisation_id, reason))
+    for version_id, entry in published.items():
+        if version_id not in seen:
+            breaks.append(RecordBreak(KIND, version_id, entry.get("organisation_id"),
+                                      "was published but is gone (deleted)"))
     return breaks
 
 
-def _mismatch(row, entry: dict | None) -> str | None:
+def mismatch(row, entry: dict | None) -> str | None:
+    """Say how a stored version differs from its publication entry, or None when they agree."""
     content = row.content if isinstance(row.content, dict) else json.loads(row.content)
     if content_sha256(content) != row.sha256:
         return "does not match its SHA-256 (its content was edited)"
     if entry is None:
         return "was never published through the audit log (inserted)"
     changes = entry.get("changes") or {}
-    if (changes.get("sha256") or [None, None])[1] != row.sha256:
+    recorded = {name: (changes.get(name) or [None, None])[1] for name in ("sha256", "number", "fields")}
+    if recorded["sha256"] != row.sha256:
         return "has a different SHA-256 than the audit log recorded (rewritten)"
-    if (changes.get("number") or [None, None])[1] != row.number:
+    if recorded["number"] != row.number:
         return "has a different number than the audit log recorded (moved)"
     if "site_id" in changes and changes["site_id"][1] != row.site_id:
         return "belongs to another site than the audit log recorded (moved)"
@@ -44,4 +60,25 @@ def _mismatch(row, entry: dict | None) -> str | None:
         return "belongs to another organisation than the audit log recorded (moved)"
     if entry.get("time") != row.effective_from.isoformat():
         return "has a different effective date than the audit log recorded (edited)"
+    if recorded["fields"] != list(row.changed_fields or []):
+        return "lists other changes than the audit log recorded (edited)"
     return None
+
+
+def checked_content(site_id: int, number: int) -> dict:
+    """Return a published version's content for a public page, or raise NoticeTampered when it no longer
+    matches the entry that published it; nothing else may reach a reader."""
+    row = db.session.execute(
+        select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number, NoticeVersion.effective_from,
+               NoticeVersion.sha256, NoticeVersion.content, NoticeVersion.changed_fields, Site.organisation_id)
+        .join(Site, Site.id == NoticeVersion.site_id)
+        .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number)).first()
+    if row is None:
+        raise NoticeTampered(f"site {site_id} version {number} is gone")
+    canonical = db.session.scalar(select(AuditEntry.canonical).where(
+        AuditEntry.subject_type == NoticeVersion.__tablename__, AuditEntry.subject_id == row.id,
+        AuditEntry.action == PUBLISHED))
+    reason = mismatch(row, json.loads(canonical) if canonical is not None else None)
+    if reason:
+        raise NoticeTampered(f"site {site_id} version {number} {reason}")
+    return row.content if isinstance(row.content, dict) else json.loads(row.content)

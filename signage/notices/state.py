@@ -58,9 +58,3 @@ def version_list(site_id: int, up_to: int | None) -> list:
 def draft_content(site_id: int) -> dict:
     """Build a draft's notice live from the site record: there is no published version to show yet."""
     return current_content(db.session.get(Site, site_id))
-
-
-def version_content(site_id: int, number: int) -> dict | None:
-    """Return the stored content of one published version."""
-    return db.session.scalar(select(NoticeVersion.content)
-                             .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number))

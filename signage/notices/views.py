@@ -9,8 +9,9 @@ from signage.errors import problem, register_error_page
 from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
+from signage.notices.integrity import NoticeTampered, checked_content
 from signage.notices.page import json_view, page_model, print_document
-from signage.notices.state import SITE_HEAD, draft_content, query_head, version_content, version_hash, version_list
+from signage.notices.state import SITE_HEAD, draft_content, query_head, version_hash, version_list
 from signage.security import is_public_path
 
 bp = Blueprint("notices", __name__)
@@ -19,10 +20,6 @@ log = logging.getLogger(__name__)
 #: Bump when templates or wording change shape, so caches and ETags turn over.
 PAGE_FORMAT = "2"
 CACHE_CONTROL = "public, max-age=300"
-
-
-class NoticeTampered(Exception):
-    """A stored notice version no longer matches the hash it was published with."""
 
 
 @bp.get("/n/<code:code>")
@@ -104,7 +101,7 @@ def _negotiated_format() -> str:
 
 def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     versions = version_list(head.id, head.number)
-    content = draft if draft is not None else _checked_content(head, shown, versions)
+    content = draft if draft is not None else checked_content(head.id, shown)
     if fmt == "pdf":
         from signage.notices.pdf import notice_pdf  # reportlab loads only when someone prints
         url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=head.code)
@@ -121,15 +118,6 @@ def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     # Rendered without context processors: Flask-Login's would load the user from the session.
     html = current_app.jinja_env.get_template("notices/notice.html").render(page=page)
     return html.encode(), "text/html"
-
-
-def _checked_content(head, shown: int, versions: list) -> dict:
-    """Return a published version's content after checking it against the hash it was published with."""
-    content = version_content(head.id, shown)
-    published = next((row.sha256 for row in versions if row.number == shown), None)
-    if content is None or content_sha256(content) != published:
-        raise NoticeTampered(f"site {head.id} version {shown} does not match its SHA-256")
-    return content
 
 
 def not_found() -> Response:

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from signage.auth.services import find_organisation
-from signage.database import utcnow
+from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
 from signage.signs import services
@@ -23,6 +23,7 @@ signs_cli = AppGroup("signs", help="Print signs.")
               help="Print every sign at this size; by default each sign at its own.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="PDF file to write; by default signs-<site code or date>.pdf here.")
+@reads_only
 def pack(site_id, org_name, size, output):
     """Write one PDF with a page per current sign, showing progress while it renders."""
     if (site_id is None) == (org_name is None):

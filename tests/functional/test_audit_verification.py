@@ -55,3 +55,11 @@ def test_the_dashboard_shows_the_count_and_a_checkpoint_to_keep(client, auth, ow
     page = client.get("/audit/verify").get_data(as_text=True)
     assert "The chain is intact" in page
     assert f"{_entries_of(db, owner.organisation_id)} entries of your organisation" in page
+
+
+def test_verification_is_rate_limited(make_app, make_user, make_token):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_VERIFY="2 per minute")
+    client = app.test_client()
+    headers = make_token(make_user("auditor"))
+    statuses = [client.get("/api/v1/audit/verify", headers=headers).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

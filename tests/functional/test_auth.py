@@ -180,3 +180,27 @@ def test_the_audit_api_allows_the_roles_the_dashboard_allows(client, auth, make_
     for path in ("/api/v1/audit", "/api/v1/audit/verify"):
         assert client.get(path, headers=headers).status_code == (200 if allowed else 403)
     assert dashboard == (200 if allowed else 403)
+
+
+def test_an_account_given_twice_is_refused_before_any_password_is_checked(make_app, owner):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute", RATELIMIT_LOGIN_FAILURES="3 per minute")
+    guesser = app.test_client()
+    wrong = {"email": owner.email, "password": "wrong password!"}
+    assert [guesser.post("/login", data=wrong).status_code for _ in range(3)] == [401, 401, 401]
+    doubled = guesser.post("/login", data={"email": ["decoy@x.example", owner.email], "password": PASSWORD})
+    assert doubled.status_code == 422 and "Location" not in doubled.headers  # no password was tried
+    assert guesser.post("/login", data={"email": owner.email, "password": PASSWORD}).status_code == 429
+
+
+def test_deactivating_a_user_ends_their_sessions_for_good(make_app, make_user, owner, db):
+    app = make_app()
+    colleague = make_user("editor", organisation=owner.organisation)
+    theirs, admin = app.test_client(), app.test_client()
+    theirs.post("/login", data={"email": colleague.email, "password": PASSWORD})
+    cookie = theirs.get_cookie("session").value
+    admin.post("/login", data={"email": owner.email, "password": PASSWORD})
+    admin.post(f"/users/{colleague.id}", data={"active": "false"})
+    admin.post(f"/users/{colleague.id}", data={"active": "true"})
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert replay.get("/").status_code == 302

@@ -1,12 +1,16 @@
 """Nothing edits the audit log unseen: every column is vouched for, published notices too, and the
 database itself refuses UPDATE and DELETE through the app's own connection (hardening finding 4)."""
+import sqlite3
 import threading
+from datetime import datetime
 
 import pytest
 from sqlalchemy import JSON, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from signage.audit.models import AuditEntry
+from signage.audit.services import append_entry
+from signage.database import reads_only, write_intent
 from signage.notices.content import content_sha256
 from signage.notices.models import NoticeVersion
 from signage.sites.services import change_status, update_site
@@ -133,3 +137,85 @@ def _json_params(statement):
 @pytest.fixture
 def other_org(make_org):
     return make_org()
+
+
+@pytest.mark.parametrize("change", ["delete", "changed_fields"])
+def test_a_deleted_or_relabelled_notice_version_is_named(live_site, runner, db, change):
+    version_id = db.session.scalars(db.select(NoticeVersion.id).where(NoticeVersion.site_id == live_site.id)
+                                    .order_by(NoticeVersion.number.desc())).first()
+    statement = {"delete": "DELETE FROM notice_versions WHERE id = :id",
+                 "changed_fields": "UPDATE notice_versions SET changed_fields = :c WHERE id = :id"}[change]
+    with tampering(db) as session:
+        session.execute(text(statement).bindparams(*_json_params(statement)),
+                        {"id": version_id, **({"c": ["site_name"]} if change == "changed_fields" else {})})
+    result = verify(runner)
+    assert result.exit_code == 1 and f"Notice version {version_id} " in result.output
+
+
+def test_a_notice_rewritten_with_a_matching_hash_is_not_served_either(live_site, client, db):
+    version = db.session.scalars(db.select(NoticeVersion).where(NoticeVersion.site_id == live_site.id)
+                                 .order_by(NoticeVersion.number.desc())).first()
+    forged = {**version.content, "purpose_text": "Something else entirely."}
+    with tampering(db) as session:
+        session.execute(text("UPDATE notice_versions SET content = :c, sha256 = :h WHERE id = :id").bindparams(
+            *_json_params(":c")), {"c": forged, "h": _sha(forged), "id": version.id})
+    assert client.get(f"/n/{live_site.code}").status_code == 503
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entries SET organisation_id = 'abc' WHERE id = 3",
+    "UPDATE audit_entries SET created_at = 5 WHERE id = 3",
+    "UPDATE audit_entries SET canonical = CAST(canonical AS TEXT) WHERE id = 3",
+])
+def test_columns_rewritten_with_another_type_break_the_chain_without_crashing(live_site, runner, client, owner,
+                                                                              make_token, db, statement):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite lets a column take a value of another type")
+    headers = make_token(owner)
+    db.session.commit()
+    # the database file's owner, with a plain sqlite3 connection: no foreign keys, no triggers
+    raw = sqlite3.connect(db.engine.url.database)
+    raw.executescript("DROP TRIGGER IF EXISTS audit_entries_no_update; " + statement + ";")
+    raw.commit()
+    raw.close()
+    assert verify(runner).exit_code == 1
+    report = client.get("/api/v1/audit/verify", headers=headers)
+    assert report.status_code == 200 and report.get_json()["intact"] is False
+
+
+def test_appending_with_a_naive_time_is_refused(db, owner):
+    with pytest.raises(ValueError, match="naive"):
+        append_entry("site.note", actor=owner, subject=owner, now=datetime(2026, 1, 1))
+    db.session.rollback()
+
+
+def test_read_only_work_leaves_sqlite_writers_free(app, db, tmp_path):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    token = write_intent.set(True)
+    try:
+        with db.engine.connect() as busy:
+            busy.execute(text("SELECT 1"))  # a writer's transaction: it holds the write lock
+            assert _can_write(db) is False
+        reading = reads_only(lambda: _hold_and_try(db))
+        assert reading() is True
+    finally:
+        write_intent.reset(token)
+
+
+def _hold_and_try(db):
+    with db.engine.connect() as reader:
+        reader.execute(text("SELECT 1"))  # begun under reads_only: no write lock
+        return _can_write(db)
+
+
+def _can_write(db) -> bool:
+    other = sqlite3.connect(db.engine.url.database, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()

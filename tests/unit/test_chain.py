@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from signage.audit.chain import (GENESIS_HASH, StoredEntry, canonical_bytes, columns_match, entry_hash,
-                                 verify_chain)
+                                 verify_chain, walk_chain)
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -85,3 +85,24 @@ def test_inserted_entry_is_named():
     rows = rows[:2] + [forged_row] + [row._replace(seq=row.seq + 1) for row in rows[2:]]
     found = verify_chain(rows)
     assert found.seq == 4 and "link" in found.reason
+
+
+@pytest.mark.parametrize("column, value", [
+    ("created_at", "2026-11-02X09:00:03.000000"), ("created_at", "2026-11-02 09:00:03.000000Z"),
+    ("created_at", 5), ("organisation_id", "abc"), ("organisation_id", True), ("subject_id", 30.0),
+    ("canonical", "text, not bytes"),
+])
+def test_a_column_rewritten_with_another_form_or_type_is_a_break_not_a_crash(column, value):
+    rows = build_chain(5)
+    rows[2] = rows[2]._replace(**{column: value})
+    found = verify_chain(rows)
+    assert found is not None and found.seq == 3
+
+
+def test_a_walk_reports_how_far_it_got_and_the_last_sound_entry():
+    rows = build_chain(5)
+    walk = walk_chain(rows)
+    assert (walk.first_break, walk.entries, walk.head) == (None, 5, (5, rows[4].hash))
+    rows[3] = rows[3]._replace(organisation_id=9)
+    walk = walk_chain(rows)
+    assert walk.first_break.seq == 4 and walk.head == (3, rows[2].hash)
