@@ -15,6 +15,11 @@ from signage.vocabulary import MAX_FORM_ROWS
 MAX_FORM_KEY_DEPTH = 4
 #: Nesting a JSON body may have: the deepest document the API accepts is three levels.
 MAX_JSON_DEPTH = 16
+#: Values a JSON body may hold, and fields a form may send: far beyond any real site record, far below
+#: what would make an answer of one error per unknown field megabytes long.
+MAX_JSON_VALUES = 5_000
+MAX_FORM_KEYS = 1_000
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: The largest id any table holds: PostgreSQL's integer; beyond it a path names nothing.
 MAX_ID = 2**31 - 1
 
@@ -55,19 +60,22 @@ def register_http(app: Flask) -> None:
     """Bound ids and path text before any route is added, parse JSON safely, and bound chunked bodies."""
     app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter, code=CodeConverter)
     app.json = BoundedJSONProvider(app)
-    app.before_request(refuse_oversized_chunked_body)
+    app.before_request(refuse_oversized_body)
 
 
-def refuse_oversized_chunked_body() -> None:
-    """Answer 413 to a chunked body beyond MAX_CONTENT_LENGTH.
+def refuse_oversized_body() -> None:
+    """Answer 413 to a chunked body beyond MAX_CONTENT_LENGTH, and to a form with more fields than any has.
 
     Without a Content-Length, Werkzeug stops reading at the limit and hands on what it read, which
-    would reach the parsers cut short; reading it here, once and cached, tells the two apart.
+    would reach the parsers cut short; reading it here, once and cached, tells the two apart. A form's
+    every unknown field would become an error message repeated on the page it re-renders.
     """
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length is None and request.environ.get("wsgi.input_terminated"):
         if len(request.get_data(cache=True, parse_form_data=False)) >= limit:
             raise RequestEntityTooLarge()
+    if request.mimetype in FORM_TYPES and len(request.form) > MAX_FORM_KEYS:
+        raise RequestEntityTooLarge(f"A form may send at most {MAX_FORM_KEYS} fields.")
 
 
 def json_body() -> dict:
@@ -110,10 +118,13 @@ def load_data(schema: Schema, data: dict, *, partial=False) -> dict:
 
 def unloadable(value, max_depth: int = MAX_JSON_DEPTH) -> tuple[str, str] | None:
     """Name the first value no schema should see: nested too deep, or text no database stores."""
-    stack = [(value, "", 0)]
+    stack, seen = [(value, "", 0)], 0
     while stack:
         item, path, depth = stack.pop()
         where = path or "_schema"
+        seen += 1
+        if seen > MAX_JSON_VALUES:
+            return "_schema", f"Too many values; send at most {MAX_JSON_VALUES}."
         if depth > max_depth:
             return where, "Nested too deeply."
         if isinstance(item, str):
@@ -175,12 +186,16 @@ def form_value(field, text: str):
     if isinstance(field, fields.Integer):
         return int(text) if re.fullmatch(r"[+-]?[0-9]{1,15}", text) else text
     if isinstance(field, fields.Float):
-        try:
-            number = float(text)
-        except ValueError:
-            return text
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?", text):
+            return text  # float() would also read '1_0', 'nan' and full-width digits
+        number = float(text)
         return number if math.isfinite(number) else text
     return text
+
+
+def is_row_number(part: str) -> bool:
+    """Say whether a key segment is a row number: ASCII digits only ('²' and '①' are digits to str.isdigit)."""
+    return part.isascii() and part.isdigit()
 
 
 def _checked_path(key: str) -> list[str]:
@@ -189,7 +204,7 @@ def _checked_path(key: str) -> list[str]:
     if len(path) > MAX_FORM_KEY_DEPTH:
         raise InvalidInput("A form field name is nested too deeply.", errors={field: ["Not a field of this form."]})
     for part in path:
-        if part.isdigit() and (len(part) > 3 or int(part) >= MAX_FORM_ROWS):
+        if is_row_number(part) and (len(part) > 3 or int(part) >= MAX_FORM_ROWS):
             raise InvalidInput("Too many rows.", errors={field: [f"Use at most {MAX_FORM_ROWS} rows."]})
     return path
 
@@ -198,7 +213,7 @@ def _field_for(schema, path):
     field = None
     current = schema
     for part in path:
-        if part.isdigit():
+        if is_row_number(part):
             continue
         field = current.fields.get(part) if current is not None else None
         if field is None:
@@ -223,7 +238,7 @@ def _lists_from_indices(value):
     if not isinstance(value, dict):
         return value
     converted = {key: _lists_from_indices(item) for key, item in value.items()}
-    if converted and all(key.isdigit() for key in converted):
+    if converted and all(is_row_number(key) for key in converted):
         rows = [converted[key] for key in sorted(converted, key=int)]
         return [row for row in rows if row not in ({}, None, "")]
     return converted

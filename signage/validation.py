@@ -2,6 +2,7 @@
 e-mail addresses. Forms send text; signage.http.form_to_dict turns it into these types first, so the
 API accepts exactly what its OpenAPI document describes."""
 import math
+import re
 
 from marshmallow import ValidationError, fields, validate
 
@@ -29,6 +30,15 @@ class Number(fields.Float):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Date(fields.Date):
+    """A calendar date written YYYY-MM-DD, the one form of RFC 3339 full-date ('2026-W01-1' is refused)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Boolean(fields.Boolean):

@@ -31,10 +31,12 @@ class InputParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
     def load_json(self, req, schema):
+        if not is_json_request(req):
+            if req.content_length or req.form or req.get_data(cache=True):
+                raise UnsupportedMediaType("Send the body as application/json.")
+            raise InvalidInput("Send a JSON object as the body.", errors={"_schema": ["The body is missing."]})
         if not req.get_data(cache=True):
             raise InvalidInput("Send a JSON object as the body.", errors={"_schema": ["The body is missing."]})
-        if not is_json_request(req):
-            raise UnsupportedMediaType("Send the body as application/json.")
         data = json_body()
         problem = unloadable(data)
         if problem:

@@ -67,4 +67,5 @@ class VerificationSchema(Schema):
     break_seq = fields.Integer(allow_none=True, metadata={"description": "The first broken entry, if yours."})
     detail = fields.String(allow_none=True)
     checkpoint = fields.String(allow_none=True, metadata={
-        "description": "SEQ:HASH of the newest entry: keep it elsewhere to prove later that history was not rewritten."})
+        "description": "SEQ:HASH of your organisation's newest entry, checked: keep it elsewhere to prove "
+                       "later that history up to it was not rewritten."})

@@ -163,6 +163,20 @@ def checkpoint_break(seq: int, expected_hash: str) -> Break | None:
 
 
 #: What a user learns when the log breaks in another organisation's records (translated where shown).
+def _own_checkpoint(organisation_id: int, head: tuple[int, str] | None) -> str | None:
+    """Return SEQ:HASH of the organisation's newest entry the walk found sound, for the caller to keep.
+
+    Its own entry, not the newest of all: a checkpoint vouches for the whole chain before it, and
+    another organisation's activity stays unseen.
+    """
+    if head is None:
+        return None
+    row = db.session.execute(select(AuditEntry.id, AuditEntry.hash).where(
+        AuditEntry.organisation_id == organisation_id, AuditEntry.id <= head[0])
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    return f"{row.id}:{row.hash}" if row else None
+
+
 OTHER_ORGANISATION = N_("The log is broken at an entry of another organisation, which you cannot see. "
                         "Tell the people who run this signage service.")
 
@@ -176,8 +190,7 @@ def report_for(verification: Verification, *, organisation_id: int, checkpoint: 
     problems = [verification.chain_break, *verification.record_breaks, checkpoint]
     first = next((problem for problem in problems if problem is not None), None)
     report = {"intact": first is None, "entries": organisation_entry_count(organisation_id),
-              "break_seq": None, "detail": None,
-              "checkpoint": f"{verification.head[0]}:{verification.head[1]}" if verification.head else None}
+              "break_seq": None, "detail": None, "checkpoint": _own_checkpoint(organisation_id, verification.head)}
     if first is checkpoint and checkpoint is not None:
         report.update(break_seq=checkpoint.seq, detail=checkpoint.describe())
     elif first is not None and first.organisation_id == organisation_id:

@@ -9,7 +9,6 @@ from signage.vocabulary import MAX_STORED_INDIVIDUALS
 class LoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    next = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class UserCreateSchema(Schema):
@@ -30,7 +29,6 @@ class TokenCreateSchema(Schema):
 
 class LocaleSchema(Schema):
     locale = fields.String(required=True, validate=validate.OneOf(("en", "zh_Hans")))
-    next = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class ContactSchema(Schema):

@@ -23,9 +23,17 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _name_taken(legal_name: str, *, other_than: int | None = None) -> bool:
+    """Say whether another organisation holds this legal name, however it is capitalised."""
+    query = select(Organisation.id).where(func.lower(Organisation.legal_name) == legal_name.lower())
+    if other_than is not None:
+        query = query.where(Organisation.id != other_than)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def create_organisation(data: dict, *, by, now: datetime) -> Organisation:
     """Create an operator organisation and log it."""
-    if db.session.scalar(select(Organisation).where(Organisation.legal_name == data["legal_name"])):
+    if _name_taken(data["legal_name"]):
         raise Conflict("An organisation with this name exists.", errors={"legal_name": ["Already registered."]})
     organisation = Organisation(created_at=now, **data)
     db.session.add(organisation)
@@ -37,8 +45,7 @@ def create_organisation(data: dict, *, by, now: datetime) -> Organisation:
 
 def update_organisation(organisation: Organisation, data: dict, *, by, now: datetime, settings) -> Organisation:
     """Change the operator's details; crossing the filing threshold starts the filing clock."""
-    if data.get("legal_name", organisation.legal_name) != organisation.legal_name and db.session.scalar(
-            select(Organisation.id).where(Organisation.legal_name == data["legal_name"])):
+    if "legal_name" in data and _name_taken(data["legal_name"], other_than=organisation.id):
         raise Conflict("Another organisation is registered under this name.",
                        errors={"legal_name": ["Already registered by another organisation."]})
     changes = {}

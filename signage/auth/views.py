@@ -1,6 +1,7 @@
 """Sign-in, sign-out, language choice, and the owner's user, token and organisation pages."""
 import hashlib
 import hmac
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -27,9 +28,14 @@ bp = Blueprint("auth", __name__)
 OPTIONAL_DETAILS = ("registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
 
 
+#: A path on this site, in printable ASCII without backslashes: nothing a browser could read as another host.
+SAFE_NEXT = re.compile(r"/(?![/\\])[!-\[\]-~]{0,499}")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only follow redirects within this site, so a login link cannot send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only follow redirects within this site, so a login link cannot send people elsewhere; anything
+    else (another host, control characters, a path too long) goes to the home page."""
+    if isinstance(target, str) and SAFE_NEXT.fullmatch(target) and not urlsplit(target).netloc:
         return target
     return url_for("dashboard.index")
 
@@ -39,7 +45,7 @@ def login():
     """Show the sign-in form."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    return render_template("auth/login.html", next=request.args.get("next"))
+    return render_template("auth/login.html", next=_safe_next(request.args.get("next")))
 
 
 def _address_and_account() -> str:
@@ -50,7 +56,7 @@ def _address_and_account() -> str:
     account = body.get("email") if isinstance(body, dict) or hasattr(body, "getlist") else None
     account = services.normalised_email(account) if isinstance(account, str) else ""
     key = current_app.secret_key if isinstance(current_app.secret_key, bytes) else current_app.secret_key.encode()
-    digest = hmac.new(key, account.encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(key, account.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
     return f"login|{get_remote_address()}|{digest}"
 
 
@@ -71,10 +77,10 @@ def login_submit():
     data = load_input(LoginSchema())
     user = services.authenticate(data["email"], data["password"])
     if user is None:
-        return render_template("auth/login.html", next=data.get("next"), email=data["email"],
+        return render_template("auth/login.html", next=_safe_next(request.form.get("_next")), email=data["email"],
                                error=_("Wrong e-mail or password.")), 401
     login_user(user)
-    return redirect(_safe_next(data.get("next")))
+    return redirect(_safe_next(request.form.get("_next")))
 
 
 @bp.post("/logout")
@@ -95,7 +101,7 @@ def set_locale():
     if current_user.is_authenticated:
         services.set_locale(current_user._get_current_object(), data["locale"], now=utcnow())
         db.session.commit()
-    return redirect(_safe_next(data.get("next")))
+    return redirect(_safe_next(request.form.get("_next")))
 
 
 @bp.get("/organisation")

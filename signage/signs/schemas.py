@@ -22,8 +22,9 @@ def _language_pair(value: list) -> None:
 
 
 def _upper_size(data):
-    if isinstance(data, Mapping) and isinstance(data.get("size"), str):
-        data = {**data, "size": data["size"].strip().upper()}
+    size = data.get("size") if isinstance(data, Mapping) else None
+    if isinstance(size, str) and size.isascii():  # 'ſ'.upper() is 'S': only ASCII is read case-blind
+        data = {**data, "size": size.strip().upper()}
     return data
 
 

@@ -5,7 +5,7 @@ from signage import vocabulary as vocab
 from signage.pagination import PageQuerySchema
 from signage.rules.engine import RULES
 from signage.rules.findings import WARN
-from signage.validation import Boolean, Number, Text, Url, WholeNumber
+from signage.validation import Boolean, Date, Number, Text, Url, WholeNumber
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
 MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
@@ -44,8 +44,8 @@ class RecipientSchema(Schema):
 class FilingSchema(Schema):
     status = fields.String(validate=validate.OneOf(vocab.FILING_STATUSES), load_default="not_required")
     authority = text(SHORT)
-    due_on = fields.Date(allow_none=True)
-    filed_on = fields.Date(allow_none=True)
+    due_on = Date(allow_none=True)
+    filed_on = Date(allow_none=True)
     filing_ref = text(validate.Length(max=100))
 
 
@@ -141,7 +141,7 @@ class SiteSchema(Schema):
 
     pia_id = text(validate.Length(max=100))
     pia_version = text(validate.Length(max=50))
-    pia_completed_on = fields.Date(allow_none=True)
+    pia_completed_on = Date(allow_none=True)
     pia_report_url = url()
     filing = fields.Nested(FilingSchema, allow_none=True)
     text_translations = fields.Nested(TranslationsSchema, allow_none=True)

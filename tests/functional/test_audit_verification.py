@@ -22,7 +22,10 @@ def test_each_organisation_is_told_only_its_own_count_and_its_own_breaks(client,
     report = client.get("/api/v1/audit/verify", headers=my_headers).get_json()
     assert report["intact"] is True and report["entries"] == _entries_of(db, mine.organisation_id)
     seq, digest = report["checkpoint"].split(":")
-    assert int(seq) == db.session.scalar(db.select(db.func.max(AuditEntry.id))) and len(digest) == 64
+    newest_of_mine = db.session.scalars(db.select(AuditEntry).where(AuditEntry.organisation_id == mine.organisation_id)
+                                        .order_by(AuditEntry.id.desc())).first()
+    assert (int(seq), digest) == (newest_of_mine.id, newest_of_mine.hash)  # its own entry, not the newest of all
+    assert int(seq) < db.session.scalar(db.select(db.func.max(AuditEntry.id)))
 
     target = db.session.scalars(db.select(AuditEntry).where(AuditEntry.organisation_id == theirs.organisation_id,
                                                             AuditEntry.action == "site.updated")).one()

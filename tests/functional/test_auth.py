@@ -49,7 +49,7 @@ def test_login_is_rate_limited_per_address(make_app, owner):
 
 def test_open_redirect_after_login_is_refused(client, owner):
     response = client.post("/login", data={"email": owner.email, "password": PASSWORD,
-                                            "next": "//evil.example/"})
+                                            "_next": "//evil.example/"})
     assert response.headers["Location"] == "/"
 
 
@@ -140,7 +140,7 @@ def test_cli_creates_users_and_tokens(runner, db, monkeypatch):
 
 def test_language_choice_is_remembered(client, auth, owner, db):
     auth.login(owner)
-    client.post("/locale", data={"locale": "zh_Hans", "next": "/"})
+    client.post("/locale", data={"locale": "zh_Hans", "_next": "/"})
     assert db.session.get(User, owner.id).locale == "zh_Hans"
     assert 'lang="zh-Hans"' in client.get("/").get_data(as_text=True)
 

@@ -13,7 +13,7 @@ from signage.signs.models import Sign
 from signage.sites.models import Site
 from signage.sites.services import change_status, update_site
 
-from helpers import SITE_DEFAULTS, T0, pdf_text
+from helpers import PASSWORD, SITE_DEFAULTS, T0, pdf_text
 
 HUGE = "9" * 25
 API_SITE = {**SITE_DEFAULTS, "pia_completed_on": "2026-01-01"}
@@ -266,3 +266,56 @@ def test_blank_organisation_fields_are_cleared(signed_in, owner, db):
     db.session.refresh(owner.organisation)
     assert owner.organisation.contact_phone is None and owner.organisation.address is None
     assert owner.organisation.contact_email == "privacy@operator.example"
+
+
+# found by the hostile pass on the dashboard
+
+@pytest.mark.parametrize("key", ["a.\u00b2", "x.\u2460", "\u00b9"])
+def test_digits_that_are_not_ascii_in_a_form_key_are_no_row_number(client, key):
+    response = client.post("/login", data={"email": "a@b.example", "password": "x", key: "1"})
+    assert response.status_code in (401, 422)
+
+
+def test_a_lone_surrogate_in_a_json_sign_in_is_refused(client):
+    response = client.post("/login", data='{"email": "\\ud800", "password": "x"}', content_type="application/json")
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("target", ["/\r\nX:1", "/\nx", "/" + "a" * 600, "//evil.example", "/\\evil"])
+def test_an_unsafe_next_goes_home_after_sign_in_and_nothing_breaks(client, owner, target):
+    response = client.post("/login", data={"email": owner.email, "password": PASSWORD, "_next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    switched = client.post("/locale", data={"locale": "zh_Hans", "_next": target})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"
+
+
+def test_a_form_with_thousands_of_unknown_fields_is_refused_at_once(signed_in, db):
+    body = "&".join(f"f{n}=v" for n in range(5000))
+    started = time.monotonic()
+    response = signed_in.post("/sites", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and time.monotonic() - started < 2
+    assert len(response.data) < 50_000 and count(db, Site) == 0
+
+
+def test_json_with_thousands_of_values_is_refused_in_a_short_answer(client, headers, db):
+    response = client.post("/api/v1/sites", json={f"f{n}": n for n in range(10_000)}, headers=headers)
+    assert response.status_code == 422 and len(response.data) < 2_000 and count(db, Site) == 0
+
+
+@pytest.mark.parametrize("form, field", [({"geo.lat": "1_0", "geo.lng": "0"}, "geo"),
+                                         ({"pia_completed_on": "2026-W01-1"}, "pia_completed_on")])
+def test_numbers_and_dates_only_in_their_plain_form(signed_in, db, form, field):
+    response = signed_in.post("/sites", data={"site_name": "x", **form})
+    assert response.status_code == 422 and count(db, Site) == 0
+
+
+def test_a_size_is_read_case_blind_only_in_ascii(client, headers, make_site, make_sign):
+    sign = make_sign(make_site())
+    assert client.get(f"/api/v1/signs/{sign.serial}.svg?size=\u017fticker", headers=headers).status_code == 422
+    assert client.get(f"/api/v1/signs/{sign.serial}.svg?size=sticker", headers=headers).status_code == 200
+
+
+def test_legal_names_are_unique_whatever_their_case(signed_in, make_org, owner, db):
+    make_org(legal_name="Other Ltd.")
+    response = signed_in.post("/organisation", data={"legal_name": "other LTD.", "contact_email": "a@b.example"})
+    assert response.status_code == 409
