@@ -8,9 +8,11 @@ from flask_babel import force_locale, format_date, gettext as _
 
 from signage.i18n import LOCALES_BY_TAG
 from signage.notices.content import content_sha256
+from signage.notices.schemas import NoticeJSONSchema
 from signage.notices.summary import history_items, notice_items
 
 LANGUAGES = (("zh-Hans", "简体中文"), ("en", "English"))
+NOTICE_JSON = NoticeJSONSchema()
 
 
 def page_model(head, versions: list, shown: int | None, content: dict, tag: str, *, urls: dict,
@@ -64,20 +66,14 @@ def superseded_text(versions: list, shown: int | None) -> str | None:
 
 def json_view(page: dict, base_url: str) -> dict:
     """Return the page as the JSON the same URL answers to Accept: application/json."""
-    version = page["version"]
-    return {
+    return NOTICE_JSON.dump({
         "site": {"code": page["code"], "name": page["title"], "status": page["status"],
-                 "status_since": page["status_since"].isoformat(), "banner": page["banner"]["text"]},
-        "language": page["lang"],
-        "version": {"number": version["number"], "current": version["current"],
-                    "current_number": version["current_number"], "sha256": version["sha256"],
-                    "effective_from": version["effective_from"].isoformat() if version["effective_from"] else None,
-                    "superseded": version["superseded"]},
+                 "status_since": page["status_since"], "banner": page["banner"]["text"]},
+        "language": page["lang"], "version": page["version"],
         "summary": page["summary"], "sections": page["sections"], "sign": page["sign"],
-        "versions": [{"number": item["number"], "effective_from": item["effective_from"].isoformat(),
-                      "changes": item["changes"], "url": base_url + item["url"]} for item in page["history"]],
+        "versions": [{**item, "url": base_url + item["url"]} for item in page["history"]],
         "urls": {"current": base_url + page["urls"]["current"], "print": base_url + page["urls"]["print"]},
-    }
+    })
 
 
 def print_document(head, versions: list, shown: int | None, content: dict, url: str) -> dict:

@@ -1,0 +1,42 @@
+"""Configuration that cannot work stops the app when it is created, not on a request (issue 7, item 4)."""
+import logging
+
+import pytest
+
+from signage.app import create_app
+from signage.config import ConfigurationError
+
+
+def test_production_refuses_a_loopback_public_address(app_config):
+    for base in ("http://127.0.0.1:5000", "http://localhost:8000", "http://[::1]/"):
+        with pytest.raises(ConfigurationError, match="no phone can open|open only on this machine"):
+            create_app({**app_config, "ENV": "production", "PUBLIC_BASE_URL": base})
+
+
+def test_elsewhere_a_loopback_address_starts_with_a_warning(app_config, caplog):
+    with caplog.at_level(logging.WARNING, logger="signage.config"):
+        app = create_app({**app_config, "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
+    assert app is not None and "open only on this machine" in caplog.text
+
+
+def test_production_accepts_a_public_address(app_config):
+    assert create_app({**app_config, "ENV": "production", "PUBLIC_BASE_URL": "https://signs.example.com"})
+
+
+@pytest.mark.parametrize("settings, message", [({"filing_thresold": 1}, "Unknown pack setting"),
+                                               ({"filing_threshold": "many"}, "must be int"),
+                                               ({"cn_sensitive_traits_severity": "fatal"}, "must be one of")])
+def test_bad_pack_settings_stop_the_app_naming_the_setting(app_config, settings, message):
+    with pytest.raises(ConfigurationError, match=message):
+        create_app({**app_config, "PACK_SETTINGS": settings})
+
+
+def test_pack_settings_from_the_environment_must_be_json(app_config, monkeypatch):
+    monkeypatch.setenv("SIGNAGE_PACK_SETTINGS", "{not json")
+    with pytest.raises(ConfigurationError, match="not JSON"):
+        create_app({k: v for k, v in app_config.items() if k != "PACK_SETTINGS"})
+
+
+def test_a_url_that_is_no_url_is_refused(app_config):
+    with pytest.raises(ConfigurationError, match="http"):
+        create_app({**app_config, "PUBLIC_BASE_URL": "signs.example.com"})
