@@ -22,3 +22,13 @@ def on_starting(server):
     if server.cfg.workers > 1 and not shared_limits:
         raise SystemExit("signage: several gunicorn workers need a shared rate-limit store; set "
                          "SIGNAGE_RATELIMIT_STORAGE_URI=redis://… or run one worker (threads share its limits).")
+
+#: Seconds between housekeeping passes in each worker (jobs, stale summaries); 0 leaves it to a scheduler.
+housekeeping_every = float(os.environ.get("SIGNAGE_HOUSEKEEPING_EVERY", "10"))
+
+
+def post_worker_init(worker):
+    """Start the worker's housekeeping thread: organisation-wide changes finish without a cron job."""
+    if housekeeping_every > 0:
+        from signage.housekeeping import start_housekeeping_thread  # the app is loaded only in workers
+        start_housekeeping_thread(worker.wsgi, housekeeping_every)

@@ -46,7 +46,7 @@ def main():
         service_data = {**SITE, "pia_completed_on": date(2026, 1, 1)}
         started = time.perf_counter()
         for _ in range(args.sites):
-            register_site(organisation, service_data, by=user, now=T0)
+            register_site(organisation, service_data, by=user, now=T0, settings=PackSettings())
             db.session.commit()
         service_rate = args.sites / (time.perf_counter() - started)
     print(f"backend: {(args.database_url or 'sqlite').split(':')[0].split('+')[0]}")

@@ -11,7 +11,7 @@ from signage.auth import login
 from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
 from signage.dashboard import views as dashboard_views
-from signage.database import register_database
+from signage.database import maintained_by_hand, register_database
 from signage.errors import register_error_handlers
 from signage.extensions import csrf, db, limiter, login_manager, migrate
 from signage.http import register_http
@@ -22,6 +22,7 @@ from signage.security import register_security
 from signage.signs import scan_views
 from signage.signs import subscribers as sign_subscribers
 from signage.signs import views as sign_views
+from signage.sites import operator as site_operator
 from signage.sites import views as site_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     register_http(app)  # before any route is added
     db.init_app(app)
     register_database(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    migrate.init_app(app, db, directory=str(MIGRATIONS), include_object=maintained_by_hand)
     login.register_login(app, login_manager)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_subscribers() -> None:
-    """Let notices and signs follow what sites and organisations announce (idempotent)."""
+    """Let sites, notices and signs follow what is announced below them (idempotent)."""
+    site_operator.subscribe()
     notice_subscribers.subscribe()
     sign_subscribers.subscribe()

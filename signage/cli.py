@@ -12,6 +12,7 @@ from signage.auth.models import ROLES, User
 from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
+from signage.housekeeping import run_housekeeping
 from signage.demo import seed_demo
 from signage.signs.cli import signs_cli
 
@@ -99,7 +100,17 @@ def seed():
     click.echo(f"Demo data loaded. Sign in as {login['email']} with password {login['password']}")
 
 
+@click.command("housekeeping")
+@click.option("--batch", "batch_size", default=200, show_default=True, help="Sites per committed batch.")
+def housekeeping(batch_size):
+    """Finish organisation-wide jobs and refresh findings that dates moved; safe to run twice."""
+    def progress(kind, done, total):
+        click.echo(f"{kind}: {done:,}/{total:,}")
+    report = run_housekeeping(batch_size=batch_size, on_batch=progress)
+    click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
-    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli):
+    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli, housekeeping):
         app.cli.add_command(group)

@@ -80,6 +80,16 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+#: Schema objects the migrations make by hand for one backend, which the models do not describe: SQLite's
+#: FTS5 search table (and the tables FTS5 keeps for it), PostgreSQL's pg_trgm and jsonb GIN indexes.
+HAND_MADE = ("sites_search", "ix_sites_search_trgm", "ix_sites_jurisdictions_gin")
+
+
+def maintained_by_hand(obj, name, type_, reflected, compare_to) -> bool:
+    """Tell Alembic's comparison to leave out the hand-made objects (its include_object hook)."""
+    return not (reflected and name and name.startswith(HAND_MADE))
+
+
 def reads_only(func):
     """Run a view or command that only reads without the SQLite write lock, so writers never wait on it."""
     @wraps(func)

@@ -79,10 +79,11 @@ def seed_demo(*, now: datetime) -> dict:
     settings = PackSettings()
     for record, placements in ((STATION, ["Exit 3 stairs", "Ticket hall east"]), (OFFICE, ["Lobby turnstiles"]),
                                (NYC_STORE, NYC_STORE["customer_entrances"])):
-        site = register_site(organisation, record, by=owner, now=now)
+        site = register_site(organisation, record, by=owner, now=now, settings=settings)
         for placement in placements:
             issue_sign(site, {"placement": placement, "size": "A4", "languages": ["zh-Hans", "en"]
-                              if "CN" in record["jurisdictions"] else ["en", "zh-Hans"]}, by=owner, now=now)
+                              if "CN" in record["jurisdictions"] else ["en", "zh-Hans"]}, by=owner, now=now,
+                       settings=settings)
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
-    register_site(organisation, REFUSED_DRAFT, by=owner, now=now)
+    register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}

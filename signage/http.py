@@ -2,7 +2,7 @@
 import math
 import re
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
@@ -61,6 +61,12 @@ def register_http(app: Flask) -> None:
     app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter, code=CodeConverter)
     app.json = BoundedJSONProvider(app)
     app.before_request(refuse_oversized_body)
+    app.jinja_env.globals["page_url"] = page_url
+
+
+def page_url(cursor: str) -> str:
+    """Return this page's URL with its query kept and the cursor of another page, for list pagers."""
+    return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "cursor": cursor})
 
 
 def refuse_oversized_body() -> None:

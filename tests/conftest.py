@@ -182,7 +182,7 @@ def owner(make_user):
 def make_site(db, owner):
     def make(by=None, **overrides):
         by = by or owner
-        site = register_site(by.organisation, {**SITE_DEFAULTS, **overrides}, by=by, now=T0)
+        site = register_site(by.organisation, {**SITE_DEFAULTS, **overrides}, by=by, now=T0, settings=PackSettings())
         db.session.commit()
         return site
     return make
@@ -192,7 +192,7 @@ def make_site(db, owner):
 def make_sign(db, owner):
     def make(site, by=None, **overrides):
         data = {"placement": "North entrance", "size": "A4", "languages": ["zh-Hans", "en"], **overrides}
-        sign = issue_sign(site, data, by=by or owner, now=T0)
+        sign = issue_sign(site, data, by=by or owner, now=T0, settings=PackSettings())
         db.session.commit()
         return sign
     return make

@@ -3,6 +3,7 @@ from flask import Response, current_app, g, url_for
 from flask.views import MethodView
 
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
+from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
 from signage.pagination import keyset_page
@@ -57,7 +58,8 @@ class SiteSigns(MethodView):
     def post(self, data, site_id: int):
         """Issue a sign for a placement; text too long for the size is refused naming the field (422)."""
         site = get_site(g.user.organisation_id, site_id)
-        sign = services.issue_sign(site, data, by=g.user, now=utcnow(), base_url=public_base_url())
+        sign = services.issue_sign(site, data, by=g.user, now=utcnow(), settings=pack_settings(),
+                                   base_url=public_base_url())
         db.session.commit()
         return _created(sign)
 
@@ -90,7 +92,8 @@ class SignItem(MethodView):
     def patch(self, data, serial: str):
         """Mark a sign installed or retired; the date is recorded and logged."""
         sign = services.get_sign(g.user.organisation_id, serial)
-        services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow())
+        services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow(),
+                                    settings=pack_settings())
         db.session.commit()
         return sign_document(sign)
 
@@ -103,7 +106,8 @@ class SignReprint(MethodView):
     def post(self, serial: str):
         """Reprint a sign: a fresh serial for the same placement and the current notice; this one retires."""
         sign = services.get_sign(g.user.organisation_id, serial)
-        new = services.reprint_sign(sign, by=g.user, now=utcnow(), base_url=public_base_url())
+        new = services.reprint_sign(sign, by=g.user, now=utcnow(), settings=pack_settings(),
+                                   base_url=public_base_url())
         db.session.commit()
         return _created(new)
 

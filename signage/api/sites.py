@@ -9,6 +9,8 @@ from signage.extensions import db
 from signage.notices.content import operator_details
 from signage.pagination import PageQuerySchema, keyset_page, offset_page
 from signage.sites import services
+from signage.sites.records import site_record
+from signage.sites.lists import SiteFilters, filtered_sites
 from signage.sites.models import Site
 from signage.sites.schemas import (AcknowledgementOutSchema, AcknowledgementSchema, FindingSchema,
                                    SiteListQuerySchema, SitePatchSchema, SiteSchema, StatusChangeSchema)
@@ -19,7 +21,7 @@ blp = Blueprint("sites-api", __name__, url_prefix="/api/v1/sites", description="
 def site_document(site) -> dict:
     """Return a site as the API shows it: the record plus its identity and operator."""
     operator = operator_details(site.organisation)
-    document = services.site_record(site)
+    document = site_record(site)
     document.update(id=site.id, code=site.code, status=site.status, status_changed_at=site.status_changed_at,
                     created_at=site.created_at, updated_at=site.updated_at,
                     operator_legal_name=operator["legal_name"], dpo_contact=operator["dpo"],
@@ -33,9 +35,10 @@ class SiteCollection(MethodView):
     @blp.response(200, SiteSchema(many=True), headers=LINK_HEADER)
     @blp.problems(422)
     def get(self, query):
-        """List the organisation's sites, newest first, a page at a time."""
-        page = keyset_page(db.session, services.sites_query(g.user.organisation_id), Site.id, descending=True,
-                           limit=query["limit"], cursor=query["cursor"])
+        """List the organisation's sites, newest first, a page at a time, filtered by status, jurisdiction,
+        findings, signs to reprint or text."""
+        sites = filtered_sites(g.user.organisation_id, SiteFilters.from_query(query))
+        page = keyset_page(db.session, sites, Site.id, descending=True, limit=query["limit"], cursor=query["cursor"])
         return paged(page, items=[site_document(site) for site in page.items])
 
     @requires("edit")
@@ -44,7 +47,7 @@ class SiteCollection(MethodView):
     @blp.problems(403, 413, 415, 422)
     def post(self, data):
         """Register a site as a draft; a draft may be incomplete."""
-        site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow())
+        site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow(), settings=pack_settings())
         db.session.commit()
         return site_document(site), 201, {"Location": url_for("sites-api.SiteItem", site_id=site.id, _external=True)}
 

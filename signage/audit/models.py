@@ -12,13 +12,15 @@ class AuditEntry(db.Model):
     """One change to one record; the stored canonical bytes are what the hash covers."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_subject", "subject_type", "subject_id"),)
+    # an organisation's log and a record's history are both paged newest first by id
+    __table_args__ = (Index("ix_audit_entries_subject_page", "subject_type", "subject_id", "id"),
+                      Index("ix_audit_entries_organisation_page", "organisation_id", "id"))
 
     #: Assigned as previous id + 1 under the append lock, so a gap means a deleted entry.
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                     autoincrement=False)
     #: Copies of canonical content, kept only so entries can be filtered by SQL.
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(60))

@@ -21,7 +21,9 @@ _CREATED_AT = {"postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD
 
 
 def describe_actor(actor) -> dict:
-    """Name who acted: a user (maybe through a token), or the system."""
+    """Name who acted: a user (maybe through a token), the system, or an actor described before (a job)."""
+    if isinstance(actor, dict):
+        return dict(actor)
     if actor is None or isinstance(actor, str):
         return {"type": "system", "label": actor or "system"}
     via = getattr(actor, "acting_via", None)

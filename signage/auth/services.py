@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from signage.audit.services import append_entry
@@ -183,6 +184,18 @@ def user_for_token(plain: str) -> User | None:
         return None
     token.user.acting_via = f"token:{token.prefix}"
     return token.user
+
+
+def members_query(organisation_id: int):
+    """Return the query of the organisation's users, for a caller to page."""
+    return select(User).where(User.organisation_id == organisation_id)
+
+
+def tokens_query(organisation_id: int, *, user_id: int | None = None):
+    """Return the query of the organisation's tokens (or one user's), each with its user, for a caller to page."""
+    query = select(ApiToken).join(ApiToken.user).options(contains_eager(ApiToken.user)).where(
+        User.organisation_id == organisation_id)
+    return query.where(ApiToken.user_id == user_id) if user_id is not None else query
 
 
 def get_member(organisation_id: int, model, record_id: int):

@@ -19,7 +19,8 @@ from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema,
 from signage.database import reads_only, utcnow
 from signage.errors import Conflict, InvalidInput
 from signage.extensions import db, limiter
-from signage.http import load_input
+from signage.http import load_data, load_input
+from signage.pagination import PageQuerySchema, keyset_page
 
 bp = Blueprint("auth", __name__)
 
@@ -130,11 +131,18 @@ def organisation_update():
     return redirect(url_for("auth.organisation"))
 
 
+def _users_page():
+    query = load_data(PageQuerySchema(), request.args.to_dict())
+    return keyset_page(db.session, services.members_query(g.user.organisation_id), User.id, descending=False,
+                       limit=query["limit"], cursor=query["cursor"])
+
+
 @bp.get("/users")
 @require("manage")
 def users():
-    """List the organisation's users and their tokens."""
-    return render_template("auth/users.html", users=g.user.organisation.users, errors={})
+    """List the organisation's users, a page at a time."""
+    page = _users_page()
+    return render_template("auth/users.html", users=page.items, page=page, errors={})
 
 
 @bp.post("/users")
@@ -146,7 +154,8 @@ def user_create():
         services.create_user(g.user.organisation, data, by=g.user, now=utcnow())
     except InvalidInput as error:
         db.session.rollback()
-        return render_template("auth/users.html", users=g.user.organisation.users, errors=error.errors,
+        page = _users_page()
+        return render_template("auth/users.html", users=page.items, page=page, errors=error.errors,
                                form=request.form), 422
     db.session.commit()
     flash(_("User added."))
@@ -168,13 +177,16 @@ def user_update(user_id: int):
 @bp.get("/tokens")
 @require("read")
 def tokens():
-    """List the API tokens this user may manage."""
-    return render_template("auth/tokens.html", tokens=_visible_tokens(), errors={})
+    """List the API tokens this user may manage, a page at a time."""
+    page = _tokens_page()
+    return render_template("auth/tokens.html", tokens=page.items, page=page, errors={})
 
 
-def _visible_tokens():
-    members = g.user.organisation.users if g.user.can("manage") else [g.user]
-    return [token for member in members for token in member.tokens]
+def _tokens_page():
+    query = load_data(PageQuerySchema(), request.args.to_dict())
+    visible = services.tokens_query(g.user.organisation_id, user_id=None if g.user.can("manage") else g.user.id)
+    return keyset_page(db.session, visible, ApiToken.id, descending=True, limit=query["limit"],
+                       cursor=query["cursor"])
 
 
 @bp.post("/tokens")
@@ -184,7 +196,8 @@ def token_create():
     data = load_input(TokenCreateSchema())
     token, plain = services.create_token(g.user, data["name"], by=g.user, now=utcnow())
     db.session.commit()
-    response = render_template("auth/tokens.html", tokens=_visible_tokens(), new_token=plain, errors={})
+    page = _tokens_page()
+    response = render_template("auth/tokens.html", tokens=page.items, page=page, new_token=plain, errors={})
     return response, 201, {"Cache-Control": "no-store"}
 
 

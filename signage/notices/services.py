@@ -7,8 +7,7 @@ from signage.audit.services import append_entry
 from signage.extensions import db
 from signage.notices.content import changed_notice_fields, content_sha256, notice_content, operator_details
 from signage.notices.models import NoticeVersion
-from signage.sites.models import Site
-from signage.sites.services import site_record
+from signage.sites.records import site_record
 
 #: Organisation fields shown on every notice.
 OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
@@ -55,9 +54,9 @@ def versions_query(site):
     return select(NoticeVersion).where(NoticeVersion.site_id == site.id)
 
 
-def versions_for(site) -> list[NoticeVersion]:
-    """Return every published version of a site's notice, newest first."""
-    return list(db.session.scalars(versions_query(site).order_by(NoticeVersion.number.desc())))
+def versions_for(site, *, limit: int) -> list[NoticeVersion]:
+    """Return the newest published versions of a site's notice, newest first."""
+    return list(db.session.scalars(versions_query(site).order_by(NoticeVersion.number.desc()).limit(limit)))
 
 
 def published_site_ids(site_ids) -> set[int]:
@@ -82,14 +81,14 @@ def republish_on_site_change(site, *, changes: dict, by, now: datetime, **_) -> 
         publish_version(site, by=by, now=now)
 
 
-def republish_on_operator_change(organisation, *, changes: dict, by, now: datetime, **_) -> None:
-    """Publish a new version of every live notice when the operator's printed details change."""
+def republish_on_operator_change(organisation, *, sites: list, changes: dict, actor, now: datetime, **_) -> None:
+    """Publish a new version of each published notice of a batch of sites when the operator's details change."""
     if not set(changes) & set(OPERATOR_FIELDS):
         return
-    live = select(Site).where(Site.organisation_id == organisation.id, Site.status != "decommissioned",
-                              Site.id.in_(select(NoticeVersion.site_id)))
-    for site in db.session.scalars(live):
-        publish_version(site, by=by, now=now)
+    published = published_site_ids([site.id for site in sites])
+    for site in sites:
+        if site.id in published:
+            publish_version(site, by=actor, now=now)
 
 
 def notice_facts(sites: list, *, activating: frozenset, **_) -> dict[int, dict]:

@@ -1,7 +1,7 @@
 """Physical signs: one record per printed sign, with where it should hang."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime
@@ -13,10 +13,13 @@ class Sign(db.Model):
     """One physical sign; its serial is in its QR code's short URL."""
 
     __tablename__ = "signs"
+    __table_args__ = (Index("ix_signs_site_page", "site_id", "id"),
+                      Index("ix_signs_to_reprint", "site_id", "id", postgresql_where=text("stale_since IS NOT NULL"),
+                            sqlite_where=text("stale_since IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(16), unique=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     #: Where the sign should hang, e.g. "North entrance"; one per NYC customer entrance.
     placement: Mapped[str] = mapped_column(String(100))
     size: Mapped[str] = mapped_column(String(12))

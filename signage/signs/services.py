@@ -3,6 +3,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from signage.audit.services import append_entry
 from signage.errors import Conflict, InvalidInput, NotFound
@@ -14,8 +15,11 @@ from signage.signs.content import fitted, sign_spec, too_long
 from signage.signs.layout import layout
 from signage.signs.models import Sign
 from signage.signs.render import SIZES, SignSpec, TextTooLong, pack_pdf, sign_pdf, sign_png, sign_svg
+from signage.rules.packs import PackSettings
 from signage.sites.models import Site
-from signage.sites.services import new_code, site_record
+from signage.sites.summaries import refresh_summaries
+from signage.sites.records import site_record
+from signage.sites.services import new_code
 
 SERIAL_LENGTH = 8
 #: Allowed moves; a retired sign stays retired, and its QR code still opens the current notice.
@@ -29,18 +33,20 @@ def site_signs_query(site):
     return select(Sign).where(Sign.site_id == site.id)
 
 
-def signs_for(site) -> list[Sign]:
-    """Return the site's signs, in the order they were issued."""
-    return list(db.session.scalars(site_signs_query(site).order_by(Sign.id)))
+def signs_for(site, *, limit: int | None = None) -> list[Sign]:
+    """Return the site's signs in the order they were issued, the first `limit` of them if given."""
+    return list(db.session.scalars(site_signs_query(site).order_by(Sign.id).limit(limit)))
 
 
-def issue_sign(site, data: dict, *, by, now: datetime, base_url: str | None = None) -> Sign:
+def issue_sign(site, data: dict, *, by, now: datetime, settings: PackSettings, base_url: str | None = None) -> Sign:
     """Issue a sign for a placement; it carries the notice version its text comes from.
 
     Given the public base URL, the sign is laid out first, and text too long
     for its size is refused naming the field to shorten.
     """
-    return _issue(site, data, by=by, now=now, base_url=base_url)
+    sign = _issue(site, data, by=by, now=now, base_url=base_url)
+    refresh_summaries([site], now=now, settings=settings)
+    return sign
 
 
 def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replaces: Sign | None = None) -> Sign:
@@ -79,7 +85,8 @@ def get_sign(organisation_id: int, serial: str) -> Sign:
     return sign
 
 
-def change_sign_status(sign: Sign, status: str, *, by, now: datetime, reason: str | None = None) -> Sign:
+def change_sign_status(sign: Sign, status: str, *, by, now: datetime, settings: PackSettings,
+                       reason: str | None = None) -> Sign:
     """Record that a sign was put up or taken down, with the date, and log it."""
     if status not in SIGN_TRANSITIONS[sign.status]:
         allowed = ", ".join(SIGN_TRANSITIONS[sign.status]) or "none"
@@ -93,10 +100,11 @@ def change_sign_status(sign: Sign, status: str, *, by, now: datetime, reason: st
     append_entry("sign.status_changed", actor=by, subject=sign, now=now, reason=reason,
                  organisation_id=sign.site.organisation_id,
                  changes={"status": [before, status], f"{status}_at": [None, now.isoformat()]})
+    refresh_summaries([sign.site], now=now, settings=settings)
     return sign
 
 
-def reprint_sign(sign: Sign, *, by, now: datetime, base_url: str | None = None) -> Sign:
+def reprint_sign(sign: Sign, *, by, now: datetime, settings: PackSettings, base_url: str | None = None) -> Sign:
     """Replace a sign with a fresh one for the same placement, retiring the old; return the new sign.
 
     The new sign gets a new serial and the current notice version, so a scan
@@ -114,20 +122,22 @@ def reprint_sign(sign: Sign, *, by, now: datetime, base_url: str | None = None) 
                  organisation_id=sign.site.organisation_id,
                  changes={"status": [before, "retired"], "retired_at": [None, now.isoformat()],
                           "replaced_by": [None, new.serial]})
+    refresh_summaries([sign.site], now=now, settings=settings)
     return new
 
 
 def organisation_signs_query(organisation_id: int, *, stale_only: bool = False):
     """Return the query of the organisation's signs not retired, or only those to reprint."""
-    query = (select(Sign).join(Site, Sign.site_id == Site.id)
+    query = (select(Sign).join(Sign.site)
              .where(Site.organisation_id == organisation_id, Sign.status != "retired"))
     return query.where(Sign.stale_since.is_not(None)) if stale_only else query
 
 
-def signs_to_reprint(organisation_id: int) -> list[Sign]:
-    """Return the organisation's signs whose printed text went out of date, oldest flag first."""
+def first_signs_to_reprint(organisation_id: int, limit: int) -> list[Sign]:
+    """Return the organisation's signs to reprint that were flagged first, with their sites, in one query."""
     return list(db.session.scalars(organisation_signs_query(organisation_id, stale_only=True)
-                                   .order_by(Sign.stale_since, Sign.id)))
+                                   .options(contains_eager(Sign.site)).order_by(Sign.stale_since, Sign.id)
+                                   .limit(limit)))
 
 
 def _refuse_outdated(sign: Sign, doing: str) -> None:

@@ -6,20 +6,18 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from signage.audit.services import append_entry
-from signage.auth.signals import organisation_changed
 from signage.extensions import db
 from signage.notices.content import operator_details
 from signage.signs.content import ReadLog, printed_text
 from signage.signs.models import Sign
-from signage.sites.models import Site
-from signage.sites.services import site_record
-from signage.sites.signals import rule_context_requested, site_changed
+from signage.sites.records import site_record
+from signage.sites.signals import operator_change_reached, rule_context_requested, site_changed
 
 
 def subscribe() -> None:
     """Flag signs for reprint as sites and operators change; tell the rules which signs hang where."""
     site_changed.connect(flag_on_site_change)
-    organisation_changed.connect(flag_on_operator_change)
+    operator_change_reached.connect(flag_on_operator_change)
     rule_context_requested.connect(sign_facts)
 
 
@@ -42,10 +40,8 @@ def flag_on_site_change(site, *, changes: dict, by, now: datetime, **_) -> None:
         flag_changed_signs(signs, (before, operator), (after, operator), set(changes), by=by, now=now)
 
 
-def flag_on_operator_change(organisation, *, changes: dict, by, now: datetime, **_) -> None:
-    """Flag the organisation's signs whose printed operator details changed."""
-    sites = list(db.session.scalars(select(Site).where(Site.organisation_id == organisation.id,
-                                                       Site.status != "decommissioned")))
+def flag_on_operator_change(organisation, *, sites: list, changes: dict, actor, now: datetime, **_) -> None:
+    """Flag the signs of a batch of sites whose printed operator details changed."""
     signs = _signs_in_use([site.id for site in sites])
     if not signs:
         return
@@ -57,7 +53,7 @@ def flag_on_operator_change(organisation, *, changes: dict, by, now: datetime, *
         if signs[site.id]:
             record = site_record(site)
             flag_changed_signs(signs[site.id], (record, operator_before), (record, operator_after), set(),
-                               by=by, now=now)
+                               by=actor, now=now)
 
 
 _ORGANISATION_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone",

@@ -1,15 +1,20 @@
 """Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
 
 from signage.auth.login import require
+from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import InvalidInput
 from signage.extensions import db
 from signage.http import load_data, load_input
 from signage.signs import services
 from signage.signs.content import sign_url
-from signage.signs.schemas import DEFAULT_LANGUAGES, SIGN_LANGUAGES, SignFileSchema, SignIssueSchema, SignStatusSchema
+from signage.pagination import keyset_page
+from signage.signs.models import Sign
+from signage.signs.schemas import (DEFAULT_LANGUAGES, SIGN_LANGUAGES, SignFileSchema, SignIssueSchema, SignListSchema,
+                                   SignStatusSchema, SiteSignListSchema)
 from signage.sites.services import get_site
 
 bp = Blueprint("signs", __name__)
@@ -36,7 +41,10 @@ def _base_url() -> str:
 def site_signs(site_id: int):
     """Show a site's signs with reprint flags, downloads and the form to issue one."""
     site = get_site(g.user.organisation_id, site_id)
-    return render_template("signs/site.html", site=site, signs=services.signs_for(site))
+    query = load_data(SiteSignListSchema(), request.args.to_dict())
+    page = keyset_page(db.session, services.site_signs_query(site), Sign.id, descending=False,
+                       limit=query["limit"], cursor=query["cursor"])
+    return render_template("signs/site.html", site=site, signs=page.items, page=page)
 
 
 @bp.get("/sites/<int:site_id>/signs/new")
@@ -54,7 +62,8 @@ def issue(site_id: int):
     site = get_site(g.user.organisation_id, site_id)
     try:
         data = load_input(SignIssueSchema())
-        sign = services.issue_sign(site, data, by=g.user, now=utcnow(), base_url=_base_url())
+        sign = services.issue_sign(site, data, by=g.user, now=utcnow(), settings=pack_settings(),
+                                   base_url=_base_url())
     except InvalidInput as error:
         db.session.rollback()
         return _issue_form(get_site(g.user.organisation_id, site_id), values=request.form, errors=error.errors or {},
@@ -109,7 +118,8 @@ def change_status(serial: str):
     """Mark a sign installed or retired; the date is recorded."""
     sign = services.get_sign(g.user.organisation_id, serial)
     data = load_input(SignStatusSchema())
-    services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow())
+    services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow(),
+                                settings=pack_settings())
     db.session.commit()
     return redirect(_back(sign), 303)
 
@@ -119,7 +129,7 @@ def change_status(serial: str):
 def reprint(serial: str):
     """Replace a sign with a fresh one for the same placement, retiring the old one."""
     sign = services.get_sign(g.user.organisation_id, serial)
-    new_sign = services.reprint_sign(sign, by=g.user, now=utcnow(), base_url=_base_url())
+    new_sign = services.reprint_sign(sign, by=g.user, now=utcnow(), settings=pack_settings(), base_url=_base_url())
     db.session.commit()
     return redirect(_back(new_sign), 303)
 
@@ -133,5 +143,9 @@ def _back(sign) -> str:
 @bp.get("/signs/reprint")
 @require("read")
 def reprints():
-    """List the organisation's signs to reprint, with what changed, and the organisation's pack."""
-    return render_template("signs/reprint.html", signs=services.signs_to_reprint(g.user.organisation_id))
+    """List the organisation's signs to reprint, a page at a time, with what changed, and the organisation's pack."""
+    query = load_data(SignListSchema(), request.args.to_dict())
+    signs = services.organisation_signs_query(g.user.organisation_id, stale_only=True).options(
+        contains_eager(Sign.site))
+    page = keyset_page(db.session, signs, Sign.id, descending=False, limit=query["limit"], cursor=query["cursor"])
+    return render_template("signs/reprint.html", signs=page.items, page=page)

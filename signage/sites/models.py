@@ -1,7 +1,7 @@
 """The site record of regulation.md §3 and acknowledgements of its warnings."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime, utcnow
@@ -12,9 +12,21 @@ class Site(db.Model):
     """One FR deployment at one location, with a defined capture area."""
 
     __tablename__ = "sites"
+    # every list of sites is one organisation's, paged newest first by id; the filters have their own
+    # indexes (partial where a filter keeps few rows). Text search and the jurisdiction filter use
+    # indexes of their own backend, made by the migration (see signage.database.maintained_by_hand).
+    __table_args__ = (
+        Index("ix_sites_organisation_page", "organisation_id", "id"),
+        Index("ix_sites_organisation_status", "organisation_id", "status", "id"),
+        Index("ix_sites_blocking", "organisation_id", "id", postgresql_where=text("blocking"),
+              sqlite_where=text("blocking")),
+        Index("ix_sites_reprint", "organisation_id", "id", postgresql_where=text("stale_signs_count > 0"),
+              sqlite_where=text("stale_signs_count > 0")),
+        Index("ix_sites_next_due", "organisation_id", "next_due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: Public identifier in notice URLs; random, so URLs reveal nothing about counts.
     code: Mapped[str] = mapped_column(String(12), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -86,6 +98,21 @@ class Site(db.Model):
     filing: Mapped[dict | None] = mapped_column(JSON)
     #: Operator-written text in other languages: {"en": {"purpose_text": ...}, "zh-Hans": {...}}.
     text_translations: Mapped[dict | None] = mapped_column(JSON)
+
+    # What the rules say, kept with the site and refreshed in the transaction of every change that can
+    # move it, so lists read it instead of running every rule for every row.
+    #: An ERROR stands: activation (for a draft) or the next change (for a live site) would be refused.
+    blocking: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    errors_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Warnings not yet acknowledged.
+    warnings_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stale_signs_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The soonest due date a finding names (a filing, a change report), for the duties list.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The open findings in brief: [{"rule_id", "severity", "params", "fields"}], errors first.
+    findings_summary: Mapped[list | None] = mapped_column(JSON, default=list)
+    #: When the summary was computed; None when a change elsewhere (the operator's count) made it stale.
+    findings_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
     acknowledgements = relationship("FindingAcknowledgement", back_populates="site",

@@ -185,8 +185,19 @@ class FindingSchema(Schema):
     acknowledged = fields.Boolean()
 
 
+def _query_flag(description: str):
+    return fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"}, metadata={"description": description})
+
+
 class SiteListQuerySchema(PageQuerySchema):
-    """The query of the site list: a page, newest first."""
+    """The query of the site list: a page, newest first, of the sites that pass every filter given."""
+
+    status = fields.String(validate=validate.OneOf(vocab.SITE_STATUSES), load_default=None, allow_none=False)
+    jurisdiction = fields.String(validate=validate.OneOf(vocab.JURISDICTIONS), load_default=None, allow_none=False)
+    blocking = _query_flag("Only sites an error stands against: activation or the next change would be refused.")
+    reprint = _query_flag("Only sites with signs to reprint.")
+    q = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=False,
+             metadata={"description": "Only sites whose name or address contains this text."})
 
 
 class SitePatchSchema(SiteSchema):

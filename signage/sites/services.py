@@ -2,17 +2,17 @@
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from signage import vocabulary as vocab
 from signage.audit.services import append_entry
 from signage.errors import Conflict, NotFound, RuleViolation
 from signage.extensions import db
 from signage.rules.engine import blocking, site_findings as rule_findings
 from signage.rules.packs import PackSettings
-from signage.sites.context import rule_context, rule_contexts
+from signage.sites.context import rule_context
 from signage.sites.models import FindingAcknowledgement, Site
+from signage.sites.records import site_record
 from signage.sites.signals import site_activated, site_changed
+from signage.sites.summaries import acknowledged_rules, checked_as_going_live, marked_findings, refresh_summaries
 
 #: Upper-case letters and digits without look-alikes (0/O, 1/I), so codes survive being read aloud.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -25,23 +25,6 @@ def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def site_record(site: Site) -> dict:
-    """Return the site as the plain dict that rules, notices and exports work on."""
-    record = {name: getattr(site, name) for name in vocab.EDITABLE_FIELDS if name not in ("geo", "filing")}
-    record["geo"] = None if site.latitude is None else {"lat": site.latitude, "lng": site.longitude}
-    record["filing"] = _filing_dates(site.filing)
-    record["status"] = site.status
-    record["text_translations"] = site.text_translations
-    return record
-
-
-def _filing_dates(filing: dict | None) -> dict | None:
-    if not filing:
-        return None
-    return {key: date.fromisoformat(value) if key.endswith("_on") and value else value
-            for key, value in filing.items()}
-
-
 def get_site(organisation_id: int, site_id: int) -> Site:
     """Return one of the organisation's sites; another organisation's site does not exist."""
     site = db.session.get(Site, site_id)
@@ -50,23 +33,14 @@ def get_site(organisation_id: int, site_id: int) -> Site:
     return site
 
 
-def sites_query(organisation_id: int):
-    """Return the query of the organisation's sites, for a caller to order and page."""
-    return select(Site).where(Site.organisation_id == organisation_id)
-
-
-def list_sites(organisation_id: int) -> list[Site]:
-    """Return the organisation's sites, newest first."""
-    return list(db.session.scalars(sites_query(organisation_id).order_by(Site.created_at.desc(), Site.id.desc())))
-
-
-def register_site(organisation, data: dict, *, by, now: datetime) -> Site:
+def register_site(organisation, data: dict, *, by, now: datetime, settings: PackSettings) -> Site:
     """Register a new site as a draft, however incomplete, and log it."""
     site = Site(organisation_id=organisation.id, code=new_code(), status="draft", status_changed_at=now,
                 created_at=now, updated_at=now, site_name=data["site_name"])
     changes = _apply(site, data, replace=True)
     db.session.add(site)
     append_entry("site.registered", actor=by, subject=site, now=now, changes=changes)
+    refresh_summaries([site], now=now, settings=settings)
     return site
 
 
@@ -84,6 +58,7 @@ def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSett
     site.updated_at = now
     append_entry("site.updated", actor=by, subject=site, now=now, changes=changes)
     site_changed.send(site, changes=changes, by=by, now=now)
+    refresh_summaries([site], now=now, settings=settings)
     return site
 
 
@@ -104,6 +79,7 @@ def change_status(site: Site, status: str, *, reason: str | None, by, now: datet
                  changes={"status": [before, status]})
     if status == "active":
         site_activated.send(site, by=by, now=now)
+    refresh_summaries([site], now=now, settings=settings)
     return site
 
 
@@ -119,22 +95,8 @@ def site_findings(site: Site, *, today: date, settings: PackSettings) -> list[di
     A draft is checked as if it were going live, so the operator sees what
     activation would refuse before trying.
     """
-    ctx = rule_context(site, today=today, settings=settings, activating=_checked_as_going_live(site))
-    return _marked(site, rule_findings(site_record(site), ctx))
-
-
-def _checked_as_going_live(site: Site) -> bool:
-    return site.status in ("draft", "suspended")
-
-
-def _marked(site: Site, findings) -> list[dict]:
-    acknowledged = {ack.rule_id for ack in site.acknowledgements}
-    rows = []
-    for finding in findings:
-        row = finding.to_dict()
-        row["acknowledged"] = finding.severity == "warn" and finding.rule_id in acknowledged
-        rows.append(row)
-    return rows
+    ctx = rule_context(site, today=today, settings=settings, activating=checked_as_going_live(site))
+    return marked_findings(rule_findings(site_record(site), ctx), acknowledged_rules([site.id])[site.id])
 
 
 def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: PackSettings):
@@ -151,6 +113,7 @@ def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: 
     db.session.add(ack)
     append_entry("site.finding_acknowledged", actor=by, subject=site, now=now, reason=data.get("note"),
                  changes={"acknowledged": [None, data["rule_id"]]})
+    refresh_summaries([site], now=now, settings=settings)
     return ack
 
 
@@ -204,18 +167,3 @@ def findings_by_field(findings: list[dict]) -> dict[str, list[dict]]:
         for name in finding.get("fields") or ("_site",):
             grouped.setdefault(name, []).append(finding)
     return grouped
-
-
-def site_overview(organisation_id: int, *, today: date, settings: PackSettings) -> list[dict]:
-    """Return each site with its counts of open errors and unacknowledged warnings."""
-    sites = list_sites(organisation_id)
-    contexts = rule_contexts(sites, today=today, settings=settings,
-                             activating=frozenset(site.id for site in sites if _checked_as_going_live(site)))
-    rows = []
-    for site in sites:
-        findings = _marked(site, rule_findings(site_record(site), contexts[site.id]))
-        rows.append({"site": site,
-                     "errors": sum(1 for f in findings if f["severity"] == "error"),
-                     "warnings": sum(1 for f in findings if f["severity"] == "warn" and not f["acknowledged"]),
-                     "findings": findings})
-    return rows

@@ -14,3 +14,7 @@ site_activated = _signals.signal("site-activated")
 #: The rules need facts about records built on sites. sender: a list of Sites; activating: bool.
 #: Each receiver returns {site id: {RuleContext field: value}} for the facts it knows.
 rule_context_requested = _signals.signal("rule-context-requested")
+#: A batch of the organisation's sites takes in a change to the operator's details (a job's batch).
+#: sender: the Organisation; sites: the Sites; changes: {field: [before, after]}; actor: who made the
+#: change, as the audit log describes them; now. Receivers run inside the batch's transaction.
+operator_change_reached = _signals.signal("operator-change-reached")

@@ -6,23 +6,41 @@ from signage.auth.login import require
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, RuleViolation
 from signage.extensions import db
-from signage.http import load_input
+from signage.http import load_data, load_input
+from signage.pagination import keyset_page
 from signage.notices.services import versions_for
 from signage.signs.services import signs_for
 from signage.sites import services
 from signage import vocabulary as vocab
 from signage.config import pack_settings
-from signage.sites.schemas import AcknowledgementSchema, SiteSchema, StatusChangeSchema
+from signage.sites.lists import SiteFilters, filtered_sites
+from signage.sites.models import Site
+from signage.sites.records import site_record
+from signage.sites.schemas import AcknowledgementSchema, SiteListQuerySchema, SiteSchema, StatusChangeSchema
+from signage.sites.summaries import shown_summaries
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
+
+
+#: Sites per page of the list; newer and older pages follow by cursor.
+PAGE_SIZE = 50
+#: What a site's page shows of its longer lists before linking to the whole list.
+FIRST_ENTRIES, FIRST_SIGNS, FIRST_VERSIONS = 20, 50, 20
 
 
 @bp.get("")
 @require("read")
 def index():
-    """List the organisation's sites with status, jurisdictions and open findings."""
-    rows = services.site_overview(g.user.organisation_id, today=utcnow().date(), settings=pack_settings())
-    return render_template("sites/index.html", rows=rows)
+    """List the organisation's sites that pass the filters, a page at a time, with their findings in brief."""
+    query = load_data(SiteListQuerySchema(), request.args.to_dict())
+    filters = SiteFilters.from_query(query)
+    page = keyset_page(db.session, filtered_sites(g.user.organisation_id, filters), Site.id, descending=True,
+                       limit=min(query["limit"], PAGE_SIZE), cursor=query["cursor"])
+    summaries = shown_summaries(page.items, now=utcnow(), settings=pack_settings())
+    rows = [{"site": site, "errors": summaries[site.id]["errors_count"],
+             "warnings": summaries[site.id]["warnings_count"]} for site in page.items]
+    return render_template("sites/index.html", rows=rows, page=page, query=query, filtered=filters != SiteFilters(),
+                           jurisdictions=vocab.JURISDICTIONS)
 
 
 @bp.get("/new")
@@ -40,7 +58,7 @@ def create():
         data = load_input(SiteSchema())
     except InvalidInput as error:
         return _form(None, values=request.form, errors=error.errors, findings=[], status=422)
-    site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow())
+    site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow(), settings=pack_settings())
     db.session.commit()
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
@@ -54,11 +72,13 @@ def detail(site_id: int):
 
 def _detail(site, status=200, refused=None):
     findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-    return render_template("sites/detail.html", site=site, record=services.site_record(site), findings=findings,
+    return render_template("sites/detail.html", site=site, record=site_record(site), findings=findings,
                            findings_by_field=services.findings_by_field(findings), refused=refused,
                            transitions=vocab.STATUS_TRANSITIONS[site.status], sections=vocab.SECTIONS,
-                           history=entries_for("sites", site.id), notices=versions_for(site),
-                           signs=signs_for(site)), status
+                           history=entries_for("sites", site.id, limit=FIRST_ENTRIES + 1),
+                           notices=versions_for(site, limit=FIRST_VERSIONS + 1),
+                           signs=signs_for(site, limit=FIRST_SIGNS + 1),
+                           first=(FIRST_ENTRIES, FIRST_VERSIONS, FIRST_SIGNS)), status
 
 
 @bp.get("/<int:site_id>/edit")
@@ -67,7 +87,7 @@ def edit(site_id: int):
     """Show the site form filled with the current record."""
     site = services.get_site(g.user.organisation_id, site_id)
     findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-    return _form(site, values=services.site_record(site), errors={}, findings=findings)
+    return _form(site, values=site_record(site), errors={}, findings=findings)
 
 
 @bp.post("/<int:site_id>")

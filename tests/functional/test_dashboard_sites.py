@@ -103,10 +103,11 @@ def test_dashboard_home_counts_sites_by_status(signed_in, make_site):
     make_site()
     make_site(site_name="Second")
     page = signed_in.get("/").get_data(as_text=True)
-    assert '<li class="tile tile--draft"><a href="/sites"><span class="tile__count">2</span>' in page
+    assert '<li class="tile tile--draft"><a href="/sites?status=draft"><span class="tile__count">2</span>' in page
 
 
-def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, make_sign, owner, db, settings):
+def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, make_sign, owner, db, settings,
+                                                          runner):
     from signage.auth.services import update_organisation
     from signage.sites.services import update_site
     site = make_site()
@@ -115,13 +116,17 @@ def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, 
     update_organisation(owner.organisation, {"stored_individuals_count": 120_000}, by=owner, now=T0,
                         settings=settings)
     db.session.commit()
+    assert "Applying a change of the operator" in signed_in.get("/").get_data(as_text=True)
+    assert runner.invoke(args=["housekeeping"]).exit_code == 0
     page = signed_in.get("/").get_data(as_text=True)
+    assert "Applying a change of the operator" not in page
     assert "Signs to reprint" in page and sign.serial in page
     from signage.rules.workdays import add_working_days
     assert "Duties due" in page and add_working_days(T0.date(), 30).on.isoformat() in page
 
 
-def test_operator_details_change_republishes_notices_and_flags_signs(make_site, make_sign, owner, db, settings):
+def test_operator_details_change_republishes_notices_and_flags_signs(make_site, make_sign, owner, db, settings,
+                                                                     runner):
     from signage.auth.services import update_organisation
     from signage.notices.services import latest_version
     site = make_site()
@@ -131,13 +136,17 @@ def test_operator_details_change_republishes_notices_and_flags_signs(make_site, 
     update_organisation(owner.organisation, {"contact_phone": "+86 21 0000 0000"}, by=owner, now=T0,
                         settings=settings)
     db.session.commit()
+    assert latest_version(site).number == 1  # saved at once; the sites take it in with housekeeping
+    result = runner.invoke(args=["housekeeping"])
+    assert result.exit_code == 0 and "operator_changed: 1/1" in result.output
     assert latest_version(site).number == 2
     assert latest_version(site).content["operator"]["phone"] == "+86 21 0000 0000"
     db.session.refresh(sign)
     assert sign.stale_fields == ["operator"] and sign.stale_since is not None
 
 
-def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sign, owner, db, settings, client):
+def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sign, owner, db, settings, client,
+                                                             runner):
     from signage.auth.services import update_organisation
     from signage.notices.services import latest_version
     site = make_site()
@@ -145,6 +154,8 @@ def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sig
     change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
     db.session.commit()
     update_organisation(owner.organisation, {"address": "2 New Road, Shanghai"}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    runner.invoke(args=["housekeeping"])
     db.session.commit()
     assert latest_version(site).number == 2
     db.session.refresh(sign)

@@ -188,7 +188,7 @@ def test_editing_a_printed_field_marks_the_scanned_sign_outdated(client, db, liv
 
 def test_retired_sign_still_opens_and_says_it_is_outdated(client, db, live_site, owner):
     _site, sign = live_site
-    change_sign_status(sign, "retired", by=owner, now=T0, reason="taken down")
+    change_sign_status(sign, "retired", by=owner, now=T0, settings=PackSettings(), reason="taken down")
     db.session.commit()
     response = client.get(f"/S/{sign.serial}?lang=en")
     assert response.status_code == 200 and "This sign has been retired" in html(response)

@@ -1,10 +1,13 @@
 """The schema comes from migrations only: one head, and no drift from the models."""
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from signage.app import MIGRATIONS, create_app
+from signage.database import maintained_by_hand
 from signage.extensions import db
 
 
@@ -18,11 +21,15 @@ def test_upgrade_from_empty_matches_the_models(tmp_path, app_config, instance_di
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            differences = compare_metadata(MigrationContext.configure(
+                connection, opts={"include_object": maintained_by_hand}), db.metadata)
         db.engine.dispose()
     assert differences == []
 
 
 def test_the_test_database_matches_the_models(app):
-    with db.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        # PostgreSQL's expression indexes (pg_trgm, jsonb) cannot be reflected; they are left out above
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+        assert compare_metadata(MigrationContext.configure(
+            connection, opts={"include_object": maintained_by_hand}), db.metadata) == []

@@ -14,12 +14,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "signage"
 ROWS = (
     ("signage.vocabulary", "signage.rules", "signage.labels", "signage.form_ui", "signage.fonts"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
-     "signage.i18n", "signage.security", "signage.validation", "signage.pagination"),
+     "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs"),
     ("signage.audit",), ("signage.auth",), ("signage.sites",), ("signage.notices",), ("signage.signs",),
     ("signage.consent",), ("signage.requests",), ("signage.register",), ("signage.calendar",),
 )
 #: The edges talk to the world and may use any feature.
-EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard")
+EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard", "signage.housekeeping")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.qr",

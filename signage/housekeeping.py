@@ -1,0 +1,69 @@
+"""Housekeeping: finish organisation-wide jobs and refresh findings summaries that dates may have moved.
+
+Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
+next run carries on. Safe to run twice, and at the same time from two places: PostgreSQL hands each
+job to one runner (SKIP LOCKED); SQLite lets one writer work at a time. `flask --app wsgi housekeeping`
+runs it once (for a scheduler); gunicorn.conf.py runs it in each worker every SIGNAGE_HOUSEKEEPING_EVERY
+seconds.
+"""
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from signage.config import pack_settings
+from signage.database import utcnow
+from signage.extensions import db
+from signage.jobs.services import BATCH_SIZE, next_job, run_batch
+from signage.sites.models import Site
+from signage.sites.summaries import refresh_summaries, stale_summaries
+
+log = logging.getLogger(__name__)
+
+
+def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, int, int], None] | None = None,
+                     deadline: float | None = None) -> dict:
+    """Do pending jobs, then refresh stale summaries, a committed batch at a time; return what was done."""
+    report = {"batches": 0, "summaries": 0}
+    settings = pack_settings()
+    while deadline is None or time.monotonic() < deadline:
+        job = next_job()
+        if job is None:
+            db.session.rollback()
+            break
+        run_batch(job, now=utcnow(), settings=settings, batch_size=batch_size)
+        progress = (job.kind, job.done, job.total)
+        db.session.commit()
+        report["batches"] += 1
+        if on_batch:
+            on_batch(*progress)
+    while deadline is None or time.monotonic() < deadline:
+        now = utcnow()
+        sites = list(db.session.scalars(stale_summaries(now=now).order_by(Site.id).limit(batch_size)))
+        if not sites:
+            db.session.rollback()
+            break
+        refresh_summaries(sites, now=now, settings=settings)
+        db.session.commit()
+        report["summaries"] += len(sites)
+        if on_batch:
+            on_batch("summaries", report["summaries"], report["summaries"])
+    return report
+
+
+def start_housekeeping_thread(app: Flask, every: float) -> threading.Thread:
+    """Run housekeeping in the background of a server process every few seconds."""
+
+    def loop():
+        while True:
+            time.sleep(every)
+            try:
+                with app.app_context():
+                    run_housekeeping(deadline=time.monotonic() + every)
+            except Exception:  # a failed pass is logged and retried next time; the server keeps serving
+                log.exception("housekeeping pass failed")
+
+    thread = threading.Thread(target=loop, name="signage-housekeeping", daemon=True)
+    thread.start()
+    return thread

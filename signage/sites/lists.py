@@ -1,0 +1,102 @@
+"""The organisation's sites as lists: filtered in SQL on the stored summaries, paged by id, and counted
+for the home page, in a fixed number of statements whatever the organisation's size."""
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, case, column, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+
+from signage.extensions import db
+from signage.sites.models import Site
+
+#: What the text search matches: written out as the migration's pg_trgm index is, so PostgreSQL uses it.
+SEARCHED = literal_column("(coalesce(sites.site_name, '') || ' ' || coalesce(sites.address, ''))")
+#: SQLite's trigram index needs three characters; shorter text is matched by a scan of the page's rows.
+TRIGRAM = 3
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    """Which of the organisation's sites a list shows."""
+
+    status: str | None = None
+    jurisdiction: str | None = None
+    #: Only sites an ERROR stands against (activation or the next change would be refused).
+    blocking: bool = False
+    #: Only sites with signs to reprint.
+    reprint: bool = False
+    #: Only sites whose name or address contains this text.
+    q: str | None = None
+
+    @classmethod
+    def from_query(cls, query: dict) -> "SiteFilters":
+        """Build filters from a loaded list query (SiteListQuerySchema)."""
+        return cls(**{name: query.get(name) or cls.__dataclass_fields__[name].default
+                      for name in cls.__dataclass_fields__})
+
+
+def filtered_sites(organisation_id: int, filters: SiteFilters = SiteFilters()):
+    """Return the query of the organisation's sites that pass the filters, for a caller to page."""
+    query = select(Site).where(Site.organisation_id == organisation_id)
+    if filters.status:
+        query = query.where(Site.status == filters.status)
+    if filters.blocking:
+        query = query.where(Site.blocking.is_(True))
+    if filters.reprint:
+        query = query.where(Site.stale_signs_count > 0)
+    if filters.jurisdiction:
+        query = query.where(_in_jurisdiction(filters.jurisdiction))
+    if filters.q:
+        query = query.where(_matches(filters.q))
+    return query
+
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _in_jurisdiction(code: str):
+    if _postgresql():  # the GIN index on jurisdictions::jsonb answers @>
+        return Site.jurisdictions.cast(JSONB).contains([code])
+    return text("EXISTS (SELECT 1 FROM json_each(sites.jurisdictions) WHERE json_each.value = :jurisdiction)"
+                ).bindparams(jurisdiction=code)
+
+
+def _matches(q: str):
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if _postgresql() or len(q) < TRIGRAM:  # pg_trgm serves ILIKE; SQLite scans for one or two letters
+        return SEARCHED.ilike(pattern, escape="\\")
+    phrase = '"' + q.replace('"', '""') + '"'  # one phrase, whatever FTS5 operators the text holds
+    return Site.id.in_(text("SELECT rowid FROM sites_search WHERE sites_search MATCH :phrase")
+                       .bindparams(phrase=phrase).columns(column("rowid", Integer)))
+
+
+def status_counts(organisation_id: int) -> dict[str, int]:
+    """Count the organisation's sites by status, in one statement."""
+    rows = db.session.execute(select(Site.status, func.count()).where(Site.organisation_id == organisation_id)
+                              .group_by(Site.status))
+    return dict(rows.all())
+
+
+def attention_counts(organisation_id: int) -> dict[str, int]:
+    """Count the live sites that need attention: refused by an error, open warnings, signs to reprint."""
+    live = Site.status != "decommissioned"
+    row = db.session.execute(select(
+        func.count(case((Site.blocking.is_(True) & live, 1))),
+        func.count(case(((Site.warnings_count > 0) & live, 1))),
+        func.coalesce(func.sum(case((live, Site.stale_signs_count), else_=0)), 0),
+        func.count(case(((Site.next_due_on.is_not(None)) & live, 1))),
+    ).where(Site.organisation_id == organisation_id)).one()
+    return {"blocking": row[0], "warnings": row[1], "signs_to_reprint": row[2], "due": row[3]}
+
+
+def first_blocked(organisation_id: int, limit: int) -> list[Site]:
+    """Return the newest live sites an error stands against."""
+    return list(db.session.scalars(filtered_sites(organisation_id, SiteFilters(blocking=True))
+                                   .where(Site.status != "decommissioned").order_by(Site.id.desc()).limit(limit)))
+
+
+def soonest_due(organisation_id: int, limit: int) -> list[Site]:
+    """Return the live sites with the soonest dated duty (a filing, a change report)."""
+    return list(db.session.scalars(select(Site).where(Site.organisation_id == organisation_id,
+                                                      Site.next_due_on.is_not(None), Site.status != "decommissioned")
+                                   .order_by(Site.next_due_on, Site.id).limit(limit)))
