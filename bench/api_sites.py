@@ -10,6 +10,7 @@ from _setup import bench_app
 
 from signage.auth import services as accounts
 from signage.extensions import db
+from signage.rules.packs import PackSettings
 from signage.sites.services import register_site
 
 T0 = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)

@@ -13,7 +13,9 @@ from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
 from signage.housekeeping import run_housekeeping
-from signage.demo import seed_demo
+from signage.config import pack_settings
+from signage.demo import DEMO_OWNER, seed_demo
+from signage.demo_scale import seed_sites
 from signage.signs.cli import signs_cli
 
 users_cli = AppGroup("users", help="Manage dashboard users.")
@@ -90,14 +92,29 @@ def _check_checkpoint(checkpoint):
 
 
 @demo_cli.command("seed")
-def seed():
-    """Load the demo organisation, users and sites into an empty database."""
-    if db.session.scalar(db.select(db.func.count(User.id))):
+@click.option("--sites", "extra_sites", type=click.IntRange(0, 1_000_000), default=0,
+              help="Also add this many sites to the demo organisation (half active), to try signage at size.")
+def seed(extra_sites):
+    """Load the demo organisation, users and sites into an empty database; --sites N adds N more sites."""
+    if not db.session.scalar(db.select(db.func.count(User.id))):
+        login = seed_demo(now=utcnow())
+        db.session.commit()
+        click.echo(f"Demo data loaded. Sign in as {login['email']} with password {login['password']}")
+    elif not extra_sites:
         click.echo("Database already has users; demo data not loaded.")
-        return
-    login = seed_demo(now=utcnow())
-    db.session.commit()
-    click.echo(f"Demo data loaded. Sign in as {login['email']} with password {login['password']}")
+    if extra_sites:
+        owner = db.session.scalar(db.select(User).where(User.email == DEMO_OWNER))
+        if owner is None:
+            raise click.ClickException("The demo organisation is not here: --sites adds to it only.")
+        with click.progressbar(length=extra_sites, label="Adding sites") as bar:
+            seen = [0]
+
+            def advanced(done):
+                bar.update(done - seen[0])
+                seen[0] = done
+            seed_sites(owner.organisation, owner, extra_sites, now=utcnow(), settings=pack_settings(),
+                       on_batch=advanced)
+        click.echo(f"Added {extra_sites:,} sites to {owner.organisation.legal_name}.")
 
 
 @click.command("housekeeping")

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, walk_chain
 from signage.audit.models import AuditEntry
@@ -55,6 +55,36 @@ def append_entry(action: str, *, actor, subject, now: datetime, changes: dict | 
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def append_entries(items: list[dict], *, now: datetime) -> int:
+    """Append many entries at once (a bulk import), in order and in the caller's transaction.
+
+    Each item has action, actor, subject ((type, id)), organisation_id, changes and optionally reason;
+    the chain is the same as if append_entry had been called for each.
+    """
+    if not items:
+        return 0
+    db.session.flush()
+    _lock_chain()
+    now = now.astimezone(timezone.utc)
+    last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    seq, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    rows = []
+    for item in items:
+        seq += 1
+        subject_type, subject_id = item["subject"]
+        content = {"seq": seq, "time": now, "action": item["action"], "actor": describe_actor(item["actor"]),
+                   "subject": {"type": subject_type, "id": subject_id}, "organisation_id": item["organisation_id"],
+                   "changes": item.get("changes") or {}, "reason": item.get("reason")}
+        canonical = canonical_bytes(content)
+        digest = entry_hash(prev_hash, canonical)
+        rows.append({"id": seq, "organisation_id": item["organisation_id"], "subject_type": subject_type,
+                     "subject_id": subject_id, "action": item["action"], "created_at": now, "canonical": canonical,
+                     "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    db.session.execute(insert(AuditEntry), rows)
+    return len(rows)
 
 
 def _lock_chain():

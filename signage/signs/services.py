@@ -1,5 +1,4 @@
 """Sign use cases: issue, install, retire, reprint, render files and packs, find signs to reprint."""
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,10 +10,10 @@ from signage.extensions import db
 from signage.notices.content import operator_details
 from signage.notices.models import NoticeVersion
 from signage.notices.services import latest_version
-from signage.signs.content import fitted, sign_spec, too_long
+from signage.signs.content import fitted, sign_spec
 from signage.signs.layout import layout
 from signage.signs.models import Sign
-from signage.signs.render import SIZES, SignSpec, TextTooLong, pack_pdf, sign_pdf, sign_png, sign_svg
+from signage.signs.render import SIZES, SignSpec, sign_pdf, sign_png, sign_svg
 from signage.rules.packs import PackSettings
 from signage.sites.models import Site
 from signage.sites.summaries import refresh_summaries
@@ -177,36 +176,3 @@ def _size(size: str) -> str:
     if size not in SIZES:
         raise InvalidInput("Unknown sign size.", errors={"size": [f"Choose one of: {', '.join(SIZES)}."]})
     return size
-
-
-def pack_signs_for_site(site) -> list[Sign]:
-    """Return the site's signs that can be printed: not retired and not out of date."""
-    return [sign for sign in signs_for(site) if sign.status != "retired" and sign.stale_since is None]
-
-
-def pack_signs_for_organisation(organisation_id: int) -> list[Sign]:
-    """Return the printable signs of every active site of the organisation, site by site."""
-    return list(db.session.scalars(
-        select(Sign).join(Site, Sign.site_id == Site.id)
-        .where(Site.organisation_id == organisation_id, Site.status == "active", Sign.status != "retired",
-               Sign.stale_since.is_(None)).order_by(Site.site_name, Site.id, Sign.id)))
-
-
-def sign_pack(signs: list[Sign], *, size: str | None, base_url: str, now: datetime,
-              on_page: Callable[[int], None] | None = None) -> bytes:
-    """Render signs into one PDF, a page each, at each sign's size or one size for all."""
-    if not signs:
-        raise Conflict("There are no current signs to print: issue signs, or reprint those out of date.")
-    specs = [spec_for(sign, size=_size(size or sign.size), base_url=base_url, now=now) for sign in signs]
-    done: list[int] = []
-
-    def page_done(index: int) -> None:
-        done.append(index)
-        if on_page is not None:
-            on_page(index)
-
-    try:
-        return pack_pdf(specs, page_done)
-    except TextTooLong as error:
-        failed = specs[len(done)]
-        raise too_long(error.field, failed.size, serial=failed.serial) from None

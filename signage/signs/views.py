@@ -1,15 +1,15 @@
 """Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from signage.auth.login import require
 from signage.config import pack_settings
 from signage.database import utcnow
-from signage.errors import InvalidInput
+from signage.errors import Conflict, InvalidInput
 from signage.extensions import db
 from signage.http import load_data, load_input
-from signage.signs import services
+from signage.signs import packs, services
 from signage.signs.content import sign_url
 from signage.pagination import keyset_page
 from signage.signs.models import Sign
@@ -94,18 +94,32 @@ def site_pack(site_id: int):
     """Download one PDF with every current sign of a site."""
     site = get_site(g.user.organisation_id, site_id)
     size = load_data(SignFileSchema(), request.args.to_dict())["size"]
-    body = services.sign_pack(services.pack_signs_for_site(site), size=size, base_url=_base_url(), now=utcnow())
+    body = packs.sign_pack(packs.site_pack(site), size=size, base_url=_base_url(), now=utcnow())
     return _attachment(body, "application/pdf", f"signs-{site.code}.pdf")
 
 
 @bp.get("/signs/pack.pdf")
 @require("read")
 def organisation_pack():
-    """Download one PDF with every current sign of every active site."""
+    """Download one PDF with every current sign of every active site (up to PACK_PAGES signs)."""
     size = load_data(SignFileSchema(), request.args.to_dict())["size"]
-    signs = services.pack_signs_for_organisation(g.user.organisation_id)
-    body = services.sign_pack(signs, size=size, base_url=_base_url(), now=utcnow())
+    body = packs.sign_pack(packs.organisation_pack(g.user.organisation_id), size=size, base_url=_base_url(),
+                           now=utcnow())
     return _attachment(body, "application/pdf", f"signs-{utcnow().date().isoformat()}.pdf")
+
+
+@bp.get("/signs/pack.zip")
+@require("read")
+def organisation_pack_zip():
+    """Stream a ZIP of PDFs with every current sign of every active site, however many there are."""
+    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    query = packs.organisation_pack(g.user.organisation_id)
+    if not packs.pack_size(query):
+        raise Conflict(packs.NOTHING_TO_PRINT)
+    name = f"signs-{utcnow().date().isoformat()}"
+    stream = packs.sign_pack_zip(query, size=size, base_url=_base_url(), now=utcnow(), name=name)
+    return Response(stream_with_context(stream), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
 
 
 def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
@@ -148,4 +162,6 @@ def reprints():
     signs = services.organisation_signs_query(g.user.organisation_id, stale_only=True).options(
         contains_eager(Sign.site))
     page = keyset_page(db.session, signs, Sign.id, descending=False, limit=query["limit"], cursor=query["cursor"])
-    return render_template("signs/reprint.html", signs=page.items, page=page)
+    printable = packs.pack_size(packs.organisation_pack(g.user.organisation_id))
+    return render_template("signs/reprint.html", signs=page.items, page=page, printable=printable,
+                           pack_pages=packs.PACK_PAGES)

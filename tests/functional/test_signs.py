@@ -1,10 +1,14 @@
 """Signs on the dashboard and the command line, and the activation rules that count them."""
+import io
+import zipfile
+
 import pypdfium2
 import pytest
 import zxingcpp
 
 from signage.audit.models import AuditEntry
 from signage.errors import RuleViolation
+from signage.signs import packs
 from signage.signs.cli import signs_cli
 from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
@@ -120,6 +124,50 @@ def test_cli_pack_for_an_organisation_writes_a_file(runner, owner, make_site, ma
     page = pypdfium2.PdfDocument(output.read_bytes())
     assert round(page[0].get_size()[0] / 72 * 25.4) == 297
     page.close()
+
+
+def test_a_pack_larger_than_one_file_comes_as_a_zip_of_pdfs(client, auth, owner, make_site, make_sign, settings,
+                                                            db, monkeypatch):
+    monkeypatch.setattr(packs, "PACK_PAGES", 2)
+    first, second = make_site(), make_site(site_name="Back office")
+    for site in (first, second):
+        make_sign(site)
+        make_sign(site, placement="South entrance")
+        change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    make_sign(first, placement="Lift lobby")
+    db.session.commit()
+    auth.login(owner)
+    too_many = client.get("/signs/pack.pdf")
+    assert too_many.status_code == 409 and "ZIP" in too_many.get_data(as_text=True)
+    response = client.get("/signs/pack.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
+    assert [pages(archive.read(name)) for name in names] == [2, 2, 1]
+    serials = {sign.serial for sign in db.session.scalars(db.select(Sign))}
+    codes = {code for name in names for code in first_page_codes(archive.read(name))}
+    assert codes <= {f"HTTPS://SIGNS.EXAMPLE/S/{serial}" for serial in serials} and len(codes) == 3
+
+
+def test_a_zip_pack_with_nothing_to_print_is_refused(client, auth, owner):
+    auth.login(owner)
+    response = client.get("/signs/pack.zip")
+    assert response.status_code == 409 and "no current signs" in response.get_data(as_text=True)
+
+
+def test_cli_pack_writes_a_zip_when_asked_or_when_too_large(runner, site, make_sign, tmp_path, monkeypatch):
+    for placement in ("North entrance", "South entrance", "Lift lobby"):
+        make_sign(site, placement=placement)
+    asked = tmp_path / "site.zip"
+    assert runner.invoke(signs_cli, ["pack", "--site", str(site.id), "--output", str(asked)]).exit_code == 0
+    assert [pages(zipfile.ZipFile(asked).read(name)) for name in zipfile.ZipFile(asked).namelist()] == [3]
+    monkeypatch.setattr(packs, "PACK_PAGES", 2)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(signs_cli, ["pack", "--site", str(site.id)])
+    assert result.exit_code == 0 and f"signs-{site.code}.zip" in result.output
+    archive = zipfile.ZipFile(tmp_path / f"signs-{site.code}.zip")
+    assert [pages(archive.read(name)) for name in archive.namelist()] == [2, 1]
 
 
 def test_cli_pack_for_a_site_and_its_mistakes(runner, site, make_sign, tmp_path):

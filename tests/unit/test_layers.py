@@ -19,7 +19,8 @@ ROWS = (
     ("signage.consent",), ("signage.requests",), ("signage.register",), ("signage.calendar",),
 )
 #: The edges talk to the world and may use any feature.
-EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard", "signage.housekeeping")
+EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard", "signage.housekeeping",
+         "signage.demo_scale")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.qr",

@@ -1,0 +1,117 @@
+"""Many demo sites at once, for trying signage at an operator's size: `flask demo seed --sites N`.
+
+The sites are the demo's four kinds (a CN metro station, an EU office, a New York store, a draft the
+rules refuse) with their own names and addresses; half are active with a published notice and a sign.
+Rows go in with set-based inserts, a batch at a time, and every one of them has its audit entry in the
+chain, so `flask audit verify` stays intact.
+"""
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+
+from signage.audit.services import append_entries
+from signage.demo import NYC_STORE, OFFICE, REFUSED_DRAFT, STATION
+from signage.extensions import db
+from signage.notices.content import content_sha256
+from signage.notices.models import NoticeVersion
+from signage.notices.services import current_content
+from signage.rules.packs import PackSettings
+from signage.signs.models import Sign
+from signage.sites.models import Site
+from signage.sites.services import new_code
+from signage.sites.summaries import fresh_summaries
+
+BATCH = 2_000
+KINDS = ((STATION, "active"), (OFFICE, "active"), (NYC_STORE, "draft"), (REFUSED_DRAFT, "draft"))
+CITIES = ("Shanghai", "Beijing", "Shenzhen", "Guangzhou", "Chengdu", "Berlin", "Munich", "New York", "Hamburg")
+SITE_COLUMNS = {column.key for column in Site.__table__.columns}
+
+
+def seed_sites(organisation, owner, count: int, *, now: datetime, settings: PackSettings,
+               on_batch: Callable[[int], None] | None = None) -> int:
+    """Add count demo sites to the organisation, a committed batch at a time; return how many were added."""
+    start = db.session.scalar(select(func.count(Site.id)).where(Site.organisation_id == organisation.id))
+    added = 0
+    while added < count:
+        size = min(BATCH, count - added)
+        _insert_batch(organisation, owner, range(start + added, start + added + size), now=now, settings=settings)
+        db.session.commit()
+        added += size
+        if on_batch:
+            on_batch(added)
+    return added
+
+
+def _record(number: int) -> tuple[dict, str, int]:
+    template, status = KINDS[number % len(KINDS)]
+    city = CITIES[number % len(CITIES)]
+    record = {**template, "site_name": f"{template['site_name'].split(',')[0]} #{number + 1}",
+              "address": f"{number + 1} {city} Road, {city}", "city": city}
+    record.pop("text_translations", None)
+    return record, status, number % len(KINDS)
+
+
+def _columns(record: dict) -> dict:
+    columns = {name: value for name, value in record.items() if name in SITE_COLUMNS}
+    if record.get("geo"):
+        columns.update(latitude=record["geo"]["lat"], longitude=record["geo"]["lng"])
+    return columns
+
+
+def _insert_batch(organisation, owner, numbers, *, now: datetime, settings: PackSettings) -> None:
+    rows, kinds = [], []
+    for number in numbers:
+        record, status, kind = _record(number)
+        kinds.append(kind)
+        rows.append({**_columns(record), "organisation_id": organisation.id, "code": new_code(), "status": status,
+                     "status_changed_at": now, "created_at": now, "updated_at": now})
+    site_ids = db.session.scalars(insert(Site).returning(Site.id, sort_by_parameter_order=True), rows).all()
+    live_ids = [site_id for site_id, row in zip(site_ids, rows) if row["status"] == "active"]
+    live = list(db.session.scalars(select(Site).where(Site.id.in_(live_ids)).order_by(Site.id))) if live_ids else []
+    versions = [{"site_id": site.id, "number": 1, "effective_from": now, "changed_fields": [],
+                 "content": (content := current_content(site)), "sha256": content_sha256(content)} for site in live]
+    signs = [{"serial": new_code(8), "site_id": site.id, "placement": "Main entrance", "size": "A4",
+              "languages": ["zh-Hans", "en"], "notice_version": 1, "status": "issued", "issued_at": now,
+              "stale_fields": []} for site in live]
+    version_ids = _insert(NoticeVersion, versions)
+    sign_ids = _insert(Sign, signs)
+    append_entries(list(_entries(organisation.id, owner, site_ids, rows, versions, version_ids, signs, sign_ids)),
+                   now=now)
+    _store_summaries(site_ids, kinds, now=now, settings=settings)
+
+
+def _insert(model, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    return db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+
+
+def _store_summaries(site_ids, kinds, *, now: datetime, settings: PackSettings) -> None:
+    """Compute the findings of one site of each kind and give them to its kind: only names and addresses differ."""
+    db.session.flush()
+    by_kind: dict[int, list[int]] = {}
+    for site_id, kind in zip(site_ids, kinds):
+        by_kind.setdefault(kind, []).append(site_id)
+    for ids in by_kind.values():
+        first = db.session.get(Site, ids[0])
+        summary = fresh_summaries([first], today=now.date(), settings=settings)[first.id]
+        db.session.execute(update(Site).where(Site.id.in_(ids)).values(**summary, findings_at=now))
+
+
+def _entries(organisation_id, owner, site_ids, rows, versions, version_ids, signs, sign_ids):
+    for site_id, row in zip(site_ids, rows):
+        yield {"action": "site.registered", "actor": owner, "subject": ("sites", site_id),
+               "organisation_id": organisation_id, "reason": "Demo data for size",
+               "changes": {"site_name": [None, row["site_name"]], "address": [None, row["address"]]}}
+    for version, version_id, sign, sign_id in zip(versions, version_ids, signs, sign_ids):
+        site_id = version["site_id"]
+        yield {"action": "sign.issued", "actor": owner, "subject": ("signs", sign_id), "organisation_id": organisation_id,
+               "changes": {"serial": [None, sign["serial"]], "placement": [None, sign["placement"]]}}
+        yield {"action": "site.status_changed", "actor": owner, "subject": ("sites", site_id),
+               "organisation_id": organisation_id, "changes": {"status": ["draft", "active"]},
+               "reason": "Demo data for size"}
+        yield {"action": "notice.published", "actor": owner, "subject": ("notice_versions", version_id),
+               "organisation_id": organisation_id,
+               "changes": {"site_id": [None, site_id], "number": [None, 1], "sha256": [None, version["sha256"]],
+                           "fields": [None, []]}}
