@@ -1,5 +1,6 @@
 """The hash chain: canonical bytes, entry hashes and verification. Pure functions."""
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,13 +117,22 @@ def verify_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1,
     return walk_chain(rows, start_seq=start_seq, start_hash=start_hash).first_break
 
 
-def walk_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1, start_hash: str = GENESIS_HASH) -> Walk:
+def walk_chain(rows: Iterable[StoredEntry], *, start_seq: int = 1, start_hash: str | None = GENESIS_HASH) -> Walk:
     """Walk stored rows in id order, stopping at the first break.
 
     An edited entry fails its own hash or its columns; a deleted, inserted or reordered one breaks
     the numbering or the link to its predecessor; a row whose stored types were changed is a break too.
+    With start_hash None the first row's link is taken as stored: a part of the chain walked on its own,
+    whose seam the caller checks against the part before it (see first_link).
     """
     expected_seq, expected_prev, count = start_seq, start_hash, 0
+    if start_hash is None:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return Walk(None, 0, None)
+        expected_prev = first[1] if type(first[1]) is str else ""
+        rows = itertools.chain((first,), rows)
     sha256, matches = hashlib.sha256, _columns_match
     for row in rows:
         count += 1

@@ -1,0 +1,72 @@
+"""A long log is walked in parts by several processes at once: whatever was tampered with, the parts
+joined give the answer one walk gives, also where the tampering sits at a seam between two parts."""
+import pytest
+from sqlalchemy import text
+
+from signage.audit.models import AuditEntry
+from signage.audit.ranges import PartFailed, Source, cut, walk_parts
+from signage.audit.services import verify_log
+from signage.sites.services import update_site
+
+from helpers import T0, tampering
+
+PARTS = 3
+
+
+@pytest.fixture
+def twelve(make_site, owner, db, settings):
+    """A log of at least twelve entries: parts 1-4, 5-8 and 9-12 (and the rest) when cut in three."""
+    site = make_site()
+    days = 30
+    while db.session.scalar(db.select(db.func.count(AuditEntry.id))) < 12:
+        days -= 1
+        update_site(site, {"retention_period_days": days}, by=owner, now=T0, settings=settings)
+        db.session.commit()
+    return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+
+
+def both_ways(db):
+    in_parts = verify_log(processes=PARTS, parallel_from=0)
+    db.session.rollback()
+    at_once = verify_log(processes=1)
+    db.session.rollback()
+    return in_parts, at_once
+
+
+def test_the_ranges_cover_every_id_once():
+    for last in (1, 2, 3, 12, 13, 1000):
+        for parts in (1, 2, 3, 8):
+            ranges = cut(last, parts)
+            assert [i for first, end in ranges for i in range(first, end + 1)] == list(range(1, last + 1))
+
+
+def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db):
+    in_parts, at_once = both_ways(db)
+    assert in_parts.intact and in_parts == at_once
+    assert in_parts.entries == twelve and in_parts.head[0] == twelve
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM audit_entries WHERE id = 1",
+    "DELETE FROM audit_entries WHERE id = {seam}",
+    "DELETE FROM audit_entries WHERE id = {seam} - 1",
+    "DELETE FROM audit_entries WHERE id IN ({seam} - 1, {seam})",
+    "UPDATE audit_entries SET canonical = canonical || {space} WHERE id = {seam}",
+    "UPDATE audit_entries SET prev_hash = '{forged}' WHERE id = {seam}",
+    "UPDATE audit_entries SET subject_id = 999999 WHERE id = {seam} - 1",
+    "UPDATE audit_entries SET hash = '{forged}' WHERE id = {last}",
+])
+def test_tampering_anywhere_gives_the_same_break_in_parts(twelve, db, statement):
+    seam = cut(twelve, PARTS)[1][0]
+    space = "X'20'" if db.engine.dialect.name == "sqlite" else "'\\x20'::bytea"
+    with tampering(db) as session:
+        session.execute(text(statement.format(seam=seam, last=twelve, space=space, forged="ab" * 32)))
+    in_parts, at_once = both_ways(db)
+    assert not at_once.intact
+    assert in_parts.chain_break == at_once.chain_break
+    assert in_parts.head == at_once.head
+
+
+def test_a_part_that_cannot_be_walked_is_reported_not_guessed(tmp_path):
+    with pytest.raises(PartFailed):
+        walk_parts(Source("sqlite", str(tmp_path / "no-such.db")), [(1, 2), (3, 4)])
