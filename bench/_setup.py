@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def bench_app(database_url: str | None = None):
+def bench_app(database_url: str | None = None, **config):
     """Return an app on a fresh migrated database (SQLite in a temp dir unless a URL is given)."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -19,7 +19,7 @@ def bench_app(database_url: str | None = None):
     folder = tempfile.mkdtemp(prefix="signage-bench-")
     os.environ["SIGNAGE_INSTANCE_PATH"] = folder
     url = database_url or f"sqlite:///{folder}/bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, **config})
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as connection:

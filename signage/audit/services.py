@@ -186,10 +186,15 @@ def _walk_in_parts(source: Source, last_id: int, processes: int):
     return joined(walk_parts(source, cut(last_id, processes)), GENESIS_HASH)
 
 
-def published_entries(action: str) -> dict[int, dict]:
-    """Return the hashed content of every entry of one action, by subject id: what records are checked against."""
-    rows = db.session.execute(select(AuditEntry.subject_id, AuditEntry.canonical).where(AuditEntry.action == action))
-    return {subject_id: json.loads(canonical) for subject_id, canonical in rows}
+def published_stream(action: str, subject_type: str, batch_size: int = 2_000):
+    """Yield (subject id, hashed content) of every entry of one action on one kind of record, by subject id
+    and then id, a batch at a time: what records are checked against, in the order to merge them with."""
+    rows = db.session.execute(select(AuditEntry.subject_id, AuditEntry.canonical)
+                              .where(AuditEntry.subject_type == subject_type, AuditEntry.action == action)
+                              .order_by(AuditEntry.subject_id, AuditEntry.id)
+                              .execution_options(yield_per=batch_size))
+    for subject_id, canonical in rows:
+        yield subject_id, json.loads(canonical)
 
 
 def organisation_entry_count(organisation_id: int) -> int:

@@ -6,7 +6,7 @@ from signage.config import pack_settings
 from signage.database import utcnow
 from signage.jobs.services import pending_jobs
 from signage.signs.services import first_signs_to_reprint
-from signage.sites.lists import attention_counts, first_blocked, soonest_due, status_counts
+from signage.sites.lists import first_blocked, site_counts, soonest_due
 from signage.sites.summaries import shown_summaries
 
 bp = Blueprint("dashboard", __name__)
@@ -20,8 +20,9 @@ def index():
     """Show at a glance what needs attention, in a fixed number of queries whatever the organisation's size."""
     organisation_id, now = g.user.organisation_id, utcnow()
     blocked, due = first_blocked(organisation_id, FIRST), soonest_due(organisation_id, FIRST)
+    by_status, attention = site_counts(organisation_id)
     return render_template("dashboard/index.html", organisation=g.user.organisation,
-                           by_status=status_counts(organisation_id), attention=attention_counts(organisation_id),
+                           by_status=by_status, attention=attention,
                            blocked=blocked, due=due, jobs=pending_jobs(organisation_id),
                            summaries=shown_summaries(blocked + due, now=now, settings=pack_settings()),
                            stale_signs=first_signs_to_reprint(organisation_id, FIRST))

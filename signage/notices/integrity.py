@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 
 from signage.audit.models import AuditEntry
-from signage.audit.services import RecordBreak, published_entries
+from signage.audit.services import RecordBreak, published_stream
 from signage.extensions import db
 from signage.notices.content import content_sha256
 from signage.notices.models import NoticeVersion
@@ -21,24 +21,48 @@ class NoticeTampered(Exception):
 
 def notice_breaks(_sender=None, **_) -> list[RecordBreak]:
     """Return each published version whose content, hash, number, site, date or change list differs
-    from what was published, and each published version that is gone."""
-    published = published_entries(PUBLISHED)
-    rows = db.session.execute(select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number,
-                                     NoticeVersion.effective_from, NoticeVersion.sha256, NoticeVersion.content,
-                                     NoticeVersion.changed_fields, Site.organisation_id)
-                              .join(Site, Site.id == NoticeVersion.site_id)
-                              .order_by(NoticeVersion.id).execution_options(yield_per=1000))
-    breaks, seen = [], set()
-    for row in rows:
-        seen.add(row.id)
-        reason = mismatch(row, published.get(row.id))
+    from what was published, and each published version that is gone.
+
+    Versions and publishing entries are read as two streams in version id order and merged, so memory
+    holds a batch of each, however many notices there are.
+    """
+    versions = db.session.execute(
+        select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number, NoticeVersion.effective_from,
+               NoticeVersion.sha256, NoticeVersion.content, NoticeVersion.changed_fields, Site.organisation_id)
+        .join(Site, Site.id == NoticeVersion.site_id)
+        .order_by(NoticeVersion.id).execution_options(yield_per=1000))
+    entries = _latest_by_subject(published_stream(PUBLISHED, NoticeVersion.__tablename__))
+    breaks = []
+    entry = next(entries, None)
+    for row in versions:
+        while entry is not None and entry[0] < row.id:  # published, but no version has that id any more
+            breaks.append(_gone(*entry))
+            entry = next(entries, None)
+        published = None
+        if entry is not None and entry[0] == row.id:
+            published, entry = entry[1], next(entries, None)
+        reason = mismatch(row, published)
         if reason:
             breaks.append(RecordBreak(KIND, row.id, row.organisation_id, reason))
-    for version_id, entry in published.items():
-        if version_id not in seen:
-            breaks.append(RecordBreak(KIND, version_id, entry.get("organisation_id"),
-                                      "was published but is gone (deleted)"))
+    while entry is not None:
+        breaks.append(_gone(*entry))
+        entry = next(entries, None)
     return breaks
+
+
+def _latest_by_subject(stream):
+    """Keep the last entry of each subject from a stream ordered by subject and then id."""
+    last = None
+    for subject_id, content in stream:
+        if last is not None and last[0] != subject_id:
+            yield last
+        last = (subject_id, content)
+    if last is not None:
+        yield last
+
+
+def _gone(version_id: int, entry: dict) -> RecordBreak:
+    return RecordBreak(KIND, version_id, entry.get("organisation_id"), "was published but is gone (deleted)")
 
 
 def mismatch(row, entry: dict | None) -> str | None:

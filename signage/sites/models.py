@@ -133,3 +133,25 @@ class FindingAcknowledgement(db.Model):
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     site = relationship("Site", back_populates="acknowledgements")
+
+
+class SiteCount(db.Model):
+    """How many of an organisation's sites are in one status, and how many of those need attention.
+
+    Kept by database triggers on sites (made by the migration), in the same statement as each change,
+    so the home page reads a handful of rows whatever the organisation's size.
+    """
+
+    __tablename__ = "site_counts"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sites: Mapped[int] = mapped_column(Integer, default=0)
+    #: sites an ERROR stands against
+    blocking: Mapped[int] = mapped_column(Integer, default=0)
+    #: sites with open warnings
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    #: signs to reprint, summed over the sites
+    signs_to_reprint: Mapped[int] = mapped_column(Integer, default=0)
+    #: sites with a dated duty
+    due: Mapped[int] = mapped_column(Integer, default=0)
