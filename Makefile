@@ -8,7 +8,7 @@ SIGNAGE_PORT ?= 5000
 TEST_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOG := translations/zh_Hans/LC_MESSAGES/messages
 
-.PHONY: run test test-sqlite test-postgresql setup catalogs browser bench clean
+.PHONY: run test test-sqlite test-postgresql setup catalogs browser bench bench-tools clean
 
 setup: $(STAMP) $(CATALOG).mo
 
@@ -42,11 +42,17 @@ test-sqlite:
 test-postgresql:
 	SIGNAGE_TEST_DATABASE_URL=$${SIGNAGE_TEST_DATABASE_URL:-$(TEST_DB)} $(BIN)/python -m pytest -q
 
-bench: setup
+# wrk drives bench/notice_page.py; it comes from Debian's packages
+bench-tools:
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y wrk; }
+
+bench: setup bench-tools
 	$(BIN)/python bench/audit_verify.py
 	$(BIN)/python bench/api_sites.py
 	$(BIN)/python bench/sign_pdf.py
 	$(BIN)/python bench/notice_page.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -187,9 +187,12 @@ def main():
 
         # a 1,000-sign pack: the queries and the rendering, against rendering specs already in hand
         query = packs.organisation_pack(large.id)
-        specs = next(packs.spec_chunks(query, size=None, base_url="https://signs.example", now=T0))
+        chunks = packs.spec_chunks(query, size=None, base_url="https://signs.example", now=T0)
+        next(chunks)  # the pack prints these 1,000 signs; the renderer alone gets the next 1,000
+        specs = next(chunks)
         db.session.rollback()
-        pack_pdf(specs[:20])  # fonts and images loaded once, before either is timed
+        pack_pdf(specs[-20:])  # fonts loaded once before either is timed; every other serial is new to both
+        specs = specs[:-20]
         started = time.perf_counter()
         pack_pdf(specs)
         renderer = time.perf_counter() - started
@@ -199,8 +202,8 @@ def main():
                                              name="bench"))
             whole = time.perf_counter() - started
         db.session.rollback()
-        print(f"1,000-sign pack: {whole:.2f} s with its {len(counter.seen)} queries, renderer alone {renderer:.2f} s: "
-              f"ratio {whole / renderer:.2f} (target <= 1.2); {len(first) / 1e6:.1f} MB")
+        print(f"1,000-sign pack: {whole:.2f} s with its {len(counter.seen)} queries, renderer alone {renderer:.2f} s for {len(specs)}: "
+              f"ratio per sign {(whole / packs.PACK_PAGES) / (renderer / len(specs)):.2f} (target <= 1.2); {len(first) / 1e6:.1f} MB")
 
         # an operator change: saved at once, the notices and signs follow as a job done in batches
         client = app.test_client()

@@ -5,9 +5,8 @@ regulation.md §3. No database; labels.template_globals() hands it to Jinja.
 """
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
-
 from signage import vocabulary as vocab
+from signage.translation import lazy_gettext as _l
 
 
 class FieldUI(NamedTuple):

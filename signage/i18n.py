@@ -5,6 +5,7 @@ from flask_login import current_user
 from signage.extensions import babel
 from signage.labels import template_globals
 from signage.security import is_public_path
+from signage.translation import catalog
 
 SUPPORTED = ("en", "zh_Hans")
 #: Public pages name languages by BCP 47 tag; the catalogs by Babel locale.
@@ -51,6 +52,10 @@ def select_locale() -> str:
 def register_i18n(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector and expose helpers to templates."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
+    # templates translate through the catalog looked up once per block (signage.translation), not per string
+    app.jinja_env.install_gettext_callables(gettext=lambda text: catalog().ugettext(text),
+                                            ngettext=lambda one, many, n: catalog().ungettext(one, many, n),
+                                            newstyle=True)
     app.jinja_env.globals["language_tags"] = TAGS
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.add_extension("jinja2.ext.do")

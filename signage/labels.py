@@ -5,11 +5,12 @@ happens when a label is shown (lazy_gettext), in the locale of the moment.
 """
 import re
 
-from flask_babel import get_locale, get_translations, gettext, lazy_gettext as _l
+from flask_babel import get_locale
 
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
 from signage.rules.engine import RULES
 from signage.rules.findings import N_
+from signage.translation import catalog, gettext, lazy_gettext as _l
 from signage.vocabulary import MAX_FORM_ROWS
 
 CHOICES = {
@@ -147,7 +148,7 @@ _PATTERNS = (
 
 def tr(text) -> str:
     """Translate a message id without %-formatting it."""
-    return get_translations().ugettext(str(text)) if text else ""
+    return catalog().ugettext(str(text)) if text else ""
 
 
 def field_label(name: str) -> str:

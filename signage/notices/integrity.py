@@ -1,8 +1,10 @@
 """Check published notice versions against their own hash and the audit entry that published them:
 all of them when the log is verified, and each one before a public page shows it."""
 import json
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import JSON, and_, bindparam, case, select, type_coerce
 
 from signage.audit.models import AuditEntry
 from signage.audit.services import RecordBreak, published_stream
@@ -17,6 +19,30 @@ PUBLISHED = "notice.published"
 
 class NoticeTampered(Exception):
     """A stored notice version no longer matches what the audit log says was published."""
+
+
+class PageVersion(NamedTuple):
+    """A version as a page's history lists it: never its content."""
+
+    number: int
+    effective_from: datetime
+    sha256: str
+    changed_fields: list
+
+
+_versions, _entries, _sites = NoticeVersion.__table__, AuditEntry.__table__, Site.__table__
+_shown = _versions.c.number == bindparam("shown")
+#: A site's versions up to the page's latest, newest first, with the shown one's content and the entry
+#: that published it: all a public page reads after its head, in one query on two indexes.
+PAGE_VERSIONS = (
+    select(_versions.c.id, _versions.c.site_id, _versions.c.number, _versions.c.effective_from, _versions.c.sha256,
+           _versions.c.changed_fields, type_coerce(case((_shown, _versions.c.content)), JSON).label("content"),
+           _sites.c.organisation_id, _entries.c.canonical)
+    .select_from(_versions.join(_sites, _sites.c.id == _versions.c.site_id).outerjoin(_entries, and_(
+        _shown, _entries.c.subject_type == NoticeVersion.__tablename__, _entries.c.subject_id == _versions.c.id,
+        _entries.c.action == PUBLISHED)))
+    .where(_versions.c.site_id == bindparam("site_id"), _versions.c.number <= bindparam("up_to"))
+    .order_by(_versions.c.number.desc()))
 
 
 def notice_breaks(_sender=None, **_) -> list[RecordBreak]:
@@ -89,20 +115,21 @@ def mismatch(row, entry: dict | None) -> str | None:
     return None
 
 
-def checked_content(site_id: int, number: int) -> dict:
-    """Return a published version's content for a public page, or raise NoticeTampered when it no longer
-    matches the entry that published it; nothing else may reach a reader."""
-    row = db.session.execute(
-        select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number, NoticeVersion.effective_from,
-               NoticeVersion.sha256, NoticeVersion.content, NoticeVersion.changed_fields, Site.organisation_id)
-        .join(Site, Site.id == NoticeVersion.site_id)
-        .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number)).first()
+def page_versions(site_id: int, up_to: int, shown: int) -> tuple[list[PageVersion], dict]:
+    """Return a site's versions up to `up_to`, newest first, and the content of version `shown`, or raise
+    NoticeTampered when that version no longer matches the entry that published it: nothing else may
+    reach a reader.
+
+    Bounded by the head's latest number, so a page built from a cached head never sees a version
+    published after it (the head and the list stay one consistent picture).
+    """
+    rows = db.session.execute(PAGE_VERSIONS, {"site_id": site_id, "up_to": up_to, "shown": shown}).all()
+    row = next((row for row in rows if row.number == shown), None)
     if row is None:
-        raise NoticeTampered(f"site {site_id} version {number} is gone")
-    canonical = db.session.scalar(select(AuditEntry.canonical).where(
-        AuditEntry.subject_type == NoticeVersion.__tablename__, AuditEntry.subject_id == row.id,
-        AuditEntry.action == PUBLISHED))
-    reason = mismatch(row, json.loads(canonical) if canonical is not None else None)
+        raise NoticeTampered(f"site {site_id} version {shown} is gone")
+    reason = mismatch(row, json.loads(row.canonical) if row.canonical is not None else None)
     if reason:
-        raise NoticeTampered(f"site {site_id} version {number} {reason}")
-    return row.content if isinstance(row.content, dict) else json.loads(row.content)
+        raise NoticeTampered(f"site {site_id} version {shown} {reason}")
+    history = [PageVersion(r.number, r.effective_from, r.sha256, r.changed_fields) for r in rows
+               if r.number != shown or r is row]
+    return history, row.content if isinstance(row.content, dict) else json.loads(row.content)

@@ -4,7 +4,8 @@ URLs included; texts come from gettext in the locale of the moment (flask_babel.
 """
 from typing import Callable
 
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import format_date
+from signage.translation import force_locale, gettext as _
 
 from signage.i18n import LOCALES_BY_TAG
 from signage.notices.content import content_sha256

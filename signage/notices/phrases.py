@@ -1,5 +1,5 @@
 """Labels and sentences for notices: how the site record's values read in plain language."""
-from flask_babel import gettext as _
+from signage.translation import gettext as _
 
 from signage.vocabulary import CONSENT_BASES_CN
 

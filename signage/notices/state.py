@@ -40,21 +40,6 @@ def version_hash(site_id: int, number: int) -> str | None:
                              .where(NoticeVersion.site_id == site_id, NoticeVersion.number == number))
 
 
-def version_list(site_id: int, up_to: int | None) -> list:
-    """Return number, date, hash and changes of the versions up to a number, newest first; never the content.
-
-    Bounded by the head's latest number, so a page built from a cached head never sees a version
-    published after it (the head and the list stay one consistent picture).
-    """
-    if up_to is None:
-        return []
-    return list(db.session.execute(
-        select(NoticeVersion.number, NoticeVersion.effective_from, NoticeVersion.sha256,
-               NoticeVersion.changed_fields)
-        .where(NoticeVersion.site_id == site_id, NoticeVersion.number <= up_to)
-        .order_by(NoticeVersion.number.desc())))
-
-
 def draft_content(site_id: int) -> dict:
     """Build a draft's notice live from the site record: there is no published version to show yet."""
     return current_content(db.session.get(Site, site_id))

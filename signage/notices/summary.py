@@ -5,7 +5,8 @@ flask_babel.force_locale to build another language); the operator's own words
 come from content["text_translations"][tag] when given, else the main text.
 Items that do not apply are left out, never shown blank (regulation.md §5.2, §6.1).
 """
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date
+from signage.translation import gettext as _, ngettext
 
 from signage.notices.phrases import (cn_basis_labels, complaint_authorities, data_categories, disclosure_sentence,
                                      field_label, gdpr_art6_labels, gdpr_art9_labels, method_sentence,

@@ -9,10 +9,11 @@ from signage.errors import problem, register_error_page
 from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
-from signage.notices.integrity import NoticeTampered, checked_content
+from signage.notices.integrity import NoticeTampered, page_versions
 from signage.notices.page import json_view, page_model, print_document
-from signage.notices.state import SITE_HEAD, draft_content, query_head, version_hash, version_list
+from signage.notices.state import SITE_HEAD, draft_content, query_head, version_hash
 from signage.security import is_public_path
+from signage.translation import translating
 
 bp = Blueprint("notices", __name__)
 log = logging.getLogger(__name__)
@@ -100,8 +101,15 @@ def _negotiated_format() -> str:
 
 
 def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
-    versions = version_list(head.id, head.number)
-    content = draft if draft is not None else checked_content(head.id, shown)
+    with translating():  # a hundred strings a page: the catalog is looked up once
+        return _rendered(fmt, head, shown, draft, tag, panel)
+
+
+def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
+    if draft is not None:
+        versions, content = [], draft
+    else:
+        versions, content = page_versions(head.id, head.number, shown)
     if fmt == "pdf":
         from signage.notices.pdf import notice_pdf  # reportlab loads only when someone prints
         url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=head.code)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from flask_babel import force_locale, gettext as _, ngettext
+from signage.translation import force_locale, gettext as _, ngettext
 
 from signage.errors import InvalidInput
 from signage.fonts import unprintable

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint
-from flask_babel import gettext as _
+from signage.translation import gettext as _
 
 from signage.notices.state import head_statement
 from signage.notices.views import answer, cached_head, not_found
