@@ -204,6 +204,8 @@ def main():
         db.session.rollback()
         print(f"1,000-sign pack: {whole:.2f} s with its {len(counter.seen)} queries, renderer alone {renderer:.2f} s for {len(specs)}: "
               f"ratio per sign {(whole / packs.PACK_PAGES) / (renderer / len(specs)):.2f} (target <= 1.2); {len(first) / 1e6:.1f} MB")
+        del first, specs, chunks
+        steps = {"pack": rss_mb()}
 
         # an operator change: saved at once, the notices and signs follow as a job done in batches
         client = app.test_client()
@@ -225,6 +227,7 @@ def main():
         db.session.rollback()
         print(f"housekeeping finished the job in {finished:.1f} s, {report['batches']} batches: "
               f"{republished:,} notices republished")
+        steps["operator change and housekeeping"] = rss_mb()
 
         started = time.perf_counter()
         verification = verify_log()
@@ -234,7 +237,9 @@ def main():
         print(f"audit verify: {verification.entries:,} entries in {seconds:.2f} s = "
               f"{verification.entries / seconds:,.0f} entries/s (target >= 500,000); log held {entries:,} "
               f"entries before the change")
+        steps["verify"] = rss_mb()
         gc.collect()
+        print("memory after each step: " + ", ".join(f"{step} {mb:.0f} MB" for step, mb in steps.items()))
         print(f"worker memory: {memory_start:.0f} MB before the pages, {memory_pages:.0f} MB after "
               f"{args.runs * 24} page requests, {rss_mb():.0f} MB at the end (target <= +50 MB)")
 

@@ -27,6 +27,8 @@ from signage.sites import views as site_views
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
+#: What `mapping.name` means in a template when name is one of a dict's own attributes (d.items).
+DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -42,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security(app)
     register_i18n(app)
+    register_templates(app)
     register_blueprints(app)
     register_subscribers()
     cli.register_commands(app)
@@ -64,6 +67,24 @@ def register_extensions(app: Flask) -> None:
     login.register_login(app, login_manager)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def register_templates(app: Flask) -> None:
+    """Read `mapping.key` in templates as the key at once.
+
+    Jinja tries the attribute first and the key after a failed lookup: a notice page reads some 150
+    keys of plain dicts that way, a fifth of its render. The answer is the same, as a key is read only
+    where the name is not one of a dict's own attributes.
+    """
+    environment = app.jinja_env
+    general = environment.getattr
+
+    def getattr_key_first(obj, attribute):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES and attribute in obj:
+            return obj[attribute]
+        return general(obj, attribute)
+
+    environment.getattr = getattr_key_first
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,9 +5,12 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 QUIET_ZONE = 4  # modules of white on every side (ISO/IEC 18004)
+#: A sign's matrix is read by its layout and by its drawing; no two signs share a URL, so a pack of
+#: thousands gains nothing from keeping more (each matrix is about 17 KB).
+KEPT = 64
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=KEPT)
 def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     """Encode url at error correction M in the smallest version; True is a dark module, no quiet zone."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
@@ -16,7 +19,7 @@ def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=KEPT)
 def qr_runs(url: str) -> tuple[tuple[int, int, int], ...]:
     """Return (row, first column, length) for every horizontal run of dark modules."""
     runs = []
