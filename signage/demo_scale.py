@@ -69,7 +69,7 @@ def _insert_batch(organisation, owner, numbers, *, now: datetime, settings: Pack
         kinds.append(kind)
         rows.append({**_columns(record), "organisation_id": organisation.id, "code": new_code(), "status": status,
                      "status_changed_at": now, "created_at": now, "updated_at": now})
-    site_ids = db.session.scalars(insert(Site).returning(Site.id, sort_by_parameter_order=True), rows).all()
+    site_ids = _insert(Site, rows, Site.code, "code")
     live_ids = [site_id for site_id, row in zip(site_ids, rows) if row["status"] == "active"]
     live = list(db.session.scalars(select(Site).where(Site.id.in_(live_ids)).order_by(Site.id))) if live_ids else []
     versions = [{"site_id": site.id, "number": 1, "effective_from": now, "changed_fields": [],
@@ -77,17 +77,26 @@ def _insert_batch(organisation, owner, numbers, *, now: datetime, settings: Pack
     signs = [{"serial": new_code(8), "site_id": site.id, "placement": "Main entrance", "size": "A4",
               "languages": ["zh-Hans", "en"], "notice_version": 1, "status": "issued", "issued_at": now,
               "stale_fields": []} for site in live]
-    version_ids = _insert(NoticeVersion, versions)
-    sign_ids = _insert(Sign, signs)
+    version_ids = _insert(NoticeVersion, versions, NoticeVersion.site_id, "site_id", NoticeVersion.number == 1)
+    sign_ids = _insert(Sign, signs, Sign.serial, "serial")
     append_entries(list(_entries(organisation.id, owner, site_ids, rows, versions, version_ids, signs, sign_ids)),
                    now=now)
     _store_summaries(site_ids, kinds, now=now, settings=settings)
 
 
-def _insert(model, rows: list[dict]) -> list[int]:
+def _insert(model, rows: list[dict], key_column, key: str, *where) -> list[int]:
+    """Insert rows in one statement and return their ids in the rows' order, read back by a unique key.
+
+    Rows may differ in their columns (each kind of demo site fills its own), and RETURNING in the rows'
+    order then costs a statement per row; grouped by columns and read back by key, a batch costs a few.
+    """
     if not rows:
         return []
-    return db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+    # rows with the same columns side by side: the insert is then one statement per set of columns
+    db.session.execute(insert(model), sorted(rows, key=lambda row: sorted(row)))
+    ids = dict(db.session.execute(select(key_column, model.id).where(
+        key_column.in_([row[key] for row in rows]), *where)).all())
+    return [ids[row[key]] for row in rows]
 
 
 def _store_summaries(site_ids, kinds, *, now: datetime, settings: PackSettings) -> None:
