@@ -2,8 +2,12 @@
 from sqlalchemy.exc import OperationalError
 
 from signage.audit.models import AuditEntry
+from signage.notices.models import NoticeVersion
+from signage.signs.models import Sign
+from signage.sites.lists import site_counts
 from signage.sites.models import Site
 from signage.sites.services import site_findings
+from signage.sites.summaries import SUMMARY_COLUMNS, fresh_summaries
 
 from helpers import SITE_DEFAULTS, T0
 
@@ -42,3 +46,33 @@ def test_database_failure_mid_request_saves_nothing(client, owner, make_token, d
     assert "nothing was saved" in response.get_json()["detail"]
     assert db.session.scalar(db.select(db.func.count(Site.id))) == 0
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == entries_before
+
+
+def test_seeding_for_size_adds_sites_to_the_demo_that_verify_and_show(runner, db, client, settings):
+    assert "already" not in runner.invoke(args=["demo", "seed", "--sites", "5"]).output
+    before = db.session.scalar(db.select(db.func.count(Site.id)))
+    result = runner.invoke(args=["demo", "seed", "--sites", "40"])  # again, as after `make run`
+    assert result.exit_code == 0 and "Added 40 sites" in result.output, result.output
+    db.session.expire_all()
+    sites = db.session.scalars(db.select(Site).order_by(Site.id).offset(before)).all()
+    assert len(sites) == 40 and len({site.code for site in sites}) == 40
+    active = [site for site in sites if site.status == "active"]
+    assert len(active) == 20
+    signs = db.session.scalar(db.select(db.func.count(Sign.id)).where(Sign.site_id.in_([s.id for s in active])))
+    versions = db.session.scalar(db.select(db.func.count(NoticeVersion.id))
+                                 .where(NoticeVersion.site_id.in_([s.id for s in active])))
+    assert signs == versions == 20
+    for site in sites[:8]:  # each kind twice: the summary stored is what the rules say
+        fresh = fresh_summaries([site], today=site.findings_at.date(), settings=settings)[site.id]
+        assert {name: getattr(site, name) for name in SUMMARY_COLUMNS} == fresh
+    by_status, _attention = site_counts(sites[0].organisation_id)
+    assert sum(by_status.values()) == before + 40
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    sign = db.session.scalars(db.select(Sign).where(Sign.site_id == active[-1].id)).one()
+    page = client.get(f"/S/{sign.serial}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and active[-1].site_name in page.get_data(as_text=True)
+
+
+def test_seeding_for_size_needs_the_demo_organisation(runner, owner):
+    result = runner.invoke(args=["demo", "seed", "--sites", "3"])
+    assert result.exit_code != 0 and "demo organisation is not here" in result.output
