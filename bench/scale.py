@@ -40,17 +40,19 @@ class Statements:
     """Count (and keep) the SQL statements the engine runs while a block is open."""
 
     def __init__(self, engine):
-        self.engine, self.seen = engine, []
+        self.engine, self.seen, self.counting = engine, [], False
         event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, _connection, _cursor, statement, parameters, _context, _executemany):
-        self.seen.append((statement, parameters))
+        if self.counting:  # only inside the block: kept statements and parameters are memory the run holds
+            self.seen.append((statement, parameters))
 
     def __enter__(self):
-        self.seen = []
+        self.seen, self.counting = [], True
         return self
 
     def __exit__(self, *_exc):
+        self.counting = False
         return False
 
 

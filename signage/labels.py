@@ -183,6 +183,12 @@ def finding_text(finding: dict) -> str:
     return gettext(rule.message, **params) if params else tr(rule.message)
 
 
+def finding_source(finding: dict) -> str:
+    """Return the citation of a finding's rule in the current language (stored summaries keep only the id)."""
+    rule = RULES.get(finding.get("rule_id"))
+    return tr(finding.get("source") or (rule.source if rule else ""))
+
+
 def error_text(message) -> str:
     """Return a validation message in the current language."""
     message = str(message)
@@ -198,6 +204,6 @@ def template_globals() -> dict:
     """Return the names the dashboard templates use, for app.jinja_env.globals."""
     return {"get_locale": get_locale, "form_ui": FIELDS, "section_titles": SECTION_TITLES,
             "section_intros": SECTION_INTROS, "choice_label": choice_label, "field_label": field_label,
-            "finding_text": finding_text, "error_text": error_text, "tr": tr, "row_parts": ROW_PARTS,
-            "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
+            "finding_text": finding_text, "finding_source": finding_source, "error_text": error_text, "tr": tr,
+            "row_parts": ROW_PARTS, "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS}

@@ -106,6 +106,14 @@ def test_dashboard_home_counts_sites_by_status(signed_in, make_site):
     assert '<li class="tile tile--draft"><a href="/sites?status=draft"><span class="tile__count">2</span>' in page
 
 
+def test_home_shows_refused_sites_with_each_rule_and_its_source(signed_in, make_site):
+    make_site(site_name="Changing room", venue_class="private_space", private_space_type="changing_room")
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Sites refused by a rule" in page and "Changing room" in page
+    # the citation, though a stored summary keeps only rule ids
+    assert '<span class="rule">CN-PRIVATE-SPACE</span> · CN Measures Art 13' in page
+
+
 def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, make_sign, owner, db, settings,
                                                           runner):
     from signage.auth.services import update_organisation
