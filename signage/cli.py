@@ -114,7 +114,8 @@ def seed(extra_sites):
                 seen[0] = done
             seed_sites(owner.organisation, owner, extra_sites, now=utcnow(), settings=pack_settings(),
                        on_batch=advanced)
-        click.echo(f"Added {extra_sites:,} sites to {owner.organisation.legal_name}.")
+        name = owner.organisation.legal_name
+        click.echo(f"Added {extra_sites:,} sites to {name}{'' if name.endswith('.') else '.'}")
 
 
 @click.command("housekeeping")

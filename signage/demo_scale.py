@@ -24,7 +24,9 @@ from signage.sites.summaries import fresh_summaries
 
 BATCH = 2_000
 KINDS = ((STATION, "active"), (OFFICE, "active"), (NYC_STORE, "draft"), (REFUSED_DRAFT, "draft"))
-CITIES = ("Shanghai", "Beijing", "Shenzhen", "Guangzhou", "Chengdu", "Berlin", "Munich", "New York", "Hamburg")
+#: Cities for each kind, in the jurisdiction its rules are written for.
+CITIES = (("Shanghai", "Beijing", "Shenzhen", "Guangzhou", "Chengdu"), ("Berlin", "Munich", "Hamburg", "Cologne"),
+          ("New York",), ("Shanghai", "Hangzhou", "Nanjing"))
 SITE_COLUMNS = {column.key for column in Site.__table__.columns}
 
 
@@ -47,12 +49,14 @@ def seed_sites(organisation, owner, count: int, *, now: datetime, settings: Pack
 
 
 def _record(number: int) -> tuple[dict, str, int]:
-    template, status = KINDS[number % len(KINDS)]
-    city = CITIES[number % len(CITIES)]
+    kind = number % len(KINDS)
+    template, status = KINDS[kind]
+    cities = CITIES[kind]
+    city = cities[number // len(KINDS) % len(cities)]
     record = {**template, "site_name": f"{template['site_name'].split(',')[0]} #{number + 1}",
               "address": f"{number + 1} {city} Road, {city}", "city": city}
     record.pop("text_translations", None)
-    return record, status, number % len(KINDS)
+    return record, status, kind
 
 
 def _columns(record: dict) -> dict:
