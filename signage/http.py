@@ -64,9 +64,17 @@ def register_http(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
 
 
-def page_url(cursor: str) -> str:
-    """Return this page's URL with its query kept and the cursor of another page, for list pagers."""
-    return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "cursor": cursor})
+def page_url(cursor: str, endpoint: str | None = None) -> str:
+    """Return this page's URL (or another endpoint's) with its query kept and the cursor of another page,
+    for list pagers.
+
+    Only plain query values are kept: url_for reads names starting with "_" (_external, _scheme) and
+    "endpoint" itself as instructions, and view arguments are already in the path.
+    """
+    view_args = request.view_args or {}
+    kept = {key: value for key, value in request.args.to_dict().items()
+            if value and key != "endpoint" and not key.startswith("_") and key not in view_args}
+    return url_for(endpoint or request.endpoint, **view_args, **{**kept, "cursor": cursor})
 
 
 def refuse_oversized_body() -> None:

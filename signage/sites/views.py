@@ -32,7 +32,8 @@ FIRST_ENTRIES, FIRST_SIGNS, FIRST_VERSIONS = 20, 50, 20
 @require("read")
 def index():
     """List the organisation's sites that pass the filters, a page at a time, with their findings in brief."""
-    query = load_data(SiteListQuerySchema(), request.args.to_dict())
+    # the filter form sends every field, an empty one for "Any": empty means no filter here
+    query = load_data(SiteListQuerySchema(), {key: value for key, value in request.args.to_dict().items() if value})
     filters = SiteFilters.from_query(query)
     page = keyset_page(db.session, filtered_sites(g.user.organisation_id, filters), Site.id, descending=True,
                        limit=min(query["limit"], PAGE_SIZE), cursor=query["cursor"])

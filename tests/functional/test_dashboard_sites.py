@@ -170,3 +170,40 @@ def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sig
     assert sign.stale_since is None  # the address is not printed on signs
     page = client.get(f"/S/{sign.serial}?lang=en").get_data(as_text=True)
     assert "printed with notice version 1" in page and "still right" in page and "outdated" not in page
+
+
+def _site_names(page: str) -> set[str]:
+    return set(re.findall(r'<a class="cell-title" href="/sites/\d+">([^<]+)</a>', page))
+
+
+def test_the_filter_form_as_sent_with_any_left_empty_filters_by_what_was_chosen(signed_in, make_site):
+    make_site(site_name="North gate", address="1 North Road")
+    make_site(site_name="Office lobby", jurisdictions=["US-NY-NYC"], address="5 Broadway")
+    everything = signed_in.get("/sites?q=&status=&jurisdiction=")
+    assert everything.status_code == 200
+    assert {"North gate", "Office lobby"} <= _site_names(everything.get_data(as_text=True))
+    chosen = signed_in.get("/sites?q=North&status=draft&jurisdiction=CN").get_data(as_text=True)
+    assert "North gate" in _site_names(chosen) and "Office lobby" not in _site_names(chosen)
+
+
+def test_the_pager_keeps_the_filters_and_leaves_out_empty_ones(signed_in, make_site):
+    for name in ("Gate A", "Gate B", "Office"):
+        make_site(site_name=name)
+    first = signed_in.get("/sites?limit=1&q=Gate&status=&jurisdiction=").get_data(as_text=True)
+    next_url = re.search(r'<a class="btn btn--quiet" rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert next_url.startswith("/sites?") and "q=Gate" in next_url and "limit=1" in next_url
+    assert "status=" not in next_url and "jurisdiction=" not in next_url
+    second = signed_in.get(next_url).get_data(as_text=True)
+    assert _site_names(first) | _site_names(second) == {"Gate A", "Gate B"}
+
+
+def test_the_verification_page_pages_through_the_audit_log_whatever_its_query(client, auth, make_user, make_site,
+                                                                              owner):
+    for number in range(51):  # an entry each: more than a page of the log
+        make_site(site_name=f"Site {number}")
+    auth.login(make_user("auditor", organisation=owner.organisation))
+    response = client.get("/audit/verify?endpoint=sites.index&_scheme=gopher&_external=1&cursor=x")
+    assert response.status_code == 200
+    next_url = re.search(r'rel="next" href="([^"]+)"', response.get_data(as_text=True)).group(1)
+    assert next_url.startswith("/audit?cursor=") and "gopher" not in next_url and "endpoint" not in next_url
+    assert client.get(next_url.replace("&amp;", "&")).status_code == 200
