@@ -74,10 +74,20 @@ def _sqlite_connection(dbapi_connection, connection_record):
     cursor.close()
 
 
+#: The PostgreSQL advisory lock every writer holds from the start of its transaction to its end; any
+#: constant works, as long as every writer uses the same.
+WRITE_LOCK_KEY = 0x5167_4E41
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
+def _begin(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+    elif write_intent.get():
+        # Writers take turns from their first statement, as SQLite's do: every write appends to the one
+        # audit chain anyway, and a writer that first locked a row (a site, its organisation's counts)
+        # and then waited for the chain could deadlock with one holding the chain and wanting that row.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 #: Schema objects the migrations make by hand for one backend, which the models do not describe: SQLite's

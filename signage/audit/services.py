@@ -12,13 +12,12 @@ from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash
 from signage.audit.models import AuditEntry
 from signage.audit.ranges import PartFailed, Source, cut, joined, stored_rows_sql, walk_parts
 from signage.audit.signals import verification_requested
+from signage.database import WRITE_LOCK_KEY
 from signage.extensions import db
 from signage.rules.findings import N_
 
 logger = logging.getLogger(__name__)
 
-#: Any constant works; it only has to be the same for every writer.
-APPEND_LOCK_KEY = 0x5167_4E41
 
 
 def describe_actor(actor) -> dict:
@@ -64,6 +63,8 @@ def append_entries(items: list[dict], *, now: datetime) -> int:
     Each item has action, actor, subject ((type, id)), organisation_id, changes and optionally reason;
     the chain is the same as if append_entry had been called for each.
     """
+    if now.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware UTC time")
     if not items:
         return 0
     db.session.flush()
@@ -89,10 +90,11 @@ def append_entries(items: list[dict], *, now: datetime) -> int:
 
 
 def _lock_chain():
-    # PostgreSQL: serialise appenders until commit; SQLite writers already hold the write lock
-    # from the start of their transaction (BEGIN IMMEDIATE, see signage.database)
+    # PostgreSQL: serialise appenders until commit. A writer's transaction already holds the lock from
+    # its first statement (signage.database); a unit of work that meant only to read takes it here, and
+    # taking it twice is harmless. SQLite writers hold the write lock from BEGIN IMMEDIATE.
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
 
 def _subject_ref(subject) -> tuple[str, int | None]:

@@ -155,3 +155,54 @@ def test_parallel_writers_leave_one_unbroken_chain(app, make_site, owner, db, ru
     assert entry_count(db) == before + 40
     result = verify(runner)
     assert result.exit_code == 0, result.output
+
+
+def test_writers_that_move_counts_and_append_at_once_never_deadlock(app, make_site, make_sign, owner, db, settings,
+                                                                      runner):
+    """Status changes, edits, signs and acknowledgements at once: each locks a site's counts row and the
+    chain, in whatever order its work needs; none of them may fail or wait for ever."""
+    from signage.signs.services import issue_sign
+    from signage.sites.services import acknowledge_finding, change_status, site_findings
+
+    sites = [make_site(site_name=f"Gate {n}") for n in range(4)]
+    for site in sites:
+        make_sign(site)
+    offices = [make_site(site_name=f"Office {n}", storage_mode="cloud") for n in range(4)]  # a draft with a warning
+    warning = next(f["rule_id"] for f in site_findings(offices[0], today=T0.date(), settings=settings)
+                   if f["severity"] == "warn")
+    ids, office_ids, owner_id = [site.id for site in sites], [office.id for office in offices], owner.id
+    db.session.rollback()  # this thread holds no transaction (and so no write lock) while the writers run
+    errors, start = [], threading.Barrier(4, timeout=30)
+
+    def writer(number):
+        try:
+            with app.app_context():
+                user = db.session.get(type(owner), owner_id)
+                site, office = db.session.get(Site, ids[number]), db.session.get(Site, office_ids[number])
+                db.session.commit()  # no writer holds the lock while the others wait at the barrier
+                start.wait()
+                for round_ in range(3):
+                    change_status(site, "active" if round_ % 2 == 0 else "suspended", reason="test", by=user,
+                                  now=T0, settings=settings)
+                    db.session.commit()
+                    update_site(site, {"retention_period_days": 5 + round_}, by=user, now=T0, settings=settings)
+                    db.session.commit()
+                    issue_sign(site, {"placement": f"Door {round_}", "size": "A4", "languages": ["zh-Hans", "en"]},
+                               by=user, now=T0, settings=settings)
+                    db.session.commit()
+                acknowledge_finding(office, {"rule_id": warning, "note": "Seen."}, by=user, now=T0, settings=settings)
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # collected and asserted below: a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    db.session.expire_all()
+    assert {db.session.get(Site, site_id).status for site_id in ids} == {"active"}
+    assert verify(runner).exit_code == 0
