@@ -12,11 +12,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from signage.audit.chain import Break, Walk, content_organisation, walk_chain
+from signage.audit.chain import GENESIS_HASH, Break, Walk, content_organisation, walk_chain
 
 #: Every stored column, in StoredEntry's order; created_at as UTC text in SQLite's stored form.
 STORED_COLUMNS = "id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, {created_at}"
@@ -24,10 +25,12 @@ CREATED_AT = {"postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD 
               "sqlite": "created_at"}
 
 
-def stored_rows_sql(dialect: str, *, ranged: bool) -> str:
-    """Return the SELECT of every stored column in id order, for the whole log or between two ids."""
-    where = " WHERE id BETWEEN {} AND {}".format(*(("%s", "%s") if dialect == "postgresql" else ("?", "?"))) \
-        if ranged else ""
+def stored_rows_sql(dialect: str, *, above: bool = False, below: bool = False) -> str:
+    """Return the SELECT of every stored column in id order: the whole log, or only ids from a first one
+    (above), up to a last one (below), or between the two (both)."""
+    mark = "%s" if dialect == "postgresql" else "?"
+    bounds = ([f"id >= {mark}"] if above else []) + ([f"id <= {mark}"] if below else [])
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
     return f"SELECT {STORED_COLUMNS.format(created_at=CREATED_AT[dialect])} FROM audit_entries{where} ORDER BY id"
 
 
@@ -43,17 +46,26 @@ class Source:
 
 
 class Part(NamedTuple):
-    """One range walked on its own: the walk, and the first row's stored link for the seam check."""
+    """One range walked on its own: the walk, and its first row's id and stored link for the seam check."""
 
     first: int
     last: int
     walk: Walk
-    first_prev_hash: str | None
-    first_organisation: int | None
+    #: the id of the part's first row, None for a part without rows
+    first_id: int | None = None
+    #: that row's stored link, None when it is not text (a tampered column)
+    first_prev_hash: str | None = None
+    first_organisation: int | None = None
 
 
 def cut(last_id: int, parts: int) -> list[tuple[int, int]]:
-    """Cut ids 1..last_id into at most `parts` contiguous ranges of nearly equal size."""
+    """Cut ids 1..last_id into at most `parts` contiguous ranges of nearly equal size (none for no ids).
+
+    The walk reads the first range open below and the last open above (see walk_part), so a row with an id
+    outside 1..last_id is still walked, as one walk of the whole log would.
+    """
+    if last_id < 1:
+        return []
     parts = max(1, min(parts, last_id))
     step, extra = divmod(last_id, parts)
     ranges, start = [], 1
@@ -64,19 +76,28 @@ def cut(last_id: int, parts: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def walk_part(source: Source, first: int, last: int, batch_size: int = 20_000) -> Part:
-    """Walk the entries first..last of the stored chain: run in a worker process."""
+def walk_part(source: Source, first: int, last: int, *, opening: bool = False, closing: bool = False,
+              batch_size: int = 20_000) -> Part:
+    """Walk the stored entries first..last: run in a worker process.
+
+    The opening part reads every id up to `last` and walks from the chain's start, exactly as one walk of
+    the whole log would; any other part takes its first row's link as stored, for joined() to check at the
+    seam. The closing part reads every id from `first` on.
+    """
     connection, cursor = _open(source)
     try:
-        cursor.execute(stored_rows_sql(source.dialect, ranged=True), (first, last))
+        bounds = ((first,) if not opening else ()) + ((last,) if not closing else ())
+        cursor.execute(stored_rows_sql(source.dialect, above=not opening, below=not closing), bounds)
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))
+        if opening:
+            return Part(first, last, walk_chain(rows))
         peeked = next(rows, None)
         if peeked is None:
-            return Part(first, last, Walk(None, 0, None), None, None)
-        seam = (peeked[1], content_organisation(peeked[3]) if isinstance(peeked[3], bytes) else None) \
-            if peeked[0] == first else (None, None)
+            return Part(first, last, Walk(None, 0, None))
         walk = walk_chain(itertools.chain((peeked,), rows), start_seq=first, start_hash=None)
-        return Part(first, last, walk, *seam)
+        prev_hash = peeked[1] if type(peeked[1]) is str else None
+        organisation = content_organisation(peeked[3]) if isinstance(peeked[3], bytes) else None
+        return Part(first, last, walk, peeked[0], prev_hash, organisation)
     finally:
         cursor.close()
         connection.close()
@@ -101,31 +122,42 @@ def _open(source: Source):
     return connection, cursor
 
 
-def walk_parts(source: Source, ranges: list[tuple[int, int]]) -> list[Part]:
-    """Walk each range in its own process, all at once; raise PartFailed if any of them could not."""
+def walk_parts(source: Source, ranges: list[tuple[int, int]], *, timeout: float = 1800) -> list[Part]:
+    """Walk each range in its own process, all at once, the first open below and the last open above;
+    raise PartFailed if any of them could not, or not within `timeout` seconds."""
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, (str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH"))))}
     # stderr to files, not pipes: a worker's long traceback can never block it while stdout is read
     errors = [tempfile.TemporaryFile() for _range in ranges]
-    workers = [subprocess.Popen([sys.executable, "-m", "signage.audit.ranges"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=error, env=environment) for error in errors]
-    for worker, (first, last) in zip(workers, ranges):  # every order given before any answer is read
-        worker.stdin.write(json.dumps({"source": asdict(source), "first": first, "last": last}).encode())
-        worker.stdin.close()
-    outputs = []
-    for worker in workers:
-        with worker.stdout:
-            outputs.append(worker.stdout.read())
-    failed = [error for worker, error in zip(workers, errors) if worker.wait() != 0]
-    message = None
-    if failed:
-        failed[0].seek(0)
-        message = failed[0].read().decode(errors="replace").strip().splitlines()[-1:]
-    for error in errors:
-        error.close()
-    if failed:
-        raise PartFailed(message)
-    return [_part_from_json(json.loads(out)) for out in outputs]
+    workers = []
+    deadline = time.monotonic() + timeout
+    try:
+        for error in errors:
+            workers.append(subprocess.Popen([sys.executable, "-m", "signage.audit.ranges"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=error, env=environment))
+        for index, (worker, (first, last)) in enumerate(zip(workers, ranges)):
+            # every order given before any answer is read; an order is far smaller than a pipe's buffer
+            worker.stdin.write(json.dumps({"source": asdict(source), "first": first, "last": last,
+                                           "opening": index == 0, "closing": index == len(ranges) - 1}).encode())
+            worker.stdin.close()
+            worker.stdin = None  # given: communicate() must not touch it again
+        outputs = [worker.communicate(timeout=max(0.0, deadline - time.monotonic()))[0] for worker in workers]
+        failed = [error for worker, error in zip(workers, errors) if worker.returncode != 0]
+        if failed:
+            failed[0].seek(0)
+            raise PartFailed(failed[0].read().decode(errors="replace").strip().splitlines()[-1:])
+        return [_part_from_json(json.loads(out)) for out in outputs]
+    except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired) as error:
+        # a worker that could not start, died mid-answer (a broken pipe, half a JSON) or took too long
+        raise PartFailed(repr(error)) from error
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            worker.stdout.close()
+        for error in errors:
+            error.close()
 
 
 class PartFailed(RuntimeError):
@@ -135,35 +167,40 @@ class PartFailed(RuntimeError):
 def _part_to_json(part: Part) -> dict:
     walk = part.walk
     return {"first": part.first, "last": part.last, "entries": walk.entries, "head": walk.head,
-            "break": asdict(walk.first_break) if walk.first_break else None,
+            "break": asdict(walk.first_break) if walk.first_break else None, "first_id": part.first_id,
             "first_prev_hash": part.first_prev_hash, "first_organisation": part.first_organisation}
 
 
 def _part_from_json(data: dict) -> Part:
     found = Break(**data["break"]) if data["break"] else None
     walk = Walk(found, data["entries"], tuple(data["head"]) if data["head"] else None)
-    return Part(data["first"], data["last"], walk, data["first_prev_hash"], data["first_organisation"])
+    return Part(data["first"], data["last"], walk, data["first_id"], data["first_prev_hash"],
+                data["first_organisation"])
 
 
-def joined(parts: list[Part], start_hash: str) -> Walk:
-    """Join walked parts, in id order, into the walk one process would have made of the whole chain."""
-    expected_prev, count, head = start_hash, 0, None
-    for part in parts:
-        if part.walk.entries == 0 or part.first_prev_hash is None:
-            return Walk(Break(part.first, "is missing (deleted)"), count, head)
-        if part.first_prev_hash != expected_prev:
-            return Walk(Break(part.first, "does not link to the entry before it (inserted, deleted or reordered)",
-                              part.first_organisation), count + 1, head)
+def joined(parts: list[Part]) -> Walk:
+    """Join walked parts, in id order, into the walk one process would have made of the whole chain: the
+    same first break, the same count of entries read and the same head."""
+    expected_seq, expected_prev, count, head = 1, GENESIS_HASH, 0, None
+    for index, part in enumerate(parts):
+        if index > 0:  # the opening part began at the chain's start itself; every other one has a seam
+            if part.first_id is None:
+                continue  # nothing to read here: the next row read, wherever it is, must carry on
+            if part.first_id != expected_seq:  # ids missing at the end of the part before, or at this start
+                return Walk(Break(expected_seq, "is missing (deleted)"), count + 1, head)
+            if part.first_prev_hash != expected_prev:
+                return Walk(Break(part.first_id, "does not link to the entry before it (inserted, deleted or "
+                                  "reordered)", part.first_organisation), count + 1, head)
         count += part.walk.entries
         if part.walk.first_break is not None:
             return Walk(part.walk.first_break, count, part.walk.head or head)
-        head = part.walk.head
-        if head[0] != part.last:
-            return Walk(Break(head[0] + 1, "is missing (deleted)"), count, head)
-        expected_prev = head[1]
+        if part.walk.head is not None:
+            head = part.walk.head
+            expected_seq, expected_prev = head[0] + 1, head[1]
     return Walk(None, count, head)
 
 
 if __name__ == "__main__":
     order = json.load(sys.stdin)
-    json.dump(_part_to_json(walk_part(Source(**order["source"]), order["first"], order["last"])), sys.stdout)
+    json.dump(_part_to_json(walk_part(Source(**order["source"]), order["first"], order["last"],
+                                      opening=order["opening"], closing=order["closing"])), sys.stdout)

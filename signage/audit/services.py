@@ -146,7 +146,7 @@ def verify_log(batch_size: int = 20_000, *, processes: int | None = None,
     dialect = connection.dialect.name
     last_id = db.session.scalar(select(func.max(AuditEntry.id))) or 0
     processes = min(processes or os.cpu_count() or 1, 8)
-    source = _worker_source(connection) if processes > 1 and last_id >= parallel_from else None
+    source = _worker_source(connection) if processes > 1 and last_id >= max(parallel_from, 1) else None
     try:
         walk = _walk_in_parts(source, last_id, processes) if source else None
     except PartFailed as error:
@@ -167,7 +167,7 @@ def _walk_here(connection, dialect: str, batch_size: int):
     # protocol skips parsing text for every row: about 1.5x faster to read
     cursor = raw.cursor(name="audit_verify", binary=True) if dialect == "postgresql" else raw.cursor()
     try:
-        cursor.execute(stored_rows_sql(dialect, ranged=False))
+        cursor.execute(stored_rows_sql(dialect))
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))
         return walk_chain(rows)  # plain tuples in StoredEntry's order: a named tuple per row costs more
     finally:
@@ -185,14 +185,15 @@ def _worker_source(connection) -> Source | None:
 
 
 def _walk_in_parts(source: Source, last_id: int, processes: int):
-    return joined(walk_parts(source, cut(last_id, processes)), GENESIS_HASH)
+    return joined(walk_parts(source, cut(last_id, processes)))
 
 
 def published_stream(action: str, subject_type: str, batch_size: int = 2_000):
     """Yield (subject id, hashed content) of every entry of one action on one kind of record, by subject id
     and then id, a batch at a time: what records are checked against, in the order to merge them with."""
     rows = db.session.execute(select(AuditEntry.subject_id, AuditEntry.canonical)
-                              .where(AuditEntry.subject_type == subject_type, AuditEntry.action == action)
+                              .where(AuditEntry.subject_type == subject_type, AuditEntry.action == action,
+                                     AuditEntry.subject_id.is_not(None))
                               .order_by(AuditEntry.subject_id, AuditEntry.id)
                               .execution_options(yield_per=batch_size))
     for subject_id, canonical in rows:

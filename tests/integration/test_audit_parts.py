@@ -34,10 +34,16 @@ def both_ways(db):
 
 
 def test_the_ranges_cover_every_id_once():
+    assert cut(0, 3) == []
     for last in (1, 2, 3, 12, 13, 1000):
         for parts in (1, 2, 3, 8):
             ranges = cut(last, parts)
             assert [i for first, end in ranges for i in range(first, end + 1)] == list(range(1, last + 1))
+
+
+def test_an_empty_log_is_intact_either_way(db):
+    in_parts, at_once = both_ways(db)
+    assert in_parts == at_once and at_once.intact and at_once.entries == 0
 
 
 def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db):
@@ -46,27 +52,45 @@ def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db):
     assert in_parts.entries == twelve and in_parts.head[0] == twelve
 
 
+@pytest.mark.parametrize("seam_number", [1, 2])
 @pytest.mark.parametrize("statement", [
     "DELETE FROM audit_entries WHERE id = 1",
     "DELETE FROM audit_entries WHERE id = {seam}",
     "DELETE FROM audit_entries WHERE id = {seam} - 1",
+    "DELETE FROM audit_entries WHERE id IN ({seam} - 2, {seam} - 1)",
     "DELETE FROM audit_entries WHERE id IN ({seam} - 1, {seam})",
+    "DELETE FROM audit_entries WHERE id BETWEEN {seam} AND {seam} + 1",
+    "DELETE FROM audit_entries WHERE id >= {seam}",
     "UPDATE audit_entries SET canonical = canonical || {space} WHERE id = {seam}",
     "UPDATE audit_entries SET prev_hash = '{forged}' WHERE id = {seam}",
+    "UPDATE audit_entries SET prev_hash = {not_text} WHERE id = {seam}",
     "UPDATE audit_entries SET subject_id = 999999 WHERE id = {seam} - 1",
+    "UPDATE audit_entries SET id = -5 WHERE id = {seam}",
+    "UPDATE audit_entries SET id = {last} + 7 WHERE id = {seam}",
     "UPDATE audit_entries SET hash = '{forged}' WHERE id = {last}",
 ])
-def test_tampering_anywhere_gives_the_same_break_in_parts(twelve, db, statement):
-    seam = cut(twelve, PARTS)[1][0]
-    space = "X'20'" if db.engine.dialect.name == "sqlite" else "'\\x20'::bytea"
+def test_tampering_anywhere_gives_the_same_answer_in_parts(twelve, db, statement, seam_number):
+    seam = cut(twelve, PARTS)[seam_number][0]
+    sqlite = db.engine.dialect.name == "sqlite"
+    space = "X'20'" if sqlite else "'\\x20'::bytea"
     with tampering(db) as session:
-        session.execute(text(statement.format(seam=seam, last=twelve, space=space, forged="ab" * 32)))
+        session.execute(text(statement.format(seam=seam, last=twelve, space=space, forged="ab" * 32,
+                                              not_text="X'00'" if sqlite else "''")))
     in_parts, at_once = both_ways(db)
-    assert not at_once.intact
-    assert in_parts.chain_break == at_once.chain_break
-    assert in_parts.head == at_once.head
+    # cutting off the newest entries leaves a shorter chain that is intact: only a checkpoint held
+    # elsewhere shows it (test_audit_verification); every other change breaks the chain
+    assert at_once.intact == ("id >= {seam}" in statement)
+    assert in_parts == at_once  # the same break, entries read and head
 
 
 def test_a_part_that_cannot_be_walked_is_reported_not_guessed(tmp_path):
     with pytest.raises(PartFailed):
         walk_parts(Source("sqlite", str(tmp_path / "no-such.db")), [(1, 2), (3, 4)])
+
+
+def test_parts_that_take_too_long_are_stopped_and_reported(twelve, db):
+    source = Source("sqlite", db.engine.url.database) if db.engine.dialect.name == "sqlite" else None
+    if source is None:
+        pytest.skip("a file the workers can open without a snapshot")
+    with pytest.raises(PartFailed, match="TimeoutExpired"):
+        walk_parts(source, cut(twelve, PARTS), timeout=0)
