@@ -13,6 +13,7 @@ from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
 from signage.housekeeping import run_housekeeping
+from signage.jobs.services import retry_failed as retry_failed_jobs
 from signage.config import pack_settings
 from signage.demo import DEMO_OWNER, seed_demo
 from signage.demo_scale import seed_sites
@@ -120,12 +121,20 @@ def seed(extra_sites):
 
 @click.command("housekeeping")
 @click.option("--batch", "batch_size", default=200, show_default=True, help="Sites per committed batch.")
-def housekeeping(batch_size):
+@click.option("--retry-failed", is_flag=True, help="First put jobs set aside after an error back to work.")
+def housekeeping(batch_size, retry_failed):
     """Finish organisation-wide jobs and refresh findings that dates moved; safe to run twice."""
     def progress(kind, done, total):
         click.echo(f"{kind}: {done:,}/{total:,}")
+    if retry_failed:
+        count = retry_failed_jobs(now=utcnow())
+        db.session.commit()
+        click.echo(f"{count} failed jobs back to work.")
     report = run_housekeeping(batch_size=batch_size, on_batch=progress)
     click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed.")
+    if report["failed"]:
+        raise click.ClickException(f"{report['failed']} jobs failed and were set aside (the log says why); "
+                                   "run again with --retry-failed once the cause is fixed.")
 
 
 def register_commands(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import Flask
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
-from signage.jobs.services import BATCH_SIZE, next_job, run_batch
+from signage.jobs.services import BATCH_SIZE, mark_failed, next_job, run_batch
 from signage.sites.models import Site
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
@@ -25,16 +25,26 @@ log = logging.getLogger(__name__)
 def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, int, int], None] | None = None,
                      deadline: float | None = None) -> dict:
     """Do pending jobs, then refresh stale summaries, a committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0}
+    report = {"batches": 0, "summaries": 0, "failed": 0}
     settings = pack_settings()
     while deadline is None or time.monotonic() < deadline:
         job = next_job()
         if job is None:
             db.session.rollback()
             break
-        run_batch(job, now=utcnow(), settings=settings, batch_size=batch_size)
-        progress = (job.kind, job.done, job.total)
-        db.session.commit()
+        job_id, kind = job.id, job.kind
+        try:
+            run_batch(job, now=utcnow(), settings=settings, batch_size=batch_size)
+            progress = (job.kind, job.done, job.total)
+            db.session.commit()
+        except Exception:  # the batch is undone whole; this job waits for a fix, the others go on
+            db.session.rollback()
+            log.exception("housekeeping: job %s (%s) failed; set aside until `flask housekeeping --retry-failed`",
+                          job_id, kind)
+            mark_failed(job_id, now=utcnow())
+            db.session.commit()
+            report["failed"] += 1
+            continue
         report["batches"] += 1
         if on_batch:
             on_batch(*progress)

@@ -7,7 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from signage.database import UTCDateTime
 from signage.extensions import db
 
-JOB_STATES = ("pending", "done")
+#: A failed job stopped at an error the next batch would meet again; `flask housekeeping --retry-failed`
+#: puts it back to pending once the cause is fixed.
+JOB_STATES = ("pending", "done", "failed")
 
 
 class Job(db.Model):

@@ -55,7 +55,22 @@ def run_batch(job: Job, *, now: datetime, settings, batch_size: int = BATCH_SIZE
     return True
 
 
+def mark_failed(job_id: int, *, now: datetime) -> None:
+    """Set a job aside after an error, in the caller's (fresh) transaction, so that the others go on."""
+    job = db.session.get(Job, job_id)
+    if job is not None and job.state == "pending":
+        job.state, job.updated_at = "failed", now
+
+
+def retry_failed(*, now: datetime) -> int:
+    """Put every failed job back to pending, to carry on from its cursor; return how many. The caller commits."""
+    jobs = list(db.session.scalars(select(Job).where(Job.state == "failed").with_for_update()))
+    for job in jobs:
+        job.state, job.updated_at = "pending", now
+    return len(jobs)
+
+
 def pending_jobs(organisation_id: int) -> list[Job]:
-    """Return the organisation's unfinished jobs, for the dashboard to show their progress."""
+    """Return the organisation's unfinished jobs (pending or failed), for the dashboard to show."""
     return list(db.session.scalars(select(Job).where(Job.organisation_id == organisation_id,
-                                                     Job.state == "pending").order_by(Job.id).limit(10)))
+                                                     Job.state.in_(("pending", "failed"))).order_by(Job.id).limit(10)))

@@ -21,11 +21,13 @@ def subscribe() -> None:
     rule_context_requested.connect(sign_facts)
 
 
-def _signs_in_use(site_ids) -> dict[int, list[Sign]]:
-    """Return the signs not retired of these sites, by site id, in one query."""
+def _signs_in_use(site_ids, *, issued_by: datetime | None = None) -> dict[int, list[Sign]]:
+    """Return the signs not retired of these sites (issued by a time, if given), by site id, in one query."""
     by_site: dict[int, list[Sign]] = defaultdict(list)
-    for sign in db.session.scalars(select(Sign).where(Sign.site_id.in_(site_ids), Sign.status != "retired")
-                                   .order_by(Sign.id)):
+    query = select(Sign).where(Sign.site_id.in_(site_ids), Sign.status != "retired").order_by(Sign.id)
+    if issued_by is not None:
+        query = query.where(Sign.issued_at <= issued_by)  # at the same instant: flagged, to be safe
+    for sign in db.session.scalars(query):
         by_site[sign.site_id].append(sign)
     return by_site
 
@@ -40,9 +42,13 @@ def flag_on_site_change(site, *, changes: dict, by, now: datetime, **_) -> None:
         flag_changed_signs(signs, (before, operator), (after, operator), set(changes), by=by, now=now)
 
 
-def flag_on_operator_change(organisation, *, sites: list, changes: dict, actor, now: datetime, **_) -> None:
-    """Flag the signs of a batch of sites whose printed operator details changed."""
-    signs = _signs_in_use([site.id for site in sites])
+def flag_on_operator_change(organisation, *, sites: list, changes: dict, actor, now: datetime,
+                            changed_at: datetime, **_) -> None:
+    """Flag the signs of a batch of sites whose printed operator details changed.
+
+    Only signs issued before the change: one issued while the job was under way printed the new details.
+    """
+    signs = _signs_in_use([site.id for site in sites], issued_by=changed_at)
     if not signs:
         return
     earlier = SimpleNamespace(**{name: getattr(organisation, name) for name in _ORGANISATION_FIELDS})

@@ -36,7 +36,7 @@ def apply_operator_change(job, site_ids: list[int], now: datetime, settings: Pac
     sites = list(db.session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.id)))
     if sites:
         operator_change_reached.send(sites[0].organisation, sites=sites, changes=job.payload["changes"],
-                                     actor=job.payload["actor"], now=now)
+                                     actor=job.payload["actor"], now=now, changed_at=job.created_at)
         refresh_summaries(sites, now=now, settings=settings)
 
 

@@ -1,5 +1,6 @@
 """The site pages as Lin uses them: the form, refusals in plain words, findings and history."""
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -151,6 +152,62 @@ def test_operator_details_change_republishes_notices_and_flags_signs(make_site, 
     assert latest_version(site).content["operator"]["phone"] == "+86 21 0000 0000"
     db.session.refresh(sign)
     assert sign.stale_fields == ["operator"] and sign.stale_since is not None
+
+
+def test_a_sign_issued_while_the_operator_change_is_under_way_is_not_flagged(make_site, make_sign, owner, db,
+                                                                            settings, runner):
+    from signage.auth.services import update_organisation
+    from signage.signs.services import issue_sign
+    site = make_site()
+    before = make_sign(site)  # issued at T0
+    update_organisation(owner.organisation, {"contact_phone": "+86 21 0000 0000"}, by=owner,
+                        now=T0 + timedelta(minutes=1), settings=settings)
+    db.session.commit()
+    after = issue_sign(site, {"placement": "South entrance", "size": "A4", "languages": ["zh-Hans", "en"]},
+                       by=owner, now=T0 + timedelta(hours=1), settings=settings)  # prints the new phone number
+    db.session.commit()
+    assert runner.invoke(args=["housekeeping"]).exit_code == 0
+    db.session.refresh(before)
+    db.session.refresh(after)
+    assert before.stale_fields == ["operator"] and after.stale_since is None
+
+
+def test_a_job_that_fails_is_set_aside_shown_and_resumed_while_the_others_finish(signed_in, make_site, make_sign,
+                                                                                 owner, db, settings, runner):
+    from signage.auth.services import update_organisation
+    from signage.jobs.models import Job
+    from signage.jobs.services import HANDLERS, register_handler, start_job
+    from signage.notices.services import latest_version
+    calls = []
+
+    def broken(job, ids, now, settings):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise RuntimeError("the first try breaks")
+
+    register_handler("broken_in_test", lambda organisation_id, after, limit: [] if after else [1], broken)
+    try:
+        site = make_site()
+        make_sign(site)
+        change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+        failing = start_job(owner.organisation_id, "broken_in_test", {}, total=1, now=T0)
+        update_organisation(owner.organisation, {"contact_phone": "+86 21 0000 0000"}, by=owner, now=T0,
+                            settings=settings)
+        db.session.commit()
+        result = runner.invoke(args=["housekeeping"])
+        assert result.exit_code == 1 and "1 jobs failed" in result.output
+        assert latest_version(site).number == 2  # the operator change went through all the same
+        db.session.expire_all()
+        assert db.session.get(Job, failing.id).state == "failed"
+        page = signed_in.get("/").get_data(as_text=True)
+        assert "stopped at an error after 0 of 1 sites" in page
+        result = runner.invoke(args=["housekeeping", "--retry-failed"])
+        assert result.exit_code == 0 and "1 failed jobs back to work" in result.output
+        db.session.expire_all()
+        assert db.session.get(Job, failing.id).state == "done" and calls == [[1], [1]]
+        assert "stopped at an error" not in signed_in.get("/").get_data(as_text=True)
+    finally:
+        HANDLERS.pop("broken_in_test")
 
 
 def test_operator_address_change_republishes_but_keeps_signs(make_site, make_sign, owner, db, settings, client,
