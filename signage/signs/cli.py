@@ -44,9 +44,14 @@ def pack(site_id, org_name, size, output):
 
             if as_zip:
                 # Written file by file as the ZIP streams, so memory holds one PDF at a time.
+                failed = []
                 with output.open("wb") as file:
-                    for part in packs.sign_pack_zip(query, name=output.stem, on_page=on_page, **settings):
+                    for part in packs.sign_pack_zip(query, name=output.stem, on_page=on_page,
+                                                    on_error=failed.append, **settings):
                         file.write(part)
+                if failed:
+                    raise click.ClickException(f"{failed[0].summary()} {output} ends with "
+                                               f"{packs.ERRORS_FILE}; the files before it are complete.")
             else:
                 output.write_bytes(packs.sign_pack(query, on_page=on_page, **settings))
     except SignageError as error:

@@ -123,12 +123,29 @@ class _Drain(io.RawIOBase):
         return data
 
 
+#: The file a ZIP pack ends with when a sign could not be printed: the download has begun, so the
+#: archive itself must say why it stops.
+ERRORS_FILE = "ERRORS.txt"
+
+
 def sign_pack_zip(query, *, size: str | None, base_url: str, now: datetime, name: str,
-                  on_page: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """Yield a ZIP of PDFs of PACK_PAGES signs each, file by file: memory holds one file at a time."""
+                  on_page: Callable[[int], None] | None = None,
+                  on_error: Callable[[InvalidInput], None] | None = None) -> Iterator[bytes]:
+    """Yield a ZIP of PDFs of PACK_PAGES signs each, file by file: memory holds one file at a time.
+
+    A sign that does not fit its size ends the pack with ERRORS.txt naming it and the field to shorten
+    (and calls on_error): the files before it are whole, and the archive is complete and readable.
+    """
     drain = _Drain()
     with zipfile.ZipFile(drain, "w", compression=zipfile.ZIP_STORED) as archive:
         for number, specs in enumerate(spec_chunks(query, size=size, base_url=base_url, now=now), start=1):
-            archive.writestr(f"{name}-{number:03}.pdf", pack_file(specs, on_page))
+            try:
+                archive.writestr(f"{name}-{number:03}.pdf", pack_file(specs, on_page))
+            except InvalidInput as error:
+                archive.writestr(ERRORS_FILE, f"{error.summary()}\nThe pack stopped here: the files before this "
+                                              f"one are complete; {number - 1} of them.\n")
+                if on_error is not None:
+                    on_error(error)
+                break
             yield drain.take()
     yield drain.take()

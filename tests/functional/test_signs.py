@@ -235,3 +235,26 @@ def test_nyc_needs_a_sign_at_every_customer_entrance(owner, make_site, make_sign
     db.session.rollback()
     make_sign(site, placement="South entrance", size="LETTER", languages=["en", "zh-Hans"])
     assert change_status(site, "active", reason=None, by=owner, now=T0, settings=settings).status == "active"
+
+
+def test_a_zip_pack_that_meets_a_sign_too_long_for_its_size_ends_readably_saying_which(
+        client, auth, owner, make_site, make_sign, settings, db, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(packs, "PACK_PAGES", 1)
+    fits, too_long = make_site(site_name="A"), make_site(site_name="B", capture_area_description="Cameras " + "x" * 160)
+    for site in (fits, too_long):
+        make_sign(site)
+        change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    auth.login(owner)
+    response = client.get("/signs/pack.zip?size=A5")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None and archive.namelist()[-1] == "ERRORS.txt"
+    assert [pages(archive.read(name)) for name in archive.namelist()[:-1]] == [1]
+    errors = archive.read("ERRORS.txt").decode()
+    serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == too_long.id))
+    assert f"Sign {serial}: the capture_area_description text does not fit on a A5 sign" in errors
+    output = tmp_path / "all.zip"
+    result = runner.invoke(signs_cli, ["pack", "--org", owner.organisation.legal_name, "--size", "a5",
+                                       "--output", str(output)])
+    assert result.exit_code == 1 and serial in result.output and "ERRORS.txt" in result.output
+    assert zipfile.ZipFile(output).namelist()[-1] == "ERRORS.txt"
