@@ -16,7 +16,6 @@ from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
 from signage.jobs.services import BATCH_SIZE, mark_failed, next_job, run_batch
-from signage.sites.models import Site
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
             on_batch(*progress)
     while deadline is None or time.monotonic() < deadline:
         now = utcnow()
-        sites = list(db.session.scalars(stale_summaries(now=now).order_by(Site.id).limit(batch_size)))
+        sites = stale_summaries(now=now, limit=batch_size)
         if not sites:
             db.session.rollback()
             break

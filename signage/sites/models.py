@@ -23,6 +23,8 @@ class Site(db.Model):
         Index("ix_sites_reprint", "organisation_id", "id", postgresql_where=text("stale_signs_count > 0"),
               sqlite_where=text("stale_signs_count > 0")),
         Index("ix_sites_next_due", "organisation_id", "next_due_on"),
+        # housekeeping's search for summaries missing or older than a day
+        Index("ix_sites_findings_at", "findings_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

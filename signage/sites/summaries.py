@@ -3,7 +3,7 @@ every change that can move it, so lists and the home page never run the rules ro
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from signage.extensions import db
 from signage.rules.engine import site_findings as rule_findings
@@ -80,9 +80,17 @@ def _store(site: Site, summary: dict, now: datetime) -> None:
     site.findings_at = now
 
 
-def stale_summaries(*, now: datetime):
-    """Return the query of sites whose summary is missing or older than a day."""
-    return select(Site).where(or_(Site.findings_at.is_(None), Site.findings_at < now - FRESH_FOR))
+def stale_summaries(*, now: datetime, limit: int) -> list[Site]:
+    """Return up to `limit` sites whose summary is missing or older than a day, the oldest first.
+
+    Two range reads of ix_sites_findings_at (never-summarised, then older than a day), not one OR that
+    makes SQLite walk the whole index while nearly every summary is fresh.
+    """
+    missing = list(db.session.scalars(select(Site).where(Site.findings_at.is_(None)).order_by(Site.id).limit(limit)))
+    if len(missing) == limit:
+        return missing
+    return missing + list(db.session.scalars(select(Site).where(Site.findings_at < now - FRESH_FOR)
+                                             .order_by(Site.findings_at, Site.id).limit(limit - len(missing))))
 
 
 def shown_summaries(sites: list[Site], *, now: datetime, settings: PackSettings) -> dict[int, dict]:
