@@ -1,9 +1,10 @@
 """findings summaries kept with each site, indexes for every list, text search, and jobs
 
-Sites keep what the rules say about them (refreshed with every change; existing rows are refreshed
-on first read or by `flask housekeeping`). Lists page by id within an organisation, so each filter
-gets an index that starts with the organisation; text search uses pg_trgm on PostgreSQL and an FTS5
-trigram table on SQLite, kept in step by triggers.
+Sites keep what the rules say about them (refreshed with every change; existing rows have none until
+`flask housekeeping` computes them, and pages compute a missing one as they show it). Lists page by id
+within an organisation, so each filter gets an index that starts with the organisation, except text
+search (pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite, kept in step by triggers) and the
+jurisdiction filter (a GIN index on PostgreSQL), which are matched with the organisation's index.
 
 Revision ID: c4e8f2a61d37
 Revises: a7c31e9d5b02

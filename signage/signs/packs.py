@@ -37,8 +37,11 @@ def organisation_pack(organisation_id: int):
     return _printable().where(Site.organisation_id == organisation_id, Site.status == "active")
 
 
-def pack_size(query) -> int:
-    """Count the signs a pack would print."""
+def pack_size(query, *, at_most: int | None = None) -> int:
+    """Count the signs a pack would print; with at_most, stop counting there (a page that only needs to know
+    whether a pack fits one PDF reads no more rows than that, however large the organisation)."""
+    if at_most is not None:
+        query = query.limit(at_most)
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 

@@ -44,6 +44,10 @@ def filtered_sites(organisation_id: int, filters: SiteFilters = SiteFilters()):
     query = select(Site).where(Site.organisation_id == organisation_id)
     if filters.status:
         query = query.where(Site.status == filters.status)
+    elif filters.blocking or filters.reprint:
+        # what needs attention is the live sites', as the home page counts it: a decommissioned site's
+        # findings and signs wait for nobody (asked for by status, they are listed)
+        query = query.where(Site.status != "decommissioned")
     if filters.blocking:
         query = query.where(BLOCKING)
     if filters.reprint:
@@ -88,7 +92,7 @@ def site_counts(organisation_id: int) -> tuple[dict[str, int], dict[str, int]]:
 def first_blocked(organisation_id: int, limit: int) -> list[Site]:
     """Return the newest live sites an error stands against."""
     return list(db.session.scalars(filtered_sites(organisation_id, SiteFilters(blocking=True))
-                                   .where(Site.status != "decommissioned").order_by(Site.id.desc()).limit(limit)))
+                                   .order_by(Site.id.desc()).limit(limit)))
 
 
 def soonest_due(organisation_id: int, limit: int) -> list[Site]:

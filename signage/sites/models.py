@@ -113,7 +113,8 @@ class Site(db.Model):
     next_due_on: Mapped[date | None] = mapped_column(Date)
     #: The open findings in brief: [{"rule_id", "severity", "params", "fields"}], errors first.
     findings_summary: Mapped[list | None] = mapped_column(JSON, default=list)
-    #: When the summary was computed; None when a change elsewhere (the operator's count) made it stale.
+    #: When the summary was computed; None before the first computation. Housekeeping recomputes a summary
+    #: older than a day (dates move findings) and pages show a fresh one meanwhile.
     findings_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")

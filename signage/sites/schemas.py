@@ -194,8 +194,9 @@ class SiteListQuerySchema(PageQuerySchema):
 
     status = fields.String(validate=validate.OneOf(vocab.SITE_STATUSES), load_default=None, allow_none=False)
     jurisdiction = fields.String(validate=validate.OneOf(vocab.JURISDICTIONS), load_default=None, allow_none=False)
-    blocking = _query_flag("Only sites an error stands against: activation or the next change would be refused.")
-    reprint = _query_flag("Only sites with signs to reprint.")
+    blocking = _query_flag("Only sites an error stands against: activation or the next change would be refused. "
+                           "Without a status, decommissioned sites are left out.")
+    reprint = _query_flag("Only sites with signs to reprint. Without a status, decommissioned sites are left out.")
     q = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=False,
              metadata={"description": "Only sites whose name or address contains this text."})
 

@@ -264,3 +264,17 @@ def test_the_verification_page_pages_through_the_audit_log_whatever_its_query(cl
     next_url = re.search(r'rel="next" href="([^"]+)"', response.get_data(as_text=True)).group(1)
     assert next_url.startswith("/audit?cursor=") and "gopher" not in next_url and "endpoint" not in next_url
     assert client.get(next_url.replace("&amp;", "&")).status_code == 200
+
+
+def test_what_needs_attention_is_counted_and_listed_alike_for_live_sites(signed_in, make_site, owner, db, settings):
+    refused = [make_site(site_name=f"Changing room {n}", venue_class="private_space",
+                         private_space_type="changing_room") for n in range(2)]
+    change_status(refused[1], "decommissioned", reason="closed", by=owner, now=T0, settings=settings)
+    db.session.commit()
+    assert db.session.get(Site, refused[1].id).blocking  # still refused by a rule, but no longer anyone's duty
+    home = signed_in.get("/").get_data(as_text=True)
+    assert "Changing room 0" in home and "Changing room 1" not in home
+    listed = _site_names(signed_in.get("/sites?blocking=true").get_data(as_text=True))
+    assert listed == {"Changing room 0"}
+    assert _site_names(signed_in.get("/sites?blocking=true&status=decommissioned").get_data(as_text=True)) == {
+        "Changing room 1"}

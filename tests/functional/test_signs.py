@@ -137,6 +137,8 @@ def test_a_pack_larger_than_one_file_comes_as_a_zip_of_pdfs(client, auth, owner,
     make_sign(first, placement="Lift lobby")
     db.session.commit()
     auth.login(owner)
+    reprint_page = client.get("/signs/reprint").get_data(as_text=True)
+    assert "/signs/pack.zip" in reprint_page and "more than 2 (ZIP of PDFs)" in reprint_page
     too_many = client.get("/signs/pack.pdf")
     assert too_many.status_code == 409 and "ZIP" in too_many.get_data(as_text=True)
     response = client.get("/signs/pack.zip")
