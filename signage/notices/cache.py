@@ -2,6 +2,8 @@
 rendered pages by ETag, and the signature of the assets the pages are built from."""
 import hashlib
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cachetools import LRUCache, TTLCache
@@ -15,9 +17,9 @@ EXTENSION = "signage.notice_caches"
 class NoticeCaches:
     """Bounded caches shared by the threads of one worker; cachetools caches need the lock."""
 
-    def __init__(self, head_ttl: float, assets_root: Path):
+    def __init__(self, head_ttl: float, assets_root: Path, clock: Callable[[], float] = time.monotonic):
         self.lock = threading.Lock()
-        self.heads = TTLCache(maxsize=HEAD_CACHE_SIZE, ttl=head_ttl) if head_ttl > 0 else None
+        self.heads = TTLCache(maxsize=HEAD_CACHE_SIZE, ttl=head_ttl, timer=clock) if head_ttl > 0 else None
         self.pages: LRUCache = LRUCache(maxsize=RENDER_CACHE_SIZE)
         self.assets = _assets_signature(assets_root)
 
@@ -26,8 +28,12 @@ class NoticeCaches:
         if self.heads is None:
             return load()
         with self.lock:
-            if key in self.heads:
+            # one lookup: "key in" and then [key] read the clock twice, and an entry that expires in
+            # between raises KeyError from the second
+            try:
                 return self.heads[key]
+            except KeyError:
+                pass
         head = load()
         with self.lock:
             self.heads[key] = head
