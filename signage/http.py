@@ -77,6 +77,13 @@ def page_url(cursor: str, endpoint: str | None = None) -> str:
     return url_for(endpoint or request.endpoint, **view_args, **{**kept, "cursor": cursor})
 
 
+def query_args(*, drop_empty: bool = False) -> dict:
+    """Return a dashboard page's query as its schema reads it: without `lang`, which any page takes as the
+    language to show (signage.i18n), and, for filter forms that send every field, without the empty ones."""
+    return {key: value for key, value in request.args.to_dict().items()
+            if key != "lang" and (value or not drop_empty)}
+
+
 def refuse_oversized_body() -> None:
     """Answer 413 to a chunked body beyond MAX_CONTENT_LENGTH, and to a form with more fields than any has.
 

@@ -1,5 +1,5 @@
 """The audit log for auditors: the organisation's entries a page at a time, and a verification of the chain."""
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, g, render_template
 
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditQuerySchema
@@ -7,7 +7,7 @@ from signage.audit.services import decoded, entries_query, report_for, verify_lo
 from signage.auth.login import require
 from signage.database import reads_only
 from signage.extensions import db, limiter
-from signage.http import load_data
+from signage.http import load_data, query_args
 from signage.pagination import keyset_page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -24,7 +24,7 @@ def _entries_page(query: dict):
 @require("audit")
 def index():
     """Show the organisation's audit entries, newest first, a page at a time, optionally of one record."""
-    query = load_data(AuditQuerySchema(), request.args.to_dict())
+    query = load_data(AuditQuerySchema(), query_args())
     page = _entries_page(query)
     return render_template("audit/index.html", entries=[decoded(entry) for entry in page.items], page=page,
                            subject=query["subject"], verification=None)

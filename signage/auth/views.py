@@ -19,7 +19,7 @@ from signage.auth.schemas import (LocaleSchema, LoginSchema, OrganisationSchema,
 from signage.database import reads_only, utcnow
 from signage.errors import Conflict, InvalidInput
 from signage.extensions import db, limiter
-from signage.http import load_data, load_input
+from signage.http import load_data, load_input, query_args
 from signage.pagination import PageQuerySchema, keyset_page
 
 bp = Blueprint("auth", __name__)
@@ -132,7 +132,7 @@ def organisation_update():
 
 
 def _users_page():
-    query = load_data(PageQuerySchema(), request.args.to_dict())
+    query = load_data(PageQuerySchema(), query_args())
     return keyset_page(db.session, services.members_query(g.user.organisation_id), User.id, descending=False,
                        limit=query["limit"], cursor=query["cursor"])
 
@@ -183,7 +183,7 @@ def tokens():
 
 
 def _tokens_page():
-    query = load_data(PageQuerySchema(), request.args.to_dict())
+    query = load_data(PageQuerySchema(), query_args())
     visible = services.tokens_query(g.user.organisation_id, user_id=None if g.user.can("manage") else g.user.id)
     return keyset_page(db.session, visible, ApiToken.id, descending=True, limit=query["limit"],
                        cursor=query["cursor"])

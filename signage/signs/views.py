@@ -8,7 +8,7 @@ from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput
 from signage.extensions import db
-from signage.http import load_data, load_input
+from signage.http import load_data, load_input, query_args
 from signage.signs import packs, services
 from signage.signs.content import sign_url
 from signage.pagination import keyset_page
@@ -41,7 +41,7 @@ def _base_url() -> str:
 def site_signs(site_id: int):
     """Show a site's signs with reprint flags, downloads and the form to issue one."""
     site = get_site(g.user.organisation_id, site_id)
-    query = load_data(SiteSignListSchema(), request.args.to_dict())
+    query = load_data(SiteSignListSchema(), query_args())
     page = keyset_page(db.session, services.site_signs_query(site), Sign.id, descending=False,
                        limit=query["limit"], cursor=query["cursor"])
     return render_template("signs/site.html", site=site, signs=page.items, page=page)
@@ -83,7 +83,7 @@ def _issue_form(site, *, values, errors, refused=None, status=200):
 def download(serial: str, fmt: str):
     """Download a sign as PDF, SVG or PNG (300 dpi), at its own size or ?size=."""
     sign = services.get_sign(g.user.organisation_id, serial)
-    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    size = load_data(SignFileSchema(), query_args())["size"]
     body = services.sign_file(sign, fmt, size=size, base_url=_base_url(), now=utcnow())
     return _attachment(body, services.MIMETYPES[fmt], f"sign-{sign.serial}-{size or sign.size}.{fmt}")
 
@@ -93,7 +93,7 @@ def download(serial: str, fmt: str):
 def site_pack(site_id: int):
     """Download one PDF with every current sign of a site."""
     site = get_site(g.user.organisation_id, site_id)
-    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    size = load_data(SignFileSchema(), query_args())["size"]
     body = packs.sign_pack(packs.site_pack(site), size=size, base_url=_base_url(), now=utcnow())
     return _attachment(body, "application/pdf", f"signs-{site.code}.pdf")
 
@@ -102,7 +102,7 @@ def site_pack(site_id: int):
 @require("read")
 def organisation_pack():
     """Download one PDF with every current sign of every active site (up to PACK_PAGES signs)."""
-    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    size = load_data(SignFileSchema(), query_args())["size"]
     body = packs.sign_pack(packs.organisation_pack(g.user.organisation_id), size=size, base_url=_base_url(),
                            now=utcnow())
     return _attachment(body, "application/pdf", f"signs-{utcnow().date().isoformat()}.pdf")
@@ -112,7 +112,7 @@ def organisation_pack():
 @require("read")
 def organisation_pack_zip():
     """Stream a ZIP of PDFs with every current sign of every active site, however many there are."""
-    size = load_data(SignFileSchema(), request.args.to_dict())["size"]
+    size = load_data(SignFileSchema(), query_args())["size"]
     query = packs.organisation_pack(g.user.organisation_id)
     if not packs.pack_size(query):
         raise Conflict(packs.NOTHING_TO_PRINT)
@@ -158,7 +158,7 @@ def _back(sign) -> str:
 @require("read")
 def reprints():
     """List the organisation's signs to reprint, a page at a time, with what changed, and the organisation's pack."""
-    query = load_data(SignListSchema(), request.args.to_dict())
+    query = load_data(SignListSchema(), query_args())
     signs = services.organisation_signs_query(g.user.organisation_id, stale_only=True).options(
         contains_eager(Sign.site))
     page = keyset_page(db.session, signs, Sign.id, descending=False, limit=query["limit"], cursor=query["cursor"])

@@ -6,7 +6,7 @@ from signage.auth.login import require
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, RuleViolation
 from signage.extensions import db
-from signage.http import load_data, load_input
+from signage.http import load_data, load_input, query_args
 from signage.pagination import keyset_page
 from signage.notices.services import versions_for
 from signage.signs.services import signs_for
@@ -33,7 +33,7 @@ FIRST_ENTRIES, FIRST_SIGNS, FIRST_VERSIONS = 20, 50, 20
 def index():
     """List the organisation's sites that pass the filters, a page at a time, with their findings in brief."""
     # the filter form sends every field, an empty one for "Any": empty means no filter here
-    query = load_data(SiteListQuerySchema(), {key: value for key, value in request.args.to_dict().items() if value})
+    query = load_data(SiteListQuerySchema(), query_args(drop_empty=True))
     filters = SiteFilters.from_query(query)
     page = keyset_page(db.session, filtered_sites(g.user.organisation_id, filters), Site.id, descending=True,
                        limit=min(query["limit"], PAGE_SIZE), cursor=query["cursor"])

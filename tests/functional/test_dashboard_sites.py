@@ -278,3 +278,10 @@ def test_what_needs_attention_is_counted_and_listed_alike_for_live_sites(signed_
     assert listed == {"Changing room 0"}
     assert _site_names(signed_in.get("/sites?blocking=true&status=decommissioned").get_data(as_text=True)) == {
         "Changing room 1"}
+
+
+@pytest.mark.parametrize("path", ["/sites", "/sites?status=draft", "/audit", "/users", "/tokens", "/signs/reprint"])
+def test_a_list_asked_for_in_a_language_shows_in_it(signed_in, make_site, path):
+    make_site()
+    response = signed_in.get(path + ("&" if "?" in path else "?") + "lang=zh-Hans")
+    assert response.status_code == 200 and '<html lang="zh-Hans">' in response.get_data(as_text=True)
