@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage import api, cli
 from signage.audit import views as audit_views
+from signage.audit.chain import canonical_json
 from signage.auth import login
 from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
@@ -61,6 +62,10 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, sign-in, CSRF and rate limits to the app."""
     register_http(app)  # before any route is added
+    # JSON columns are stored in the audit chain's canonical form (sorted keys, compact, UTF-8): a notice
+    # version's stored text is then the very bytes its SHA-256 covers, so verifying it needs no parsing
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "json_serializer": canonical_json}
     db.init_app(app)
     register_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), include_object=maintained_by_hand)

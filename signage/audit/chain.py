@@ -46,6 +46,11 @@ def canonical_bytes(content: dict) -> bytes:
                       default=_json_default).encode("utf-8")
 
 
+def canonical_json(content) -> str:
+    """The canonical form as text: what JSON columns store (see signage.app)."""
+    return canonical_bytes(content).decode("utf-8")
+
+
 def _json_default(value):
     if isinstance(value, datetime):
         return value.isoformat()

@@ -1,10 +1,11 @@
 """Check published notice versions against their own hash and the audit entry that published them:
 all of them when the log is verified, and each one before a public page shows it."""
+import hashlib
 import json
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import JSON, and_, bindparam, case, select, type_coerce
+from sqlalchemy import Text, and_, bindparam, case, cast, select
 
 from signage.audit.models import AuditEntry
 from signage.audit.services import RecordBreak, published_stream
@@ -36,7 +37,7 @@ _shown = _versions.c.number == bindparam("shown")
 #: that published it: all a public page reads after its head, in one query on two indexes.
 PAGE_VERSIONS = (
     select(_versions.c.id, _versions.c.site_id, _versions.c.number, _versions.c.effective_from, _versions.c.sha256,
-           _versions.c.changed_fields, type_coerce(case((_shown, _versions.c.content)), JSON).label("content"),
+           _versions.c.changed_fields, cast(case((_shown, _versions.c.content)), Text).label("content"),
            _sites.c.organisation_id, _entries.c.canonical)
     .select_from(_versions.join(_sites, _sites.c.id == _versions.c.site_id).outerjoin(_entries, and_(
         _shown, _entries.c.subject_type == NoticeVersion.__tablename__, _entries.c.subject_id == _versions.c.id,
@@ -54,7 +55,8 @@ def notice_breaks(_sender=None, **_) -> list[RecordBreak]:
     """
     versions = db.session.execute(
         select(NoticeVersion.id, NoticeVersion.site_id, NoticeVersion.number, NoticeVersion.effective_from,
-               NoticeVersion.sha256, NoticeVersion.content, NoticeVersion.changed_fields, Site.organisation_id)
+               NoticeVersion.sha256, cast(NoticeVersion.content, Text).label("content"), NoticeVersion.changed_fields,
+               Site.organisation_id)
         .join(Site, Site.id == NoticeVersion.site_id)
         .order_by(NoticeVersion.id).execution_options(yield_per=1000))
     entries = _latest_by_subject(published_stream(PUBLISHED, NoticeVersion.__tablename__))
@@ -93,8 +95,7 @@ def _gone(version_id: int, entry: dict) -> RecordBreak:
 
 def mismatch(row, entry: dict | None) -> str | None:
     """Say how a stored version differs from its publication entry, or None when they agree."""
-    content = row.content if isinstance(row.content, dict) else json.loads(row.content)
-    if content_sha256(content) != row.sha256:
+    if not content_intact(row.content, row.sha256):
         return "does not match its SHA-256 (its content was edited)"
     if entry is None:
         return "was never published through the audit log (inserted)"
@@ -115,6 +116,23 @@ def mismatch(row, entry: dict | None) -> str | None:
     return None
 
 
+def content_intact(stored: str | dict, sha256: str) -> bool:
+    """Say whether a version's content, as its stored JSON text (or decoded), hashes to its SHA-256.
+
+    JSON columns are stored in the canonical form that is hashed (signage.app), so the stored text is
+    itself the hashed bytes and needs no parsing; text stored in another form (before that, or rewritten
+    by hand) is decoded and put in canonical form first.
+    """
+    if isinstance(stored, str):
+        if hashlib.sha256(stored.encode("utf-8")).hexdigest() == sha256:
+            return True
+        try:
+            stored = json.loads(stored)
+        except ValueError:
+            return False
+    return content_sha256(stored) == sha256
+
+
 def page_versions(site_id: int, up_to: int, shown: int) -> tuple[list[PageVersion], dict]:
     """Return a site's versions up to `up_to`, newest first, and the content of version `shown`, or raise
     NoticeTampered when that version no longer matches the entry that published it: nothing else may
@@ -132,4 +150,4 @@ def page_versions(site_id: int, up_to: int, shown: int) -> tuple[list[PageVersio
         raise NoticeTampered(f"site {site_id} version {shown} {reason}")
     history = [PageVersion(r.number, r.effective_from, r.sha256, r.changed_fields) for r in rows
                if r.number != shown or r is row]
-    return history, row.content if isinstance(row.content, dict) else json.loads(row.content)
+    return history, json.loads(row.content)

@@ -162,7 +162,7 @@ def reprints():
     signs = services.organisation_signs_query(g.user.organisation_id, stale_only=True).options(
         contains_eager(Sign.site))
     page = keyset_page(db.session, signs, Sign.id, descending=False, limit=query["limit"], cursor=query["cursor"])
-    # counted only up to one more than a PDF holds: the page says "more than 1,000", never reads 100,000 rows
+    # counted only up to one more than a PDF holds: the page says "more than 500", never reads 100,000 rows
     printable = packs.pack_size(packs.organisation_pack(g.user.organisation_id), at_most=packs.PACK_PAGES + 1)
     return render_template("signs/reprint.html", signs=page.items, page=page, printable=printable,
                            pack_pages=packs.PACK_PAGES)

@@ -219,3 +219,39 @@ def _can_write(db) -> bool:
         return False
     finally:
         other.close()
+
+
+def _stored_text(db, version_id):
+    return db.session.scalar(text("SELECT CAST(content AS TEXT) FROM notice_versions WHERE id = :id"),
+                             {"id": version_id})
+
+
+def test_a_notice_version_is_stored_as_the_very_bytes_its_sha256_covers(live_site, db):
+    import hashlib
+    for version in db.session.scalars(db.select(NoticeVersion).where(NoticeVersion.site_id == live_site.id)):
+        stored = _stored_text(db, version.id)
+        assert hashlib.sha256(stored.encode("utf-8")).hexdigest() == version.sha256  # sha256sum checks it
+
+
+def test_a_version_stored_in_another_json_form_still_verifies_and_is_served(live_site, client, db, runner):
+    import json
+    version = db.session.scalars(db.select(NoticeVersion).where(NoticeVersion.site_id == live_site.id)
+                                 .order_by(NoticeVersion.number.desc())).first()
+    spaced = json.dumps(version.content, indent=2, ensure_ascii=True)  # as rows written by older releases are
+    with tampering(db) as session:
+        session.execute(text("UPDATE notice_versions SET content = :c WHERE id = :id"), {"c": spaced, "id": version.id})
+    assert _stored_text(db, version.id) != json.dumps(version.content)  # the form did change
+    assert verify(runner).exit_code == 0
+    assert client.get(f"/n/{live_site.code}").status_code == 200
+
+
+def test_content_that_is_no_json_at_all_is_named_not_a_crash(live_site, client, db, runner):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's json type refuses text that is not JSON")
+    version_id = db.session.scalar(db.select(db.func.max(NoticeVersion.id)).where(NoticeVersion.site_id == live_site.id))
+    code = live_site.code
+    with tampering(db) as session:
+        session.execute(text("UPDATE notice_versions SET content = 'not json' WHERE id = :id"), {"id": version_id})
+    result = verify(runner)
+    assert result.exit_code == 1 and f"Notice version {version_id} does not match its SHA-256" in result.output
+    assert client.get(f"/n/{code}").status_code == 503
