@@ -13,7 +13,7 @@ from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
 from signage.housekeeping import run_housekeeping
-from signage.jobs.services import retry_failed as retry_failed_jobs
+from signage.jobs.services import failed_job_count, retry_failed as retry_failed_jobs
 from signage.config import pack_settings
 from signage.demo import DEMO_OWNER, seed_demo
 from signage.demo_scale import seed_sites
@@ -132,9 +132,12 @@ def housekeeping(batch_size, retry_failed):
         click.echo(f"{count} failed jobs back to work.")
     report = run_housekeeping(batch_size=batch_size, on_batch=progress)
     click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed.")
-    if report["failed"]:
-        raise click.ClickException(f"{report['failed']} jobs failed and were set aside (the log says why); "
-                                   "run again with --retry-failed once the cause is fixed.")
+    set_aside = failed_job_count()  # by this run or an earlier one (the server's own housekeeping, say)
+    db.session.rollback()
+    if set_aside or report["failed"]:
+        raise click.ClickException(f"{report['failed']} job batches failed in this run and {set_aside} jobs are set "
+                                   "aside after repeated errors (the log says why); run again with --retry-failed "
+                                   "once the cause is fixed.")
 
 
 def register_commands(app: Flask) -> None:

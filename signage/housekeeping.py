@@ -15,7 +15,8 @@ from flask import Flask
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
-from signage.jobs.services import BATCH_SIZE, mark_failed, next_job, run_batch
+from signage.jobs.models import MAX_ATTEMPTS
+from signage.jobs.services import BATCH_SIZE, next_job, record_failure, run_batch
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
 log = logging.getLogger(__name__)
@@ -26,22 +27,25 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
     """Do pending jobs, then refresh stale summaries, a committed batch at a time; return what was done."""
     report = {"batches": 0, "summaries": 0, "failed": 0}
     settings = pack_settings()
+    stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
-        job = next_job()
+        job = next_job(frozenset(stumbled))
         if job is None:
             db.session.rollback()
             break
-        job_id, kind = job.id, job.kind
+        job_id, kind, cursor = job.id, job.kind, job.cursor
         try:
             run_batch(job, now=utcnow(), settings=settings, batch_size=batch_size)
             progress = (job.kind, job.done, job.total)
             db.session.commit()
-        except Exception:  # the batch is undone whole; this job waits for a fix, the others go on
+        except Exception:  # the batch is undone whole; the others go on, and this one is tried again later
             db.session.rollback()
-            log.exception("housekeeping: job %s (%s) failed; set aside until `flask housekeeping --retry-failed`",
-                          job_id, kind)
-            mark_failed(job_id, now=utcnow())
+            stumbled.add(job_id)
+            set_aside = record_failure(job_id, cursor, now=utcnow())
             db.session.commit()
+            log.exception("housekeeping: a batch of job %s (%s) failed%s", job_id, kind,
+                          f"; set aside after {MAX_ATTEMPTS} runs in a row, until `flask housekeeping "
+                          "--retry-failed`" if set_aside else "; it is tried again by the next run")
             report["failed"] += 1
             continue
         report["batches"] += 1

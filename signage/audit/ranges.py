@@ -56,6 +56,8 @@ class Part(NamedTuple):
     #: that row's stored link, None when it is not text (a tampered column)
     first_prev_hash: str | None = None
     first_organisation: int | None = None
+    #: whether that row's hashed bytes cannot even be read for their organisation (a tampered column)
+    first_unreadable: bool = False
 
 
 def cut(last_id: int, parts: int) -> list[tuple[int, int]]:
@@ -96,8 +98,11 @@ def walk_part(source: Source, first: int, last: int, *, opening: bool = False, c
             return Part(first, last, Walk(None, 0, None))
         walk = walk_chain(itertools.chain((peeked,), rows), start_seq=first, start_hash=None)
         prev_hash = peeked[1] if type(peeked[1]) is str else None
-        organisation = content_organisation(peeked[3]) if isinstance(peeked[3], bytes) else None
-        return Part(first, last, walk, peeked[0], prev_hash, organisation)
+        try:  # as walk_chain reads a row whose link is broken, so the seam's break is the one it gives
+            organisation, unreadable = content_organisation(peeked[3]), False
+        except (TypeError, ValueError, AttributeError, UnicodeError):
+            organisation, unreadable = None, True
+        return Part(first, last, walk, peeked[0], prev_hash, organisation, unreadable)
     finally:
         cursor.close()
         connection.close()
@@ -146,7 +151,7 @@ def walk_parts(source: Source, ranges: list[tuple[int, int]], *, timeout: float 
         if failed:
             failed[0].seek(0)
             raise PartFailed(failed[0].read().decode(errors="replace").strip().splitlines()[-1:])
-        return [_part_from_json(json.loads(out)) for out in outputs]
+        return [part_from_answer(json.loads(out)) for out in outputs]
     except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired) as error:
         # a worker that could not start, died mid-answer (a broken pipe, half a JSON) or took too long
         raise PartFailed(repr(error)) from error
@@ -164,18 +169,36 @@ class PartFailed(RuntimeError):
     """A worker process could not walk its range (the database unreachable from it, say)."""
 
 
-def _part_to_json(part: Part) -> dict:
+def part_to_answer(part: Part) -> dict:
     walk = part.walk
     return {"first": part.first, "last": part.last, "entries": walk.entries, "head": walk.head,
             "break": asdict(walk.first_break) if walk.first_break else None, "first_id": part.first_id,
-            "first_prev_hash": part.first_prev_hash, "first_organisation": part.first_organisation}
+            "first_prev_hash": part.first_prev_hash, "first_organisation": part.first_organisation,
+            "first_unreadable": part.first_unreadable}
 
 
-def _part_from_json(data: dict) -> Part:
-    found = Break(**data["break"]) if data["break"] else None
-    walk = Walk(found, data["entries"], tuple(data["head"]) if data["head"] else None)
-    return Part(data["first"], data["last"], walk, data["first_id"], data["first_prev_hash"],
-                data["first_organisation"])
+def part_from_answer(data) -> Part:
+    """Read a worker's answer, refusing (PartFailed) any that is not exactly the shape part_to_answer gives."""
+    def kind(value, *types):
+        if type(value) not in types:
+            raise PartFailed(f"a worker answered {value!r} where {' or '.join(t.__name__ for t in types)} belongs")
+        return value
+
+    none = type(None)
+    kind(data, dict)
+    found = kind(data.get("break"), dict, none)
+    if found is not None:
+        found = Break(kind(found.get("seq"), int), kind(found.get("reason"), str),
+                      kind(found.get("organisation_id"), int, none))
+    head = kind(data.get("head"), list, none)
+    if head is not None:
+        if len(head) != 2:
+            raise PartFailed(f"a worker answered the head {head!r}")
+        head = (kind(head[0], int), kind(head[1], str))
+    walk = Walk(found, kind(data.get("entries"), int), head)
+    return Part(kind(data.get("first"), int), kind(data.get("last"), int), walk, kind(data.get("first_id"), int, none),
+                kind(data.get("first_prev_hash"), str, none), kind(data.get("first_organisation"), int, none),
+                kind(data.get("first_unreadable"), bool))
 
 
 def joined(parts: list[Part]) -> Walk:
@@ -189,8 +212,10 @@ def joined(parts: list[Part]) -> Walk:
             if part.first_id != expected_seq:  # ids missing at the end of the part before, or at this start
                 return Walk(Break(expected_seq, "is missing (deleted)"), count + 1, head)
             if part.first_prev_hash != expected_prev:
-                return Walk(Break(part.first_id, "does not link to the entry before it (inserted, deleted or "
-                                  "reordered)", part.first_organisation), count + 1, head)
+                found = Break(part.first_id, "cannot be read as an entry (edited)") if part.first_unreadable else \
+                    Break(part.first_id, "does not link to the entry before it (inserted, deleted or reordered)",
+                          part.first_organisation)
+                return Walk(found, count + 1, head)
         count += part.walk.entries
         if part.walk.first_break is not None:
             return Walk(part.walk.first_break, count, part.walk.head or head)
@@ -202,5 +227,5 @@ def joined(parts: list[Part]) -> Walk:
 
 if __name__ == "__main__":
     order = json.load(sys.stdin)
-    json.dump(_part_to_json(walk_part(Source(**order["source"]), order["first"], order["last"],
+    json.dump(part_to_answer(walk_part(Source(**order["source"]), order["first"], order["last"],
                                       opening=order["opening"], closing=order["closing"])), sys.stdout)

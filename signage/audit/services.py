@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from flask import current_app, has_request_context
 from sqlalchemy import func, insert, select, text
 
 from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, walk_chain
 from signage.audit.models import AuditEntry
 from signage.audit.ranges import PartFailed, Source, cut, joined, stored_rows_sql, walk_parts
 from signage.audit.signals import verification_requested
-from signage.database import WRITE_LOCK_KEY
+from signage.database import WRITE_LOCK_KEY, write_intent
 from signage.extensions import db
 from signage.rules.findings import N_
 
@@ -90,6 +91,11 @@ def append_entries(items: list[dict], *, now: datetime) -> int:
 
 
 def _lock_chain():
+    if current_app.testing and has_request_context() and not write_intent.get():
+        # a request that appends must be a declared writer (signage.database), which holds the lock from its
+        # first statement; a GET or reads_only view taking it only here, after rows it may have locked,
+        # could deadlock. The suite fails such a view; a server would take the lock late.
+        raise RuntimeError("an audit entry appended by a request declared read-only")
     # PostgreSQL: serialise appenders until commit. A writer's transaction already holds the lock from
     # its first statement (signage.database); a unit of work that meant only to read takes it here, and
     # taking it twice is harmless. SQLite writers hold the write lock from BEGIN IMMEDIATE.

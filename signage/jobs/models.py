@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from signage.database import UTCDateTime
 from signage.extensions import db
 
-#: A failed job stopped at an error the next batch would meet again; `flask housekeeping --retry-failed`
-#: puts it back to pending once the cause is fixed.
+#: A failed job stopped at the same batch MAX_ATTEMPTS runs in a row (an error that does not pass by
+#: itself); `flask housekeeping --retry-failed` puts it back to pending once the cause is fixed.
 JOB_STATES = ("pending", "done", "failed")
+MAX_ATTEMPTS = 3
 
 
 class Job(db.Model):
@@ -29,5 +30,7 @@ class Job(db.Model):
     cursor: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
+    #: Runs in a row that failed at the batch after the cursor; a batch done sets it back to 0.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,10 +8,10 @@ stopped run carries on where it stopped. Features register a handler per kind of
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from signage.extensions import db
-from signage.jobs.models import Job
+from signage.jobs.models import MAX_ATTEMPTS, Job
 
 #: kind -> (next_ids(organisation_id, after, limit), handle(job, ids, now, settings)) as registered.
 HANDLERS: dict[str, tuple[Callable, Callable]] = {}
@@ -35,9 +35,11 @@ def start_job(organisation_id: int, kind: str, payload: dict, *, total: int, now
     return job
 
 
-def next_job() -> Job | None:
-    """Claim the oldest pending job; on PostgreSQL a job another worker holds is skipped."""
+def next_job(excluding: frozenset[int] = frozenset()) -> Job | None:
+    """Claim the oldest pending job not excluded; on PostgreSQL a job another worker holds is skipped."""
     query = select(Job).where(Job.state == "pending").order_by(Job.id).limit(1).with_for_update(skip_locked=True)
+    if excluding:
+        query = query.where(Job.id.not_in(excluding))
     return db.session.scalar(query)
 
 
@@ -47,7 +49,7 @@ def run_batch(job: Job, *, now: datetime, settings, batch_size: int = BATCH_SIZE
     ids = next_ids(job.organisation_id, job.cursor, batch_size)
     if ids:
         handle(job, ids, now, settings)
-        job.cursor, job.done = ids[-1], job.done + len(ids)
+        job.cursor, job.done, job.attempts = ids[-1], job.done + len(ids), 0
     job.updated_at = now
     if len(ids) < batch_size:
         job.state, job.done = "done", max(job.done, job.total)
@@ -55,18 +57,31 @@ def run_batch(job: Job, *, now: datetime, settings, batch_size: int = BATCH_SIZE
     return True
 
 
-def mark_failed(job_id: int, *, now: datetime) -> None:
-    """Set a job aside after an error, in the caller's (fresh) transaction, so that the others go on."""
-    job = db.session.get(Job, job_id)
-    if job is not None and job.state == "pending":
-        job.state, job.updated_at = "failed", now
+def record_failure(job_id: int, cursor: int, *, now: datetime) -> bool:
+    """Count a failed batch of a job, in the caller's fresh transaction; set the job aside (failed) once the
+    same batch failed MAX_ATTEMPTS runs in a row. Return whether it was set aside.
+
+    Nothing is counted if the job moved on meanwhile (another runner did that batch) or is no longer pending.
+    """
+    job = db.session.scalar(select(Job).where(Job.id == job_id).with_for_update())
+    if job is None or job.state != "pending" or job.cursor != cursor:
+        return False
+    job.attempts, job.updated_at = job.attempts + 1, now
+    if job.attempts >= MAX_ATTEMPTS:
+        job.state = "failed"
+    return job.state == "failed"
+
+
+def failed_job_count() -> int:
+    """Count the jobs set aside, of every organisation: what the housekeeping command reports."""
+    return db.session.scalar(select(func.count(Job.id)).where(Job.state == "failed"))
 
 
 def retry_failed(*, now: datetime) -> int:
     """Put every failed job back to pending, to carry on from its cursor; return how many. The caller commits."""
     jobs = list(db.session.scalars(select(Job).where(Job.state == "failed").with_for_update()))
     for job in jobs:
-        job.state, job.updated_at = "pending", now
+        job.state, job.attempts, job.updated_at = "pending", 0, now
     return len(jobs)
 
 

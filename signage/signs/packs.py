@@ -1,6 +1,7 @@
 """Sign packs: every current sign of a site or an organisation, read a chunk at a time in a few queries,
 as one PDF (up to PACK_PAGES pages) or as a ZIP of such PDFs, streamed so memory stays flat."""
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -100,7 +101,7 @@ def pack_file(specs: list[SignSpec], on_page: Callable[[int], None] | None = Non
 def sign_pack(query, *, size: str | None, base_url: str, now: datetime,
               on_page: Callable[[int], None] | None = None) -> bytes:
     """Render a pack of at most PACK_PAGES signs into one PDF, a page each."""
-    if pack_size(query) > PACK_PAGES:
+    if pack_size(query, at_most=PACK_PAGES + 1) > PACK_PAGES:
         raise Conflict(f"More than {PACK_PAGES:,} signs: download the pack as a ZIP of PDFs instead.")
     specs = next(spec_chunks(query, size=size, base_url=base_url, now=now), [])
     if not specs:
@@ -141,9 +142,13 @@ def sign_pack_zip(query, *, size: str | None, base_url: str, now: datetime, name
     (and calls on_error): the files before it are whole, and the archive is complete and readable.
     """
     drain = _Drain()
+    chunks = spec_chunks(query, size=size, base_url=base_url, now=now)
     with zipfile.ZipFile(drain, "w", compression=zipfile.ZIP_STORED) as archive:
-        for number, specs in enumerate(spec_chunks(query, size=size, base_url=base_url, now=now), start=1):
-            try:
+        for number in itertools.count(1):
+            try:  # reading a chunk checks each sign's stored text as rendering does: both may refuse a sign
+                specs = next(chunks, None)
+                if specs is None:
+                    break
                 archive.writestr(f"{name}-{number:03}.pdf", pack_file(specs, on_page))
             except InvalidInput as error:
                 archive.writestr(ERRORS_FILE, f"{error.summary()}\nThe pack stopped here: the files before this "

@@ -1,4 +1,6 @@
 """Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
+import logging
+
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
@@ -18,6 +20,7 @@ from signage.signs.schemas import (DEFAULT_LANGUAGES, SIGN_LANGUAGES, SignFileSc
 from signage.sites.services import get_site
 
 bp = Blueprint("signs", __name__)
+log = logging.getLogger(__name__)
 
 #: Paper sizes as the forms offer them, largest first; keys of signs.spec.SIZES.
 SIZE_LABELS = {"A3": _l("A3 (297 × 420 mm)"), "A4": _l("A4 (210 × 297 mm)"), "LETTER": _l("US Letter (8.5 × 11 in)"),
@@ -114,10 +117,15 @@ def organisation_pack_zip():
     """Stream a ZIP of PDFs with every current sign of every active site, however many there are."""
     size = load_data(SignFileSchema(), query_args())["size"]
     query = packs.organisation_pack(g.user.organisation_id)
-    if not packs.pack_size(query):
+    if not packs.pack_size(query, at_most=1):
         raise Conflict(packs.NOTHING_TO_PRINT)
     name = f"signs-{utcnow().date().isoformat()}"
-    stream = packs.sign_pack_zip(query, size=size, base_url=_base_url(), now=utcnow(), name=name)
+    organisation_id = g.user.organisation_id
+
+    def stopped(error):  # the download has begun: the archive says why it stops, and so does the log
+        log.warning("sign pack of organisation %s stopped: %s", organisation_id, error.summary())
+
+    stream = packs.sign_pack_zip(query, size=size, base_url=_base_url(), now=utcnow(), name=name, on_error=stopped)
     return Response(stream_with_context(stream), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
 

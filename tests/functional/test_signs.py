@@ -260,3 +260,21 @@ def test_a_zip_pack_that_meets_a_sign_too_long_for_its_size_ends_readably_saying
                                        "--output", str(output)])
     assert result.exit_code == 1 and serial in result.output and "ERRORS.txt" in result.output
     assert zipfile.ZipFile(output).namelist()[-1] == "ERRORS.txt"
+
+
+def test_a_zip_pack_over_stored_text_no_font_prints_ends_readably_and_is_logged(client, auth, owner, make_site,
+                                                                                make_sign, settings, db, caplog):
+    from sqlalchemy import text
+    site = make_site()
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    # text stored before the check existed: refused while the pack's signs are read, not while rendered
+    db.session.execute(text("UPDATE sites SET purpose_text = :t WHERE id = :id"), {"t": "Gate 😀", "id": site.id})
+    db.session.commit()
+    auth.login(owner)
+    response = client.get("/signs/pack.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None and archive.namelist() == ["ERRORS.txt"]
+    assert "U+1F600" in archive.read("ERRORS.txt").decode()
+    assert "sign pack of organisation" in caplog.text and "Gate" not in caplog.text

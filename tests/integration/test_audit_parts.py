@@ -25,12 +25,19 @@ def twelve(make_site, owner, db, settings):
     return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
 
 
-def both_ways(db):
-    in_parts = verify_log(processes=PARTS, parallel_from=0)
-    db.session.rollback()
-    at_once = verify_log(processes=1)
-    db.session.rollback()
-    return in_parts, at_once
+@pytest.fixture
+def both_ways(db, caplog):
+    """Verify in parts and in one process; the parts must really have been walked by their workers (a
+    walk in parts that fails falls back to one process, which would make any comparison pass)."""
+    def verify_both():
+        caplog.clear()
+        in_parts = verify_log(processes=PARTS, parallel_from=0)
+        db.session.rollback()
+        assert "walking in parts failed" not in caplog.text
+        at_once = verify_log(processes=1)
+        db.session.rollback()
+        return in_parts, at_once
+    return verify_both
 
 
 def test_the_ranges_cover_every_id_once():
@@ -41,13 +48,13 @@ def test_the_ranges_cover_every_id_once():
             assert [i for first, end in ranges for i in range(first, end + 1)] == list(range(1, last + 1))
 
 
-def test_an_empty_log_is_intact_either_way(db):
-    in_parts, at_once = both_ways(db)
+def test_an_empty_log_is_intact_either_way(db, both_ways):
+    in_parts, at_once = both_ways()
     assert in_parts == at_once and at_once.intact and at_once.entries == 0
 
 
-def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db):
-    in_parts, at_once = both_ways(db)
+def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db, both_ways):
+    in_parts, at_once = both_ways()
     assert in_parts.intact and in_parts == at_once
     assert in_parts.entries == twelve and in_parts.head[0] == twelve
 
@@ -69,18 +76,32 @@ def test_an_intact_log_walked_in_parts_is_intact_with_the_same_head(twelve, db):
     "UPDATE audit_entries SET id = {last} + 7 WHERE id = {seam}",
     "UPDATE audit_entries SET hash = '{forged}' WHERE id = {last}",
 ])
-def test_tampering_anywhere_gives_the_same_answer_in_parts(twelve, db, statement, seam_number):
+def test_tampering_anywhere_gives_the_same_answer_in_parts(twelve, db, both_ways, statement, seam_number):
     seam = cut(twelve, PARTS)[seam_number][0]
     sqlite = db.engine.dialect.name == "sqlite"
     space = "X'20'" if sqlite else "'\\x20'::bytea"
     with tampering(db) as session:
         session.execute(text(statement.format(seam=seam, last=twelve, space=space, forged="ab" * 32,
                                               not_text="X'00'" if sqlite else "''")))
-    in_parts, at_once = both_ways(db)
+    in_parts, at_once = both_ways()
     # cutting off the newest entries leaves a shorter chain that is intact: only a checkpoint held
     # elsewhere shows it (test_audit_verification); every other change breaks the chain
     assert at_once.intact == ("id >= {seam}" in statement)
     assert in_parts == at_once  # the same break, entries read and head
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entries SET prev_hash = 'forged', canonical = 2.5 WHERE id = {seam}",
+    "UPDATE audit_entries SET prev_hash = 'forged', canonical = CAST(canonical AS TEXT) WHERE id = {seam}",
+    "UPDATE audit_entries SET canonical = CAST(canonical AS TEXT) WHERE id = {seam}",
+])
+def test_a_seam_row_retyped_in_sqlite_gives_the_same_answer_in_parts(twelve, db, both_ways, statement):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite lets a column hold another type")
+    with tampering(db) as session:
+        session.execute(text(statement.format(seam=cut(twelve, PARTS)[1][0])))
+    in_parts, at_once = both_ways()
+    assert not at_once.intact and in_parts == at_once
 
 
 def test_a_part_that_cannot_be_walked_is_reported_not_guessed(tmp_path):
@@ -94,3 +115,17 @@ def test_parts_that_take_too_long_are_stopped_and_reported(twelve, db):
         pytest.skip("a file the workers can open without a snapshot")
     with pytest.raises(PartFailed, match="TimeoutExpired"):
         walk_parts(source, cut(twelve, PARTS), timeout=0)
+
+
+@pytest.mark.parametrize("answer", [
+    None, [], {"first": 1}, {"first": 1, "last": 4, "entries": 4, "head": [5], "break": None, "first_id": None,
+                             "first_prev_hash": None, "first_organisation": None, "first_unreadable": False},
+    {"first": 1, "last": 4, "entries": "4", "head": None, "break": None, "first_id": None, "first_prev_hash": None,
+     "first_organisation": None, "first_unreadable": False},
+    {"first": 1, "last": 4, "entries": 4, "head": None, "break": {"seq": 2}, "first_id": None,
+     "first_prev_hash": None, "first_organisation": None, "first_unreadable": False},
+])
+def test_a_worker_answer_of_the_wrong_shape_is_a_failed_part_not_a_crash(answer):
+    from signage.audit.ranges import part_from_answer
+    with pytest.raises(PartFailed):
+        part_from_answer(answer)
