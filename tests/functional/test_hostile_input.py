@@ -319,3 +319,22 @@ def test_legal_names_are_unique_whatever_their_case(signed_in, make_org, owner, 
     make_org(legal_name="Other Ltd.")
     response = signed_in.post("/organisation", data={"legal_name": "other LTD.", "contact_email": "a@b.example"})
     assert response.status_code == 409
+
+
+DASHBOARD_LISTS = ["/sites", "/audit", "/audit/verify", "/users", "/tokens", "/signs/reprint"]
+HOSTILE_QUERIES = ["limit=0", "limit=-1", "limit=1.5", "limit=99999999999999999999", "cursor=garbage", "cursor=%00",
+                   "cursor=" + "A" * 5000, "q=%00", "q=" + "x" * 500, "q=%22%22%22", "q=*", "q=NEAR(a%20b)",
+                   "q=%ED%A0%80", "q=%F0%9F%98%80%F0%9F%98%80", "status=x", "blocking=maybe", "reprint=1",
+                   "jurisdiction=%E2%80%AE", "lang=xx", "lang=", "lang=%00", "subject=sites:99999999999999999999",
+                   "subject=../", "endpoint=x&q=a", "_external=1&_scheme=gopher"]
+
+
+@pytest.mark.parametrize("path", DASHBOARD_LISTS)
+def test_a_dashboard_list_answers_any_query_with_a_page_or_a_4xx(signed_in, make_site, path):
+    make_site(site_name="North gate")
+    for query in HOSTILE_QUERIES:
+        response = signed_in.get(f"{path}?{query}")
+        assert response.status_code < 500, (path, query, response.status_code)
+        if response.status_code == 422:  # the field at fault is named on the page
+            key = query.split("=", 1)[0]
+            assert key in response.get_data(as_text=True), (path, query)
