@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 SIGNAGE_PORT ?= 5000
+#: 0.0.0.0 serves the network too, so a phone can open the QR codes (with SIGNAGE_PUBLIC_BASE_URL set to match)
+SIGNAGE_HOST ?= 127.0.0.1
 TEST_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOG := translations/zh_Hans/LC_MESSAGES/messages
 
@@ -25,9 +27,12 @@ $(CATALOG).mo: $(CATALOG).po $(STAMP)
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	@echo "Dashboard: http://127.0.0.1:$(SIGNAGE_PORT)/  (demo login printed above; stop with Ctrl-C)"
+	@echo "Dashboard: http://127.0.0.1:$(SIGNAGE_PORT)/  (stop with Ctrl-C)"
+	@echo "To scan a sign with a phone on the same network, start with this machine's address, e.g."
+	@echo "  SIGNAGE_HOST=0.0.0.0 SIGNAGE_PUBLIC_BASE_URL=http://192.168.1.20:$(SIGNAGE_PORT) make run"
+	@echo "and download the sign again: its QR code carries the address it was printed with."
 	SIGNAGE_PUBLIC_BASE_URL=$${SIGNAGE_PUBLIC_BASE_URL:-http://127.0.0.1:$(SIGNAGE_PORT)} \
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(SIGNAGE_PORT) wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(SIGNAGE_HOST):$(SIGNAGE_PORT) wsgi:app
 
 # Browser tests drive Debian's chromium; browsers cannot be downloaded here.
 browser:

@@ -1,9 +1,10 @@
-"""Command-line tools: users, API tokens, audit verification and demo data."""
+"""Command-line tools: users, API tokens, audit verification, demo data, housekeeping and the rule reference."""
 import os
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from signage.audit.services import checkpoint_break, verify_log
@@ -12,12 +13,15 @@ from signage.auth.models import ROLES, User
 from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
+from signage import labels
+from signage.config import pack_settings
+from signage.demo import DEMO_LOGINS, DEMO_OWNER, DEMO_PASSWORD, seed_demo
+from signage.demo_scale import seed_sites
 from signage.housekeeping import run_housekeeping
 from signage.jobs.services import failed_job_count, retry_failed as retry_failed_jobs
-from signage.config import pack_settings
-from signage.demo import DEMO_OWNER, seed_demo
-from signage.demo_scale import seed_sites
+from signage.rules.reference import rules_reference
 from signage.signs.cli import signs_cli
+from signage.translation import force_locale
 
 users_cli = AppGroup("users", help="Manage dashboard users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -98,11 +102,15 @@ def _check_checkpoint(checkpoint):
 def seed(extra_sites):
     """Load the demo organisation, users and sites into an empty database; --sites N adds N more sites."""
     if not db.session.scalar(db.select(db.func.count(User.id))):
-        login = seed_demo(now=utcnow())
+        seed_demo(now=utcnow())
         db.session.commit()
-        click.echo(f"Demo data loaded. Sign in as {login['email']} with password {login['password']}")
+        click.echo("Demo data loaded.")
     elif not extra_sites:
         click.echo("Database already has users; demo data not loaded.")
+    if db.session.scalar(db.select(User.id).where(User.email == DEMO_OWNER)) is not None:
+        click.echo(f"Sign in with the password {DEMO_PASSWORD} as")
+        for email, can in DEMO_LOGINS:
+            click.echo(f"  {email:32} {can}")
     if extra_sites:
         owner = db.session.scalar(db.select(User).where(User.email == DEMO_OWNER))
         if owner is None:
@@ -140,7 +148,41 @@ def housekeeping(batch_size, retry_failed):
                                    "once the cause is fixed.")
 
 
+rules_cli = AppGroup("rules", help="The rules the sites are checked against.")
+#: The rule reference, in the repository: README links it, findings cite it.
+RULES_REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+
+
+def rules_reference_text() -> str:
+    """Return docs/rules.md as the registry and the catalogs make it now."""
+    def translate(message, locale):
+        with force_locale(locale):
+            return labels.tr(message)
+
+    def field_label(name, locale):
+        with force_locale(locale):
+            return labels.field_label(name)
+
+    with current_app.test_request_context():  # Flask-Babel reads the locale per request
+        return rules_reference(translate, field_label)
+
+
+@rules_cli.command("reference")
+@click.option("--check", is_flag=True, help="Only say whether docs/rules.md is up to date (exit 1 if not).")
+def rules_reference_command(check):
+    """Write docs/rules.md from the rule registry: every rule, required field and pack setting."""
+    text = rules_reference_text()
+    if check:
+        if not RULES_REFERENCE.exists() or RULES_REFERENCE.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{RULES_REFERENCE} is out of date: run `flask --app wsgi rules reference`.")
+        click.echo(f"{RULES_REFERENCE} is up to date.")
+        return
+    RULES_REFERENCE.parent.mkdir(exist_ok=True)
+    RULES_REFERENCE.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {RULES_REFERENCE}.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
-    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli, housekeeping):
+    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli, rules_cli, housekeeping):
         app.cli.add_command(group)

@@ -87,3 +87,9 @@ def seed_demo(*, now: datetime) -> dict:
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
     register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}
+
+
+#: The demo's sign-ins, one per role, with what each may do: what `flask demo seed` prints.
+DEMO_LOGINS = ((DEMO_OWNER, "owner: everything, the organisation and its users included"),
+               ("editor@demo.signage.example", "editor: sites and signs"),
+               ("auditor@demo.signage.example", "auditor: reads everything, verifies the audit log"))

@@ -1,4 +1,4 @@
-"""Jurisdiction pack settings: the open points of regulation.md §9 as values, never constants in code."""
+"""Jurisdiction pack settings: what the texts leave open, as values, never constants in code (docs/rules.md)."""
 from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date
 from typing import Any, Mapping
@@ -66,18 +66,34 @@ def _coerce(key: str, value: Any, kind: type) -> Any:
 
 #: Where each default comes from, for the pack's documentation page.
 PACK_SOURCES = {
-    "filing_threshold": "CN Measures Art 15; regulation.md §9 point 11",
-    "filing_warning": "Design decision (CN-FILING-NEAR); regulation.md §9 point 11",
+    "filing_threshold": "CN Measures Art 15",
+    "filing_warning": "Design decision (CN-FILING-NEAR)",
     "filing_working_days": "CN Measures Art 15; CAC announcement 2025-05-28",
     "cn_measures_in_force": "CN Measures Art 20; CAC announcement 2025-05-28 (legacy filing)",
-    "working_days_include_trigger": "regulation.md §8.1 and §9 point 8",
-    "cn_sensitive_traits_severity": "2023 draft Art 11 (secondary); regulation.md §9 point 2",
-    "eu_retention_warn_days": "EDPB 3/2019 §8 (unconfirmed); regulation.md §9 point 5",
-    "ai_logs_min_days": "AI Act 26(6) (secondary); regulation.md §9 point 11",
-    "ai_act_annex_iii_from": "AI Act (secondary); regulation.md §9 point 7",
-    "il_retention_cap_days": "BIPA 15(a); regulation.md §9 point 11",
-    "tx_retention_cap_days": "CUBI §503.001(c)(3); regulation.md §9 point 11",
-    "portland_exceptions": "Portland 34.10 (secondary); regulation.md §9 point 13",
+    "working_days_include_trigger": "CN Measures Art 15; CAC announcement 2025-05-28 (legacy filing date)",
+    "cn_sensitive_traits_severity": "2023 draft Art 11 (secondary)",
+    "eu_retention_warn_days": "EDPB 3/2019 §8 (unconfirmed)",
+    "ai_logs_min_days": "AI Act 26(6) (secondary)",
+    "ai_act_annex_iii_from": "AI Act (secondary)",
+    "il_retention_cap_days": "BIPA 15(a)",
+    "tx_retention_cap_days": "CUBI §503.001(c)(3)",
+    "portland_exceptions": "Portland 34.10 (secondary)",
+}
+
+#: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
+OPEN_POINTS = {
+    "filing_threshold": "The thresholds may change with the final wording or guidance.",
+    "filing_warning": "How early to warn before the filing threshold is the operator's choice.",
+    "filing_working_days": "The period may change with the final wording or guidance.",
+    "cn_measures_in_force": "Counts reached before the Measures applied are counted from this day.",
+    "working_days_include_trigger": "Whether the trigger day counts; excluding it gives the CAC's legacy date.",
+    "cn_sensitive_traits_severity": "Whether the final Measures keep the sensitive-trait ban (WARN until then).",
+    "eu_retention_warn_days": "The exact EDPB wording of the 72-hour remark.",
+    "ai_logs_min_days": "The minimum period for keeping the system's logs.",
+    "ai_act_annex_iii_from": "The Annex III date under the Digital Omnibus (2027-12-02 as the alternative).",
+    "il_retention_cap_days": "The three-year cap after the last interaction.",
+    "tx_retention_cap_days": "The one-year cap after the purpose expires.",
+    "portland_exceptions": "The list of exceptions is editable; one no longer listed does not lift the ban.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.

@@ -6,7 +6,7 @@ from signage.vocabulary import (ANNEX_III_FUNCTIONS, INTERNET_STORAGE_MODES, PUB
 from signage.rules.findings import ERROR, N_, Finding, Rule, RuleContext, Site, in_jurisdiction, is_given
 
 REQUIRED_FIELD = Rule("REQUIRED-FIELD", ERROR, N_("Fill in “%(field)s” before the site can go live."),
-                      "regulation.md §3 (site record)")
+                      N_("Each field's own source: docs/rules.md, Required fields"))
 
 DESIGN = "Design decision"
 PIA_SOURCE = "CN Measures Art 9 (secondary); PIPL 55–56; GDPR 35 (unconfirmed)"

@@ -29,6 +29,20 @@ def test_demo_data_passes_its_own_rules_except_the_refused_draft(runner, db, set
     assert "already" in runner.invoke(args=["demo", "seed"]).output  # never seeds twice
 
 
+def test_every_demo_login_printed_signs_in_with_its_role(runner, client, db):
+    import re
+    output = runner.invoke(args=["demo", "seed"]).output
+    password = re.search(r"Sign in with the password (\S+) as", output).group(1)
+    logins = re.findall(r"^  (\S+@\S+)\s+(owner|editor|auditor):", output, re.MULTILINE)
+    assert {role for _email, role in logins} == {"owner", "editor", "auditor"}
+    for email, role in logins:
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, email
+        assert role.capitalize() in client.get("/").get_data(as_text=True)
+        client.post("/logout")
+    assert "Sign in with the password" in runner.invoke(args=["demo", "seed"]).output  # also when seeded before
+
+
 def test_database_failure_mid_request_saves_nothing(client, owner, make_token, db, monkeypatch):
     import signage.sites.services as site_services
     real_append = site_services.append_entry
