@@ -70,7 +70,8 @@ def rules_reference(translate: Translate, field_label: Translate) -> str:
     defaults = PackSettings()
     for setting in dataclass_fields(PackSettings):
         value = getattr(defaults, setting.name)
-        shown = ", ".join(value) if isinstance(value, tuple) else value
+        # as SIGNAGE_PACK_SETTINGS takes it: JSON's true and false, lists as their items
+        shown = ", ".join(value) if isinstance(value, tuple) else str(value).lower() if isinstance(value, bool) else value
         lines.append(f"| `{setting.name}` | {_cell(shown)} | {_cell(PACK_SOURCES[setting.name])} | "
                      f"{_cell(OPEN_POINTS[setting.name])} |")
     return "\n".join(lines) + "\n"
