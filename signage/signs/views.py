@@ -1,7 +1,9 @@
 """Dashboard pages for signs: issue, download, pack, put up, take down, reprint."""
 import logging
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, stream_with_context, url_for
+from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request, stream_with_context,
+                   url_for)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
@@ -72,6 +74,8 @@ def issue(site_id: int):
         return _issue_form(get_site(g.user.organisation_id, site_id), values=request.form, errors=error.errors or {},
                            refused=error.detail, status=422)
     db.session.commit()
+    flash(_("Sign %(serial)s issued for %(placement)s: download it, print it and put it up.", serial=sign.serial,
+            placement=sign.placement))
     return redirect(url_for("sites.detail", site_id=site.id, _anchor=f"sign-{sign.serial}"), 303)
 
 
@@ -143,6 +147,8 @@ def change_status(serial: str):
     services.change_sign_status(sign, data["status"], reason=data.get("reason"), by=g.user, now=utcnow(),
                                 settings=pack_settings())
     db.session.commit()
+    flash(_("Sign %(serial)s is up.", serial=sign.serial) if sign.status == "installed" else
+          _("Sign %(serial)s is taken down and retired.", serial=sign.serial))
     return redirect(_back(sign), 303)
 
 
@@ -153,6 +159,8 @@ def reprint(serial: str):
     sign = services.get_sign(g.user.organisation_id, serial)
     new_sign = services.reprint_sign(sign, by=g.user, now=utcnow(), settings=pack_settings(), base_url=_base_url())
     db.session.commit()
+    flash(_("Sign %(new)s replaces %(old)s, now retired: print it and put it up in the old one's place.",
+            new=new_sign.serial, old=sign.serial))
     return redirect(_back(new_sign), 303)
 
 

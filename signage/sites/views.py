@@ -1,5 +1,6 @@
 """Dashboard pages for sites: list, register, edit, go live, acknowledge warnings."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from signage.audit.services import entries_for
 from signage.auth.login import require
@@ -61,6 +62,7 @@ def create():
         return _form(None, values=request.form, errors=error.errors, findings=[], status=422)
     site = services.register_site(g.user.organisation, data, by=g.user, now=utcnow(), settings=pack_settings())
     db.session.commit()
+    flash(_("Draft saved. Nothing is public until the site is activated."))
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
 
@@ -106,6 +108,9 @@ def update(site_id: int):
         return _form(site, values=request.form, errors=error.errors or {}, findings=error.findings or [],
                      status=error.status, refused=refused)
     db.session.commit()
+    flash(_("Changes saved.") if site.status == "draft" else
+          _("Changes saved. Where they change the notice a new version is published, and signs that print them "
+            "are listed for reprinting."))
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
 
@@ -128,6 +133,9 @@ def change_status(site_id: int):
         db.session.rollback()
         return _detail(services.get_site(g.user.organisation_id, site_id), status=409, refused=error)
     db.session.commit()
+    flash({"active": _("The site is live: its notice is public and its signs can go up."),
+           "suspended": _("Suspended: the notice now says face recognition is switched off here."),
+           "decommissioned": _("Decommissioned: the notice now says face recognition here has ended.")}[site.status])
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
 
@@ -139,4 +147,5 @@ def acknowledge(site_id: int):
     data = load_input(AcknowledgementSchema())
     services.acknowledge_finding(site, data, by=g.user, now=utcnow(), settings=pack_settings())
     db.session.commit()
+    flash(_("Warning acknowledged. The acknowledgement is in the audit log."))
     return redirect(url_for("sites.detail", site_id=site.id, _anchor="findings"), 303)

@@ -307,3 +307,31 @@ def test_a_list_asked_for_in_a_language_shows_in_it(signed_in, make_site, path):
     make_site()
     response = signed_in.get(path + ("&" if "?" in path else "?") + "lang=zh-Hans")
     assert response.status_code == 200 and '<html lang="zh-Hans">' in response.get_data(as_text=True)
+
+
+def test_each_action_says_what_it_did_and_the_site_page_links_its_notice(signed_in, owner, db):
+    created = signed_in.post("/sites", data={"site_name": "East gate", "geo.lat": "31.2", "geo.lng": "121.4",
+                                             "jurisdictions": "CN"}, follow_redirects=True)
+    assert "Draft saved. Nothing is public until the site is activated." in created.get_data(as_text=True)
+    site = db.session.scalar(db.select(Site).where(Site.site_name == "East gate"))
+    from signage.signs.models import Sign
+    from helpers import SITE_DEFAULTS
+    from signage.sites.services import update_site
+    from signage.config import pack_settings
+    update_site(site, {key: value for key, value in SITE_DEFAULTS.items() if key != "site_name"}, by=owner, now=T0,
+                settings=pack_settings())
+    db.session.commit()
+    issued = signed_in.post(f"/sites/{site.id}/signs", data={"placement": "Gate", "size": "A4"},
+                            follow_redirects=True).get_data(as_text=True)
+    serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == site.id))
+    assert f"Sign {serial} issued for Gate: download it, print it and put it up." in issued
+    live = signed_in.post(f"/sites/{site.id}/status", data={"status": "active"}, follow_redirects=True)
+    page = live.get_data(as_text=True)
+    assert "The site is live: its notice is public and its signs can go up." in page
+    assert f'href="/n/{site.code}"' in page and f'href="/n/{site.code}/v1"' in page
+    up = signed_in.post(f"/signs/{serial}/status", data={"status": "installed"}, follow_redirects=True)
+    assert f"Sign {serial} is up." in up.get_data(as_text=True)
+    again = signed_in.post(f"/signs/{serial}/reprint", follow_redirects=True).get_data(as_text=True)
+    assert f"replaces {serial}, now retired" in again
+    zh = signed_in.post(f"/sites/{site.id}/status?lang=zh-Hans", data={"status": "suspended"}, follow_redirects=True)
+    assert "已暂停：告知书现在说明此处的人脸识别已关闭。" in zh.get_data(as_text=True)  # in the reader's language
