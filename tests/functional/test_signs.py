@@ -206,6 +206,9 @@ def test_stale_signs_are_listed_with_what_changed_and_reprinted(client, auth, ow
     assert sign.status == "retired"
     fresh = db.session.scalars(db.select(Sign).where(Sign.status == "issued")).one()
     assert fresh.placement == sign.placement and not fresh.stale_fields
+    after = client.get("/signs/reprint").get_data(as_text=True)
+    assert f"Sign {fresh.serial} replaces {sign.serial}, now retired" in after  # said once, after the reprint
+    assert f'<th scope="row" class="mono">{sign.serial}</th>' not in after  # and no longer listed
     assert sign.serial not in client.get("/signs/reprint").get_data(as_text=True)
 
 
