@@ -120,9 +120,11 @@ def _file_resource(fmt: str):
         @blp.response(200, {"type": "string", "format": "binary"}, content_type=services.MIMETYPES[fmt])
         @blp.problems(404, 409, 422)
         def get(self, query, serial: str):
-            """Download the sign at its own size or ?size=; 409 if it is retired or out of date."""
+            """Download the sign at its own size or ?size=; 409 if it is retired or out of date, or a rule refuses
+            its site (other than for missing signs), with the findings."""
             sign = services.get_sign(g.user.organisation_id, serial)
-            body = services.sign_file(sign, fmt, size=query["size"], base_url=public_base_url(), now=utcnow())
+            body = services.sign_file(sign, fmt, size=query["size"], base_url=public_base_url(), now=utcnow(),
+                                      settings=pack_settings())
             filename = f"sign-{sign.serial}-{query['size'] or sign.size}.{fmt}"
             return Response(body, mimetype=services.MIMETYPES[fmt],
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from signage.audit.services import append_entry
-from signage.errors import Conflict, InvalidInput, NotFound
+from signage.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from signage.extensions import db
 from signage.notices.content import operator_details
 from signage.notices.models import NoticeVersion
@@ -18,7 +18,7 @@ from signage.rules.packs import PackSettings
 from signage.sites.models import Site
 from signage.sites.summaries import refresh_summaries
 from signage.sites.records import site_record
-from signage.sites.services import new_code
+from signage.sites.services import new_code, site_findings
 
 SERIAL_LENGTH = 8
 #: Allowed moves; a retired sign stays retired, and its QR code still opens the current notice.
@@ -162,11 +162,29 @@ def spec_for(sign: Sign, *, size: str, base_url: str, now: datetime) -> SignSpec
                      notice_date=notice_date, now=now)
 
 
-def sign_file(sign: Sign, fmt: str, *, size: str | None, base_url: str, now: datetime) -> bytes:
-    """Render a current sign as PDF, SVG or PNG (300 dpi) at its own size or another one."""
+#: Errors that putting up signs itself resolves: a site refused only by these may print its signs.
+SATISFIED_BY_SIGNS = frozenset({"ACT-SIGN", "NYC-ENTRANCE-SIGNS"})
+
+
+def refuse_unlawful(site: Site, *, now: datetime, settings: PackSettings) -> None:
+    """Refuse to print signs for a site a rule refuses (a draft is checked as if going live): a sign that
+    looks final must never hang where the law forbids the cameras."""
+    refused = [finding for finding in site_findings(site, today=now.date(), settings=settings)
+               if finding["severity"] == "error" and finding["rule_id"] not in SATISFIED_BY_SIGNS]
+    if refused:
+        rules = ", ".join(dict.fromkeys(finding["rule_id"] for finding in refused))
+        raise RuleViolation(f"The signs of {site.site_name} cannot be printed while the rules refuse the site "
+                            f"({rules}): fix the site first.", findings=refused)
+
+
+def sign_file(sign: Sign, fmt: str, *, size: str | None, base_url: str, now: datetime,
+              settings: PackSettings) -> bytes:
+    """Render a current sign as PDF, SVG or PNG (300 dpi) at its own size or another one, if its site may
+    have signs at all."""
     if fmt not in RENDERERS:
         raise InvalidInput("Unknown file format.", errors={"format": [f"Use one of: {', '.join(RENDERERS)}."]})
     _refuse_outdated(sign, "printed")
+    refuse_unlawful(sign.site, now=now, settings=settings)
     spec = spec_for(sign, size=_size(size or sign.size), base_url=base_url, now=now)
     data = fitted(RENDERERS[fmt], spec)
     return data.encode() if isinstance(data, str) else data

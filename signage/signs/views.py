@@ -91,7 +91,7 @@ def download(serial: str, fmt: str):
     """Download a sign as PDF, SVG or PNG (300 dpi), at its own size or ?size=."""
     sign = services.get_sign(g.user.organisation_id, serial)
     size = load_data(SignFileSchema(), query_args())["size"]
-    body = services.sign_file(sign, fmt, size=size, base_url=_base_url(), now=utcnow())
+    body = services.sign_file(sign, fmt, size=size, base_url=_base_url(), now=utcnow(), settings=pack_settings())
     return _attachment(body, services.MIMETYPES[fmt], f"sign-{sign.serial}-{size or sign.size}.{fmt}")
 
 
@@ -101,6 +101,7 @@ def site_pack(site_id: int):
     """Download one PDF with every current sign of a site."""
     site = get_site(g.user.organisation_id, site_id)
     size = load_data(SignFileSchema(), query_args())["size"]
+    services.refuse_unlawful(site, now=utcnow(), settings=pack_settings())
     body = packs.sign_pack(packs.site_pack(site), size=size, base_url=_base_url(), now=utcnow())
     return _attachment(body, "application/pdf", f"signs-{site.code}.pdf")
 

@@ -281,3 +281,19 @@ def test_a_zip_pack_over_stored_text_no_font_prints_ends_readably_and_is_logged(
     assert archive.testzip() is None and archive.namelist() == ["ERRORS.txt"]
     assert "U+1F600" in archive.read("ERRORS.txt").decode()
     assert "sign pack of organisation" in caplog.text and "Gate" not in caplog.text
+
+
+def test_no_sign_file_for_a_site_a_rule_refuses_except_for_missing_signs(client, auth, owner, make_site, make_sign,
+                                                                         make_token):
+    lawful = make_site(site_name="Gate")  # refused only by ACT-SIGN until its sign is up: printable
+    fine = make_sign(lawful)
+    hotel = make_site(site_name="Room 1203", venue_class="private_space", private_space_type="hotel_guest_room")
+    forbidden = make_sign(hotel)
+    auth.login(owner)
+    assert client.get(f"/signs/{fine.serial}.pdf").status_code == 200
+    refused = client.get(f"/signs/{forbidden.serial}.pdf")
+    assert refused.status_code == 409 and "ANY-PRIVATE-SPACE" in refused.get_data(as_text=True)
+    assert client.get(f"/sites/{hotel.id}/signs/pack.pdf").status_code == 409
+    headers = make_token(owner)
+    api = client.get(f"/api/v1/signs/{forbidden.serial}.png", headers=headers)
+    assert api.status_code == 409 and "CN-PRIVATE-SPACE" in {f["rule_id"] for f in api.get_json()["findings"]}
