@@ -40,12 +40,13 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
             db.session.commit()
         except Exception:  # the batch is undone whole; the others go on, and this one is tried again later
             db.session.rollback()
+            # logged first: counting the failure needs the database, which may be what failed
+            log.exception("housekeeping: a batch of job %s (%s) failed", job_id, kind)
             stumbled.add(job_id)
-            set_aside = record_failure(job_id, cursor, now=utcnow())
+            if record_failure(job_id, cursor, now=utcnow()):
+                log.error("housekeeping: job %s set aside after %s failed runs in a row, until `flask housekeeping "
+                          "--retry-failed`", job_id, MAX_ATTEMPTS)
             db.session.commit()
-            log.exception("housekeeping: a batch of job %s (%s) failed%s", job_id, kind,
-                          f"; set aside after {MAX_ATTEMPTS} runs in a row, until `flask housekeeping "
-                          "--retry-failed`" if set_aside else "; it is tried again by the next run")
             report["failed"] += 1
             continue
         report["batches"] += 1
