@@ -100,21 +100,30 @@ def printable_characters() -> frozenset[str]:
                      if unicodedata.category(ch) not in REFUSED_CATEGORIES) | ALLOWED_CONTROLS
 
 
-def _pattern(characters: frozenset[str]) -> str:
-    """Return a JSON Schema pattern that matches exactly the strings made of these characters."""
+def _class(characters: frozenset[str]) -> str:
+    """Return a regular-expression character class of exactly these characters, as ranges."""
     runs: list[list[int]] = []
     for code in sorted(map(ord, characters)):
         if runs and runs[-1][1] == code - 1:
             runs[-1][1] = code
         else:
             runs.append([code, code])
-    ranges = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs)
-    return f"^[{ranges}]*$"
+    return "[" + "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs) + "]"
 
 
-def printable_pattern() -> str:
-    """Return the JSON Schema pattern of printable text, for the OpenAPI document."""
-    return _pattern(printable_characters())
+def _pattern(characters: frozenset[str]) -> str:
+    """Return a JSON Schema pattern that matches exactly the strings made of these characters."""
+    return f"^{_class(characters)}*$"
+
+
+def printable_pattern(*, visible: bool = False) -> str:
+    """Return the JSON Schema pattern of printable text, for the OpenAPI document; with visible, of printable
+    text with at least one character that is not whitespace (for fields stripped before they are checked)."""
+    characters = printable_characters()
+    if not visible:
+        return _pattern(characters)
+    spaces = frozenset(ch for ch in characters if ch.isspace() or not ch.strip())
+    return f"^{_class(spaces)}*{_class(characters - spaces)}{_class(characters)}*$"
 
 
 @lru_cache(maxsize=8192)

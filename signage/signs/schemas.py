@@ -1,9 +1,11 @@
 """What signs accept and return, for the dashboard forms and the API alike."""
 from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
+from signage.fonts import printable_pattern
 from signage.pagination import PageQuerySchema
+from signage.rules.findings import N_
 from signage.signs.spec import SIZES
 from signage.validation import Text
 from signage.vocabulary import SIGN_STATUSES
@@ -33,10 +35,18 @@ def size_field(**kwargs):
     return fields.String(validate=validate.OneOf(tuple(SIZES), error="Choose one of: {choices}."), **kwargs)
 
 
+def _visible(value: str) -> None:
+    if not value.strip():
+        raise ValidationError(N_("Say where the sign hangs: only spaces were given."))
+
+
 class SignIssueSchema(Schema):
     """A new sign: where it hangs, its paper size and its language pair."""
 
-    placement = Text(required=True, validate=validate.Length(min=1, max=100))
+    # checked as given, as the document states it (at most 100 characters, one of them visible), then
+    # stored without the whitespace around it
+    placement = Text(required=True, validate=[validate.Length(min=1, max=100), _visible],
+                     metadata={"pattern": printable_pattern(visible=True)})
     size = size_field(load_default="A4")
     languages = fields.List(fields.String(validate=validate.OneOf(SIGN_LANGUAGES)),
                             validate=[validate.Length(equal=2), _language_pair], metadata={"uniqueItems": True},
@@ -44,10 +54,11 @@ class SignIssueSchema(Schema):
 
     @pre_load
     def normalise(self, data, **kwargs):
-        data = _upper_size(data)
-        if isinstance(data, dict) and isinstance(data.get("placement"), str):
-            data = {**data, "placement": data["placement"].strip()}
-        return data
+        return _upper_size(data)
+
+    @post_load
+    def trimmed(self, data, **kwargs):
+        return {**data, "placement": data["placement"].strip()}
 
 
 class SignStatusSchema(Schema):
