@@ -37,22 +37,12 @@ def describe_actor(actor) -> dict:
 def append_entry(action: str, *, actor, subject, now: datetime, changes: dict | None = None,
                  reason: str | None = None, organisation_id: int | None = None) -> AuditEntry:
     """Append one entry to the chain in the caller's transaction, never racing another writer."""
-    db.session.flush()  # the subject needs its id before it can be named
-    _lock_chain()
-    if now.tzinfo is None:
-        raise ValueError("naive datetime given; pass an aware UTC time")
-    now = now.astimezone(timezone.utc)  # the hashed time and the stored column must read alike
-    last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    seq, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
+    now = _utc(now)
+    seq, prev_hash = _chain_tail()  # flushed first: the subject has its id now
     subject_type, subject_id = _subject_ref(subject)
     org_id = organisation_id if organisation_id is not None else getattr(subject, "organisation_id", None)
-    content = {"seq": seq, "time": now, "action": action, "actor": describe_actor(actor),
-               "subject": {"type": subject_type, "id": subject_id}, "organisation_id": org_id,
-               "changes": changes or {}, "reason": reason}
-    canonical = canonical_bytes(content)
-    entry = AuditEntry(id=seq, organisation_id=org_id, subject_type=subject_type, subject_id=subject_id,
-                       action=action, created_at=now, canonical=canonical, prev_hash=prev_hash,
-                       hash=entry_hash(prev_hash, canonical))
+    entry = AuditEntry(**_entry_row(seq + 1, prev_hash, now, action, actor, subject_type, subject_id, org_id,
+                                    changes, reason))
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -64,30 +54,44 @@ def append_entries(items: list[dict], *, now: datetime) -> int:
     Each item has action, actor, subject ((type, id)), organisation_id, changes and optionally reason;
     the chain is the same as if append_entry had been called for each.
     """
-    if now.tzinfo is None:
-        raise ValueError("naive datetime given; pass an aware UTC time")
+    now = _utc(now)
     if not items:
         return 0
-    db.session.flush()
-    _lock_chain()
-    now = now.astimezone(timezone.utc)
-    last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    seq, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    seq, prev_hash = _chain_tail()
     rows = []
     for item in items:
         seq += 1
-        subject_type, subject_id = item["subject"]
-        content = {"seq": seq, "time": now, "action": item["action"], "actor": describe_actor(item["actor"]),
-                   "subject": {"type": subject_type, "id": subject_id}, "organisation_id": item["organisation_id"],
-                   "changes": item.get("changes") or {}, "reason": item.get("reason")}
-        canonical = canonical_bytes(content)
-        digest = entry_hash(prev_hash, canonical)
-        rows.append({"id": seq, "organisation_id": item["organisation_id"], "subject_type": subject_type,
-                     "subject_id": subject_id, "action": item["action"], "created_at": now, "canonical": canonical,
-                     "prev_hash": prev_hash, "hash": digest})
-        prev_hash = digest
+        rows.append(_entry_row(seq, prev_hash, now, item["action"], item["actor"], *item["subject"],
+                               item["organisation_id"], item.get("changes"), item.get("reason")))
+        prev_hash = rows[-1]["hash"]
     db.session.execute(insert(AuditEntry), rows)
     return len(rows)
+
+
+def _utc(now: datetime) -> datetime:
+    if now.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware UTC time")
+    return now.astimezone(timezone.utc)  # the hashed time and the stored column must read alike
+
+
+def _chain_tail() -> tuple[int, str]:
+    """Flush pending rows, take the chain's turn, and return the last entry's number and hash (0 and the
+    genesis hash for an empty log)."""
+    db.session.flush()
+    _lock_chain()
+    last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (last.id, last.hash) if last else (0, GENESIS_HASH)
+
+
+def _entry_row(seq, prev_hash, now, action, actor, subject_type, subject_id, organisation_id, changes,
+               reason) -> dict:
+    """Return one entry's stored columns, its canonical bytes hashed with its predecessor's hash."""
+    canonical = canonical_bytes({"seq": seq, "time": now, "action": action, "actor": describe_actor(actor),
+                                 "subject": {"type": subject_type, "id": subject_id},
+                                 "organisation_id": organisation_id, "changes": changes or {}, "reason": reason})
+    return {"id": seq, "organisation_id": organisation_id, "subject_type": subject_type, "subject_id": subject_id,
+            "action": action, "created_at": now, "canonical": canonical, "prev_hash": prev_hash,
+            "hash": entry_hash(prev_hash, canonical)}
 
 
 def _lock_chain():
