@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from flask import current_app, has_request_context
+from flask import has_request_context
 from sqlalchemy import func, insert, select, text
 
 from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, walk_chain
@@ -95,14 +95,14 @@ def _entry_row(seq, prev_hash, now, action, actor, subject_type, subject_id, org
 
 
 def _lock_chain():
-    if current_app.testing and has_request_context() and not write_intent.get():
+    if has_request_context() and not write_intent.get():
         # a request that appends must be a declared writer (signage.database), which holds the lock from its
         # first statement; a GET or reads_only view taking it only here, after rows it may have locked,
-        # could deadlock. The suite fails such a view; a server would take the lock late.
+        # could deadlock, so it is a programming error
         raise RuntimeError("an audit entry appended by a request declared read-only")
     # PostgreSQL: serialise appenders until commit. A writer's transaction already holds the lock from
-    # its first statement (signage.database); a unit of work that meant only to read takes it here, and
-    # taking it twice is harmless. SQLite writers hold the write lock from BEGIN IMMEDIATE.
+    # its first statement (signage.database), and taking it twice is harmless; work outside a request
+    # (a command, a test's own session) takes it here. SQLite writers hold the write lock from BEGIN IMMEDIATE.
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
