@@ -62,11 +62,13 @@ def spec_chunks(query, *, size: str | None, base_url: str, now: datetime,
         signs = list(db.session.scalars(page))
         if not signs:
             return
-        yield _specs(signs, size=size, base_url=base_url, now=now)
+        yield specs_for(signs, size=size, base_url=base_url, now=now)
         after = (signs[-1].site_id, signs[-1].id)
 
 
-def _specs(signs: list[Sign], *, size, base_url, now) -> list[SignSpec]:
+def specs_for(signs: list[Sign], *, size: str | None, base_url: str, now: datetime) -> list[SignSpec]:
+    """Return what each sign prints (at its own size, or `size`): its site's current record, the operator
+    and the date of its notice version, in one query for the dates however many signs."""
     dates = dict(((site_id, number), effective.date()) for site_id, number, effective in db.session.execute(
         select(NoticeVersion.site_id, NoticeVersion.number, NoticeVersion.effective_from).where(
             NoticeVersion.site_id.in_({sign.site_id for sign in signs}),

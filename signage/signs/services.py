@@ -7,17 +7,15 @@ from sqlalchemy.orm import contains_eager
 from signage.audit.services import append_entry
 from signage.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from signage.extensions import db
-from signage.notices.content import operator_details
-from signage.notices.models import NoticeVersion
 from signage.notices.services import latest_version
-from signage.signs.content import fitted, sign_spec
+from signage.signs.content import fitted
 from signage.signs.layout import layout
 from signage.signs.models import Sign
+from signage.signs.packs import specs_for
 from signage.signs.render import SIZES, SignSpec, sign_pdf, sign_png, sign_svg
 from signage.rules.packs import PackSettings
 from signage.sites.models import Site
 from signage.sites.summaries import refresh_summaries
-from signage.sites.records import site_record
 from signage.sites.services import new_code, site_findings
 
 SERIAL_LENGTH = 8
@@ -154,12 +152,7 @@ def _refuse_outdated(sign: Sign, doing: str) -> None:
 
 def spec_for(sign: Sign, *, size: str, base_url: str, now: datetime) -> SignSpec:
     """Return what the sign prints at a size: the current record, its operator and its notice version."""
-    site = sign.site
-    version = db.session.scalar(select(NoticeVersion).where(NoticeVersion.site_id == site.id,
-                                                            NoticeVersion.number == sign.notice_version))
-    notice_date = version.effective_from.date() if version is not None else None
-    return sign_spec(site_record(site), operator_details(site.organisation), sign, size=size, base_url=base_url,
-                     notice_date=notice_date, now=now)
+    return specs_for([sign], size=size, base_url=base_url, now=now)[0]
 
 
 #: Errors that putting up signs itself resolves: a site refused only by these may print its signs.
