@@ -10,20 +10,26 @@ DEMO_PASSWORD = "demo-password-2026"
 DEMO_OWNER = "owner@demo.signage.example"
 PIA_DONE = date(2026, 1, 15)
 
+#: Lin's station, written in Chinese first, with the English beside it.
 STATION = {
-    "site_name": "Renmin Square Station, Line 2", "address": "120 Renmin Avenue, Huangpu District, Shanghai",
-    "city": "Shanghai", "geo": {"lat": 31.2317, "lng": 121.4726}, "jurisdictions": ["CN"],
-    "venue_class": "public_place", "capture_area_description": "Ticket hall, gates A–F and the platform stairs.",
+    "site_name": "人民广场站（2号线）", "address": "上海市黄浦区人民大道120号", "city": "Shanghai",
+    "geo": {"lat": 31.2317, "lng": 121.4726}, "jurisdictions": ["CN"],
+    "venue_class": "public_place", "capture_area_description": "售票厅、A–F 闸机和站台楼梯。",
     "function": "identification_1toN", "live_mode": "realtime", "operator_kind": "private",
-    "purpose": "public_security", "purpose_text": "Finding people on the police watch list in the station.",
-    "necessity_justification": "Over 200,000 passengers a day; station staff alone cannot check the watch list.",
+    "purpose": "public_security", "purpose_text": "在车站内发现公安布控名单上的人员。",
+    "necessity_justification": "每天客流超过 20 万人次，仅靠车站工作人员无法核对布控名单。",
     "legal_basis_cn": "public_security_art26", "storage_mode": "local_server", "raw_image_retained": False,
     "retention_period_days": 7, "sensitive_trait_analysis": False, "minors_expected": False,
     "security_measures": ["encryption", "audit", "access_control"], "pia_id": "PIA-2026-004",
     "pia_version": "1.0", "pia_completed_on": PIA_DONE, "automated_decisions": False,
     "pia_report_url": "https://demo.signage.example/pia/PIA-2026-004.pdf", "filing": {"status": "not_required"},
-    "text_translations": {"zh-Hans": {"site_name": "人民广场站（2号线）", "capture_area_description": "售票厅、A–F 闸机和站台楼梯。",
-                                      "purpose_text": "在车站内发现公安布控名单上的人员。"}},
+    "text_language": "zh-Hans",
+    "text_translations": {"en": {
+        "site_name": "Renmin Square Station, Line 2", "address": "120 Renmin Avenue, Huangpu District, Shanghai",
+        "capture_area_description": "Ticket hall, gates A–F and the platform stairs.",
+        "purpose_text": "Finding people on the police watch list in the station.",
+        "necessity_justification": "Over 200,000 passengers a day; station staff alone cannot check the watch "
+                                   "list."}},
 }
 OFFICE = {
     "site_name": "Berlin office lobby", "address": "Friedrichstraße 68, 10117 Berlin", "city": "Berlin",
@@ -38,6 +44,10 @@ OFFICE = {
     "automated_decisions": False, "pia_id": "DPIA-BER-01", "pia_version": "2", "pia_completed_on": PIA_DONE,
     "pia_report_url": "https://demo.signage.example/pia/DPIA-BER-01.pdf",
     "minors_expected": False,
+    "text_translations": {"zh-Hans": {
+        "site_name": "柏林办公室大堂", "capture_area_description": "大堂与电梯之间的闸机。",
+        "purpose_text": "为已登记的员工打开闸机。", "necessity_justification": "丢失的工牌会让陌生人进入大楼；登记完全自愿。",
+        "non_fr_alternative": "在任一闸机刷员工卡，或询问前台。"}},
 }
 NYC_STORE = {
     "site_name": "Fifth Avenue store", "address": "600 Fifth Avenue, New York, NY 10020", "city": "New York",
@@ -50,6 +60,9 @@ NYC_STORE = {
     "necessity_justification": "Repeated thefts by banned people; guards cannot remember every face.",
     "storage_mode": "local_server", "raw_image_retained": False, "retention_period_days": 30,
     "sensitive_trait_analysis": False, "recipients_third_parties": [], "automated_decisions": False,
+    "text_translations": {"zh-Hans": {
+        "site_name": "第五大道门店", "capture_area_description": "两个顾客入口和卖场。",
+        "purpose_text": "识别此前因盗窃或暴力被禁止入店的人员。", "necessity_justification": "被禁人员屡次盗窃；保安无法记住每一张脸。"}},
 }
 REFUSED_DRAFT = {
     "site_name": "Xujiahui Mall atrium", "address": "1 Hongqiao Road, Xuhui District, Shanghai", "city": "Shanghai",
@@ -60,6 +73,9 @@ REFUSED_DRAFT = {
     "necessity_justification": "Footfall planning.", "legal_basis_cn": "separate_consent",
     "storage_mode": "cloud", "raw_image_retained": False, "retention_period_days": 30,
     "sensitive_trait_analysis": False, "security_measures": ["encryption"],
+    "text_translations": {"zh-Hans": {
+        "site_name": "徐家汇商场中庭", "capture_area_description": "中庭和自动扶梯。",
+        "purpose_text": "按年龄段和性别统计顾客人数，用于门店规划。", "necessity_justification": "客流规划。"}},
 }
 
 
@@ -70,6 +86,8 @@ def seed_demo(*, now: datetime) -> dict:
         "address": "88 Century Avenue, Pudong, Shanghai", "contact_email": "privacy@demo.signage.example",
         "contact_phone": "+86 21 5555 0100",
         "dpo_contact": {"name": "Wang Fang", "email": "dpo@demo.signage.example", "phone": "+86 21 5555 0101"},
+        "name_translations": {"zh-Hans": {"legal_name": "示范地铁与零售集团有限公司", "address": "上海市浦东新区世纪大道88号",
+                                          "dpo_name": "王芳"}},
     }, by="demo", now=now)
     owner = accounts.create_user(organisation, {"email": DEMO_OWNER, "password": DEMO_PASSWORD, "role": "owner",
                                                 "name": "Lin Yue"}, by="demo", now=now)

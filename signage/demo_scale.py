@@ -55,7 +55,10 @@ def _record(number: int) -> tuple[dict, str, int]:
     city = cities[number // len(KINDS) % len(cities)]
     record = {**template, "site_name": f"{template['site_name'].split(',')[0]} #{number + 1}",
               "address": f"{number + 1} {city} Road, {city}", "city": city}
-    record.pop("text_translations", None)
+    # the numbered name and address are the same in every language; the prose keeps its translations
+    record["text_translations"] = {tag: {name: value for name, value in texts.items()
+                                         if name not in ("site_name", "address")}
+                                   for tag, texts in (template.get("text_translations") or {}).items()}
     return record, status, kind
 
 

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
 from signage.rules.engine import RULES
 from signage.rules.findings import N_
+from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, TEXT_LANGUAGES, TRANSLATED_FIELDS
 from signage.translation import catalog, gettext, lazy_gettext as _l
 from signage.vocabulary import MAX_FORM_ROWS
 
@@ -82,6 +83,9 @@ CHOICES = {
     "role": {"owner": _l("Owner"), "editor": _l("Editor"), "auditor": _l("Auditor")},
     "severity": {"error": _l("Error"), "warn": _l("Warning")},
     "sign_status": {"issued": _l("Issued"), "installed": _l("Installed"), "retired": _l("Retired")},
+    # a language named inside a sentence ("write it in Chinese too"), in the reader's language
+    "language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
+    "text_language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
 }
 
 #: Buttons for lifecycle moves, worded as actions.
@@ -104,6 +108,9 @@ OTHER_LABELS = {
     "stored_individuals_count": _l("People stored, organisation-wide"),
     "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
+    "text_language": _l("Language of the main text"), "name_translations": _l("Names in other languages"),
+    "legal_name": _l("Legal name"), "registration_number": _l("Registration number"),
+    "contact_email": _l("E-mail"), "contact_phone": _l("Phone"), "dpo_name": _l("Name of the data protection officer"),
     "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
     "operator": _l("Operator details"),
     "serial": _l("Serial"), "placement": _l("Placement"), "size": _l("Paper size"), "languages": _l("Languages"),
@@ -158,6 +165,10 @@ def field_label(name: str) -> str:
     if name in OTHER_LABELS:
         return str(OTHER_LABELS[name])
     head, _, tail = name.partition(".")
+    tag, _, leaf = tail.partition(".")
+    if head in ("text_translations", "name_translations") and leaf and tag in CHOICES["language"]:
+        # text_translations.zh-Hans.purpose_text: the field, then the language it is written in
+        return f"{field_label(leaf)} ({choice_label('language', tag)})"
     parts = dict((part[0], part[1]) for part in ROW_PARTS.get(head, ()) + (FILING_PARTS if head == "filing" else ()))
     leaf = tail.rsplit(".", 1)[-1]
     if head in FIELDS and leaf in parts:
@@ -180,6 +191,8 @@ def finding_text(finding: dict) -> str:
     params = dict(finding.get("params") or {})
     if "field" in params:
         params["field"] = field_label(params["field"])
+    if "language" in params:
+        params["language"] = choice_label("language", params["language"])
     return gettext(rule.message, **params) if params else tr(rule.message)
 
 
@@ -206,4 +219,11 @@ def template_globals() -> dict:
             "section_intros": SECTION_INTROS, "choice_label": choice_label, "field_label": field_label,
             "finding_text": finding_text, "finding_source": finding_source, "error_text": error_text, "tr": tr,
             "row_parts": ROW_PARTS, "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
-            "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS}
+            "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
+            "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
+            "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag}
+
+
+def reader_tag() -> str:
+    """Return the BCP 47 tag of the language the page is shown in (zh_Hans -> zh-Hans)."""
+    return str(get_locale() or "en").replace("_", "-")

@@ -117,5 +117,5 @@ NOTICE_FIELDS = (
     "storage_mode", "internet_transfer_basis", "raw_image_retained", "retention_period_days",
     "retention_criteria_text", "retention_policy_url", "recipients_third_parties",
     "automated_decisions", "automated_decisions_text", "minors_expected", "minors_rules_url",
-    "text_translations",
+    "text_language", "text_translations",
 )

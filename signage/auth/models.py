@@ -24,6 +24,9 @@ class Organisation(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(50))
     #: {"name", "email", "phone"} of the data protection officer, when one exists.
     dpo_contact: Mapped[dict | None] = mapped_column(JSON)
+    #: The names in other languages: {"zh-Hans": {"legal_name", "address", "dpo_name"}}; a name not
+    #: given in a language is printed as written.
+    name_translations: Mapped[dict | None] = mapped_column(JSON)
     #: Operator-wide, de-duplicated count of people whose faces are stored (CN Measures Art 15).
     stored_individuals_count: Mapped[int] = mapped_column(BigInteger, default=0)
     #: Set when the count first reaches the filing threshold; the filing clock starts the next day.

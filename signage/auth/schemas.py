@@ -37,6 +37,19 @@ class ContactSchema(Schema):
     phone = Text(validate=validate.Length(max=50), load_default=None, allow_none=True)
 
 
+class OrganisationNamesSchema(Schema):
+    """The organisation's names in one more language; a name not given is printed as written."""
+
+    legal_name = Text(validate=validate.Length(max=200), allow_none=True)
+    address = Text(validate=validate.Length(max=500), allow_none=True)
+    dpo_name = Text(validate=validate.Length(max=200), allow_none=True)
+
+
+class OrganisationNameTranslationsSchema(Schema):
+    en = fields.Nested(OrganisationNamesSchema, allow_none=True)
+    zh_hans = fields.Nested(OrganisationNamesSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+
+
 class OrganisationSchema(Schema):
     """The operator's identity and contacts, printed on every notice."""
 
@@ -47,5 +60,7 @@ class OrganisationSchema(Schema):
     contact_email = Email(validate=validate.Length(max=254), allow_none=True)
     contact_phone = Text(validate=validate.Length(max=50), allow_none=True)
     dpo_contact = fields.Nested(ContactSchema, allow_none=True)
+    name_translations = fields.Nested(OrganisationNameTranslationsSchema, allow_none=True, metadata={
+        "description": "The legal name, address and officer's name in other languages, by language tag."})
     stored_individuals_count = WholeNumber(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
     count_threshold_reached_on = fields.Date(dump_only=True)

@@ -6,7 +6,8 @@ from signage import vocabulary as vocab
 
 
 def operator_details(organisation) -> dict:
-    """Return the operator's identity and contacts as printed on notices."""
+    """Return the operator's identity and contacts as printed on notices, with its names in other
+    languages when it gave any (left out otherwise, so notices published before keep their content)."""
     return {
         "legal_name": organisation.legal_name,
         "registration_number": organisation.registration_number,
@@ -14,7 +15,7 @@ def operator_details(organisation) -> dict:
         "email": organisation.contact_email,
         "phone": organisation.contact_phone,
         "dpo": organisation.dpo_contact,
-    }
+    } | ({"name_translations": organisation.name_translations} if organisation.name_translations else {})
 
 
 def notice_content(record: dict, operator: dict) -> dict:

@@ -11,6 +11,7 @@ from signage.i18n import LOCALES_BY_TAG
 from signage.notices.content import content_sha256
 from signage.notices.schemas import NoticeJSONSchema
 from signage.notices.summary import history_items, notice_items
+from signage.rules.texts import organisation_name
 
 LANGUAGES = (("zh-Hans", "简体中文"), ("en", "English"))
 NOTICE_JSON = NoticeJSONSchema()
@@ -42,10 +43,28 @@ def page_model(head, versions: list, shown: int | None, content: dict, tag: str,
     }
 
 
+def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None = None) -> dict:
+    """Say, for a code whose site has never gone live, only that the code is genuine, who runs the site
+    and that it is not in operation: a draft may still change, or be refused, before it is published."""
+    explanation = (_("The full notice is published here when the site goes live.") if head.status == "draft"
+                   else _("This site never went live, so no notice was published for it."))
+    return {"lang": tag, "code": head.code, "status": head.status, "banner": status_banner(head)["text"],
+            "operator": organisation_name(content.get("operator") or {}, "legal_name", tag),
+            "explanation": explanation, "sign": sign, "urls": {"css": css},
+            "languages": [{"tag": t, "name": n, "current": t == tag} for t, n in LANGUAGES]}
+
+
+def not_yet_json(page: dict) -> dict:
+    """Return the not-yet-published page as JSON: the same few facts, no notice."""
+    return {"site": {"code": page["code"], "status": page["status"], "banner": page["banner"]},
+            "operator": page["operator"], "published": False, "language": page["lang"],
+            "sign": {"serial": page["sign"]["serial"]} if page["sign"] else None}
+
+
 def status_banner(head) -> dict:
     """Say whether the cameras are in operation, and since when."""
     since = format_date(head.status_changed_at, "long")
-    text = {"draft": _("Not yet in operation. This notice is a preview; the cameras are not in use yet."),
+    text = {"draft": _("Not yet in operation: the cameras here are not in use yet."),
             "active": _("In operation since %(date)s.", date=since),
             "suspended": _("Suspended since %(date)s: face recognition is switched off for now.", date=since),
             "decommissioned": _("Decommissioned since %(date)s: face recognition here has ended.", date=since),

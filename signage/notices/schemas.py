@@ -25,6 +25,9 @@ class NoticeItemSchema(Schema):
     label = fields.String(allow_none=True)
     text = fields.String(allow_none=True)
     url = fields.String()
+    lang = fields.String(metadata={"description": "Only when the text is not in the notice's language: the "
+                                                  "language it is written in (the operator gave no other)."})
+    note = fields.String(metadata={"description": "With lang: a sentence saying so, in the notice's language."})
 
 
 class NoticeSectionSchema(Schema):

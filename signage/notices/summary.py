@@ -2,8 +2,10 @@
 
 Our own words come from gettext, so this needs Flask-Babel's context (wrap calls in
 flask_babel.force_locale to build another language); the operator's own words
-come from content["text_translations"][tag] when given, else the main text.
-Items that do not apply are left out, never shown blank (regulation.md §5.2, §6.1).
+come in the reader's language where the operator wrote them in it (rules/texts.py). Where it did
+not, the text of another language is shown on its own, never inside a sentence of ours, and its item
+carries that language's tag so the page marks it and says so. Items that do not apply are left out,
+never shown blank (regulation.md §5.2, §6.1).
 """
 from flask_babel import format_date
 from signage.translation import gettext as _, ngettext
@@ -12,6 +14,8 @@ from signage.notices.phrases import (cn_basis_labels, complaint_authorities, dat
                                      field_label, gdpr_art6_labels, gdpr_art9_labels, method_sentence,
                                      purpose_label, recipients_sentence, role_label, secondary_use_sentence,
                                      storage_labels, transfer_basis_labels)
+from signage.labels import choice_label
+from signage.rules.texts import organisation_name, shown_text
 from signage.vocabulary import CONSENT_BASES_CN
 
 CONSENT_BASES_GDPR = ("6_1_a", "9_2_a")
@@ -20,17 +24,39 @@ NO_SALE_JURISDICTIONS = ("US-NYC", "US-IL", "US-TX")
 
 def notice_items(content: dict, tag: str) -> dict:
     """Return the notice's title, five-line summary and detailed sections for one language."""
-    text = _operator_text(content, tag)
-    return {"title": text("site_name"), "summary": summary_items(content, text),
-            "sections": [section for section in _sections(content, text) if section["items"]]}
+    text = OperatorText(content, tag)
+    summary = [_marked(item, tag) for item in summary_items(content, text)]
+    sections = [{**section, "items": [_marked(item, tag) for item in section["items"]]}
+                for section in _sections(content, text) if section["items"]]
+    return {"title": text("site_name"), "summary": summary, "sections": sections}
 
 
-def _operator_text(content: dict, tag: str):
-    translated = (content.get("text_translations") or {}).get(tag) or {}
+class OperatorText:
+    """The operator's words for one reader: text(name) in the reader's language or, failing that, in
+    another (its `lang` says which); text.own(name) only in the reader's, for a sentence of ours to hold."""
 
-    def text(name: str):
-        return translated.get(name) or content.get(name)
-    return text
+    def __init__(self, content: dict, tag: str):
+        self.content, self.tag = content, tag
+
+    def __call__(self, name: str):
+        return shown_text(self.content, name, self.tag)
+
+    def own(self, name: str):
+        found = self(name)
+        return found if found is not None and found.lang in (None, self.tag) else None
+
+    def operator(self, name: str):
+        return organisation_name(self.content.get("operator") or {}, name, self.tag)
+
+
+def _marked(item: dict, tag: str) -> dict:
+    """Give an item written in another language than the page that language's tag, for its lang attribute."""
+    lang = getattr(item["text"], "lang", None)
+    if not lang or lang == tag:
+        return item
+    note = _("Not available in %(reader)s: shown in %(written)s, as the operator wrote it.",
+             reader=choice_label("language", tag), written=choice_label("language", lang))
+    return {**item, "lang": lang, "note": note}
 
 
 def _item(key: str, label: str | None, text: str, url: str | None = None) -> dict:
@@ -44,7 +70,7 @@ def summary_items(content: dict, text) -> list[dict]:
     """Answer who runs the cameras, why, how long faces are kept, the alternative and whom to ask."""
     operator = content.get("operator") or {}
     return [
-        _item("who", _("Who runs these cameras"), operator.get("legal_name") or "—"),
+        _item("who", _("Who runs these cameras"), text.operator("legal_name") or "—"),
         _item("why", _("Why"), text("purpose_text") or purpose_label(content.get("purpose"))),
         _item("how_long", _("How long faces are kept"), retention_sentence(content)),
         _item("instead", _("What you can do instead"), alternative_sentence(content, text)),
@@ -68,7 +94,7 @@ def alternative_sentence(content: dict, text) -> str:
     """Name the non-FR alternative, or say plainly that there is none and where the cameras look."""
     if text("non_fr_alternative"):
         return text("non_fr_alternative")
-    area = text("capture_area_description")
+    area = text.own("capture_area_description")
     if area:
         return _("No alternative is offered. The cameras cover: %(area)s", area=area)
     return _("No alternative is offered.")
@@ -85,7 +111,7 @@ def contact_sentence(operator: dict) -> str:
 
 def _sections(content: dict, text) -> list[dict]:
     return [
-        {"key": "operator", "title": _("Who is responsible"), "items": operator_items(content)},
+        {"key": "operator", "title": _("Who is responsible"), "items": operator_items(content, text)},
         {"key": "purpose", "title": _("What the system does and why"), "items": purpose_items(content, text)},
         {"key": "data", "title": _("Your data: what, where, how long"), "items": data_items(content, text)},
         {"key": "area", "title": _("Where the cameras are"), "items": area_items(content, text)},
@@ -93,25 +119,29 @@ def _sections(content: dict, text) -> list[dict]:
     ]
 
 
-def operator_items(content: dict) -> list[dict]:
+def operator_items(content: dict, text: OperatorText) -> list[dict]:
     """Identify the operator (handler, controller or business) and how to reach it and its DPO."""
     operator = content.get("operator") or {}
     dpo = operator.get("dpo") or {}
     rows = [
-        _item("operator", role_label(content.get("jurisdictions") or []), operator.get("legal_name")),
+        _item("operator", role_label(content.get("jurisdictions") or []), text.operator("legal_name")),
         _item("registration", _("Registration number"), operator.get("registration_number")),
-        _item("address", _("Postal address"), operator.get("address")),
+        _item("address", _("Postal address"), text.operator("address")),
         _item("email", _("E-mail"), operator.get("email")),
         _item("phone", _("Phone"), operator.get("phone")),
         _item("dpo", _("Data protection officer"),
-              " · ".join(v for v in (dpo.get("name"), dpo.get("email"), dpo.get("phone")) if v)),
+              " · ".join(v for v in (text.operator("dpo_name"), dpo.get("email"), dpo.get("phone")) if v)),
     ]
     return [row for row in rows if row["text"]]
 
 
 def purpose_items(content: dict, text) -> list[dict]:
     """Purposes, method (1:1 or 1:N), legal basis, legitimate interest and necessity."""
-    rows = [_item("purpose", _("Purpose"), _joined(purpose_label(content.get("purpose")), text("purpose_text")))]
+    label = purpose_label(content.get("purpose"))
+    if text.own("purpose_text") or not text("purpose_text"):
+        rows = [_item("purpose", _("Purpose"), _joined(label, text.own("purpose_text")))]
+    else:  # the operator's words in another language stand apart from ours
+        rows = [_item("purpose", _("Purpose"), label), _item("purpose_text", None, text("purpose_text"))]
     for use in content.get("secondary_uses") or []:
         rows.append(_item("secondary_use", _("Also used for"), secondary_use_sentence(use)))
     rows.append(_item("method", _("Method"), method_sentence(content.get("function"), content.get("live_mode"))))

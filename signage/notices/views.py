@@ -2,16 +2,19 @@
 import hashlib
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, json, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, json, request, url_for
 from flask_babel import get_locale
 
+from signage.auth.login import require
 from signage.errors import problem, register_error_page
 from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
 from signage.notices.integrity import NoticeTampered, page_versions
-from signage.notices.page import json_view, page_model, print_document
+from signage.notices.page import json_view, not_yet_json, not_yet_model, page_model, print_document
+from signage.notices.services import current_content
 from signage.notices.state import SITE_HEAD, draft_content, query_head, version_hash
+from signage.sites.services import get_site
 from signage.security import is_public_path
 from signage.translation import translating
 
@@ -25,7 +28,7 @@ CACHE_CONTROL = "public, max-age=300"
 
 @bp.get("/n/<code:code>")
 def current(code):
-    """Show a site's current notice, or the draft built live before the first publication."""
+    """Show a site's current notice or, before the first publication, only that the code is genuine."""
     head = cached_head("site", code, SITE_HEAD)
     return answer(head) if head is not None else not_found()
 
@@ -42,7 +45,28 @@ def version(code, number):
 def printable(code, number=None):
     """Return the notice as an A4 PDF in both languages, for reception desks and for keeping."""
     head = head_showing(code, number) if number is not None else cached_head("site", code, SITE_HEAD)
+    if head is not None and head.number is None:  # a head cached before going live is read afresh
+        head = query_head(SITE_HEAD, code)
+    if head is not None and head.number is None:  # nothing is published to print before going live
+        return _public_error(404, "Not found", "No notice has been published for this code yet.", "no-store")
     return answer(head, number=number, fmt="pdf") if head is not None else not_found()
+
+
+@bp.get("/sites/<int:site_id>/notice/preview")
+@require("read")
+def preview(site_id: int):
+    """Show the organisation's users the full notice the record would publish now, marked as a preview:
+    before activation the public address shows none of it."""
+    site = get_site(g.user.organisation_id, site_id)
+    head = query_head(SITE_HEAD, site.code)
+    tag = TAGS[select_locale()]
+    with translating():
+        page = page_model(head, [], None, current_content(site), tag,
+                          urls={"current": url_for("notices.current", code=site.code), "print": None,
+                                "css": url_for("static", filename="notice.css", v=caches().assets)},
+                          version_url=lambda number: url_for("notices.version", code=site.code, number=number))
+        html = current_app.jinja_env.get_template("notices/notice.html").render(page={**page, "preview": True})
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
 def cached_head(kind: str, key: str, statement):
@@ -107,9 +131,8 @@ def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
 
 def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     if draft is not None:
-        versions, content = [], draft
-    else:
-        versions, content = page_versions(head.id, head.number, shown)
+        return _not_yet(fmt, head, draft, tag, panel)
+    versions, content = page_versions(head.id, head.number, shown)
     if fmt == "pdf":
         from signage.notices.pdf import notice_pdf  # reportlab loads only when someone prints
         url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=head.code)
@@ -126,6 +149,14 @@ def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     # Rendered without context processors: Flask-Login's would load the user from the session.
     html = current_app.jinja_env.get_template("notices/notice.html").render(page=page)
     return html.encode(), "text/html"
+
+
+def _not_yet(fmt, head, draft, tag, panel) -> tuple[bytes, str]:
+    page = not_yet_model(head, draft, tag, css=url_for("static", filename="notice.css", v=caches().assets),
+                         sign=panel.build(None) if panel else None)
+    if fmt == "json":
+        return json.dumps(not_yet_json(page), ensure_ascii=False).encode(), "application/json"
+    return current_app.jinja_env.get_template("notices/not_yet.html").render(page=page).encode(), "text/html"
 
 
 def not_found() -> Response:

@@ -3,6 +3,7 @@ from itertools import groupby
 
 from signage.vocabulary import CONSENT_BASES_CN, GATEKEEPING_PURPOSES
 from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
+from signage.rules.texts import PROSE_FIELDS, TEXT_LANGUAGES, missing_languages
 
 PIA_JURISDICTIONS = ("CN", "EU", "UK")
 #: Bases under which the person's consent is what makes processing lawful.
@@ -34,6 +35,12 @@ ACT_SIGN = Rule(
 CONSENT_BUNDLED = Rule(
     "CONSENT-BUNDLED", WARN, N_("Ask for face-recognition consent on its own."),
     "PIPL 29 (secondary); CN Measures Art 6 (secondary); ISO/IEC 29184 5.4.6 (secondary)", ("consent_bundled",))
+SIGN_LANGUAGE = Rule(
+    "SIGN-LANGUAGE", ERROR,
+    N_("Write “%(field)s” in %(language)s too: signs and the notice print it in each of their "
+       "languages, and a sentence is never printed in the wrong one."),
+    "PIPL 17 (“clear and understandable language”); CN Measures Art 5; GDPR 12(1); "
+    "WP29 WP260 rev.01 para 13 (secondary)", PROSE_FIELDS)
 SIGN_STALE = Rule(
     "SIGN-STALE", WARN, N_("Signs %(serials)s show notice v%(version)s; reprint them. Re-consent may be needed."),
     "PIPL 14, 17; ISO/IEC 29184 5.5 (secondary)")
@@ -92,6 +99,14 @@ def consent_bundled(site: Site, ctx: RuleContext):
         yield CONSENT_BUNDLED.finding()
 
 
+def sign_language(site: Site, ctx: RuleContext):
+    """Refuse prose that is missing in a language the signs and the notice print: every sign prints a
+    pair of TEXT_LANGUAGES and the notice is published in all of them, so each sentence needs each one."""
+    for name in PROSE_FIELDS:
+        for tag in missing_languages(site, name, TEXT_LANGUAGES):
+            yield SIGN_LANGUAGE.finding({"field": name, "language": tag}, fields=(name,))
+
+
 def sign_stale(site: Site, ctx: RuleContext):
     """Warn once per printed notice version about signs that show an outdated notice."""
     by_version = sorted(ctx.stale_signs, key=lambda sign: sign[1])
@@ -108,5 +123,6 @@ CHECKS = (
     (ACT_NOTICE, act_notice),
     (ACT_SIGN, act_sign),
     (CONSENT_BUNDLED, consent_bundled),
+    (SIGN_LANGUAGE, sign_language),
     (SIGN_STALE, sign_stale),
 )

@@ -2,7 +2,8 @@
 
 Our own words come from gettext under flask_babel.force_locale, one pass per
 sign language; the operator's own words come from the record's
-text_translations[tag] when given, else the main text. Elements that do not
+text in that language (rules/texts.py: prose in its language, names as written otherwise).
+SIGN-LANGUAGE keeps a sign file from being made while prose lacks a language. Elements that do not
 apply are left out, never printed blank. Nothing here reads the clock or the
 database: the caller passes the record, the operator, the sign and `now`.
 """
@@ -18,6 +19,7 @@ from signage.fonts import unprintable
 from signage.i18n import LOCALES_BY_TAG
 from signage.labels import choice_label
 from signage.notices.phrases import disclosure_sentence, purpose_label
+from signage.rules.texts import organisation_name, shown_text
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
 
 #: Elements in printed order (regulation.md §5.2, rows 2 to 10).
@@ -99,13 +101,11 @@ def sign_footer(serial: str, version: int, notice_date: date | None, now: dateti
 
 
 def _in_language(tag: str, record: dict, operator: dict, *, compact: bool) -> dict:
-    translated = (record.get("text_translations") or {}).get(tag) or {}
-
     def text(name: str):
-        return translated.get(name) or record.get(name)
+        return shown_text(record, name, tag)
 
     with force_locale(LOCALES_BY_TAG[tag]):
-        texts = {key: _ELEMENT_TEXT[key](record, operator, text) for key in ELEMENTS}
+        texts = {key: _ELEMENT_TEXT[key](record, operator, text, tag) for key in ELEMENTS}
         texts["heading"] = _("Facial recognition in use")
         texts["qr_caption"] = _("Scan for the full notice")
         if compact:  # the sticker's QR panel carries the phone; the e-mail would crowd out the rights
@@ -125,17 +125,17 @@ def role_word(jurisdictions) -> str:
     return _("Operator")
 
 
-def _operator(record, operator, text):
-    name = operator.get("legal_name")
+def _operator(record, operator, text, tag):
+    name = organisation_name(operator, "legal_name", tag)
     return _("%(role)s: %(name)s", role=role_word(record.get("jurisdictions")), name=name) if name else None
 
 
-def _purpose(record, operator, text):
+def _purpose(record, operator, text, tag):
     purpose = text("purpose_text") or purpose_label(record.get("purpose"))
     return _("Purpose: %(purpose)s", purpose=purpose) if purpose else None
 
 
-def _legal_basis(record, operator, text):
+def _legal_basis(record, operator, text, tag):
     if not set(record.get("jurisdictions") or ()) & {"EU", "UK"}:
         return None
     parts = [choice_label(name, record.get(name)) for name in ("gdpr_art6_basis", "gdpr_art9_condition")]
@@ -143,14 +143,14 @@ def _legal_basis(record, operator, text):
     return _("Legal basis (GDPR): %(basis)s", basis="; ".join(parts)) if parts else None
 
 
-def _capture_area(record, operator, text):
+def _capture_area(record, operator, text, tag):
     area = text("capture_area_description")
     if not area:
         return None
     return _("Cameras at %(site)s cover: %(area)s", site=text("site_name"), area=area)
 
 
-def _retention(record, operator, text):
+def _retention(record, operator, text, tag):
     days = record.get("retention_period_days")
     parts = [ngettext("Face data is deleted after %(num)s day at most.",
                       "Face data is deleted after %(num)s days at most.", days)] if days else []
@@ -161,18 +161,18 @@ def _retention(record, operator, text):
     return " ".join(parts) or None
 
 
-def _recipients(record, operator, text):
+def _recipients(record, operator, text, tag):
     rows = record.get("recipients_third_parties") or []
     names = ", ".join(f"{row['name']} ({row['country']})" for row in rows)
     return _("Shared with: %(names)s", names=names) if names else None
 
 
-def _alternative(record, operator, text):
+def _alternative(record, operator, text, tag):
     alternative = text("non_fr_alternative")
     return _("Prefer not to? %(alternative)s", alternative=alternative) if alternative else None
 
 
-def _rights(record, operator, text):
+def _rights(record, operator, text, tag):
     contacts = [operator.get("email")] if operator.get("email") else []
     dpo_email = (operator.get("dpo") or {}).get("email")
     if dpo_email:
@@ -181,12 +181,12 @@ def _rights(record, operator, text):
     return _("%(rights)s Ask: %(contacts)s", rights=rights, contacts=" · ".join(contacts)) if contacts else rights
 
 
-def _disclosure(record, operator, text):
+def _disclosure(record, operator, text, tag):
     function = record.get("function")
     return disclosure_sentence(function) if function in ("categorisation", "emotion_recognition") else None
 
 
-def _nyc_statement(record, operator, text):
+def _nyc_statement(record, operator, text, tag):
     if "US-NYC" not in (record.get("jurisdictions") or ()):
         return None
     ticked = {_("Collected"): True,

@@ -63,7 +63,7 @@ def flag_on_operator_change(organisation, *, sites: list, changes: dict, actor, 
 
 
 _ORGANISATION_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone",
-                        "dpo_contact")
+                        "dpo_contact", "name_translations")
 
 
 def flag_changed_signs(signs: list[Sign], before: tuple, after: tuple, changed: set, *, by, now: datetime):

@@ -98,6 +98,8 @@ class Site(db.Model):
     pia_report_url: Mapped[str | None] = mapped_column(String(500))
     #: {"status", "authority", "due_on", "filed_on", "filing_ref"} with ISO dates (CN filing, 备案).
     filing: Mapped[dict | None] = mapped_column(JSON)
+    #: The language the main text fields are written in (rules/texts.py), by BCP 47 tag.
+    text_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     #: Operator-written text in other languages: {"en": {"purpose_text": ...}, "zh-Hans": {...}}.
     text_translations: Mapped[dict | None] = mapped_column(JSON)
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 from signage import vocabulary as vocab
+from signage.rules.texts import DEFAULT_TEXT_LANGUAGE
 from signage.sites.models import Site
 
 
@@ -11,6 +12,7 @@ def site_record(site: Site) -> dict:
     record["geo"] = None if site.latitude is None else {"lat": site.latitude, "lng": site.longitude}
     record["filing"] = _filing_dates(site.filing)
     record["status"] = site.status
+    record["text_language"] = site.text_language or DEFAULT_TEXT_LANGUAGE
     record["text_translations"] = site.text_translations
     return record
 

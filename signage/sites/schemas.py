@@ -5,6 +5,7 @@ from signage import vocabulary as vocab
 from signage.pagination import PageQuerySchema
 from signage.rules.engine import RULES
 from signage.rules.findings import WARN
+from signage.rules.texts import TEXT_LANGUAGES
 from signage.validation import Boolean, Date, Number, Text, Url, WholeNumber
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
@@ -50,9 +51,10 @@ class FilingSchema(Schema):
 
 
 class TranslationSchema(Schema):
-    """Operator-written text in one more language."""
+    """Operator-written text in one more language: the prose of rules/texts.py and the site's names."""
 
     site_name = text(SHORT)
+    address = text(validate.Length(max=500))
     capture_area_description = text(MEDIUM)
     purpose_text = text(MEDIUM)
     necessity_justification = text(LONG)
@@ -144,6 +146,9 @@ class SiteSchema(Schema):
     pia_completed_on = Date(allow_none=True)
     pia_report_url = url()
     filing = fields.Nested(FilingSchema, allow_none=True)
+    text_language = fields.String(validate=validate.OneOf(TEXT_LANGUAGES), metadata={
+        "description": "The language the main text fields are written in; English when never given. "
+                       "text_translations holds the other languages and wins where it gives a field."})
     text_translations = fields.Nested(TranslationsSchema, allow_none=True)
 
 

@@ -120,9 +120,9 @@ def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: 
 def _apply(site: Site, data: dict, *, replace: bool) -> dict:
     """Set fields from loaded data; return {field: [before, after]} for those that changed."""
     changes = {}
-    for name in vocab.EDITABLE_FIELDS + ("text_translations",):
-        # the dashboard form has no inputs for translations, so replacing never clears them
-        if name not in data and (not replace or name == "text_translations"):
+    for name in vocab.EDITABLE_FIELDS + ("text_translations", "text_language"):
+        # the language is kept unless named: the form sends it, an API client may well not
+        if name not in data and (not replace or name == "text_language"):
             continue
         before = _read(site, name)
         after = data.get(name, [] if name in LIST_FIELDS else None)

@@ -16,6 +16,8 @@ from signage import vocabulary as vocab
 from signage.config import pack_settings
 from signage.sites.lists import SiteFilters, filtered_sites
 from signage.sites.models import Site
+from signage.labels import reader_tag
+from signage.rules.texts import TEXT_LANGUAGES, folded
 from signage.sites.records import site_record
 from signage.sites.schemas import AcknowledgementSchema, SiteListQuerySchema, SiteSchema, StatusChangeSchema
 from signage.sites.summaries import shown_summaries
@@ -90,7 +92,7 @@ def edit(site_id: int):
     """Show the site form filled with the current record."""
     site = services.get_site(g.user.organisation_id, site_id)
     findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
-    return _form(site, values=site_record(site), errors={}, findings=findings)
+    return _form(site, values=folded(site_record(site)), errors={}, findings=findings)
 
 
 @bp.post("/<int:site_id>")
@@ -115,8 +117,11 @@ def update(site_id: int):
 
 
 def _form(site, *, values, errors, findings, status=200, refused=None):
+    # the main fields are in the site's language; a new site's are in the language its author works in
+    language = values.get("text_language") if values.get("text_language") in TEXT_LANGUAGES else None
+    language = language or (site.text_language if site else reader_tag())
     return render_template("sites/form.html", site=site, values=values, errors=errors, refused=refused,
-                           findings_by_field=services.findings_by_field(findings),
+                           findings_by_field=services.findings_by_field(findings), text_language=language,
                            sections=vocab.SECTIONS), status
 
 

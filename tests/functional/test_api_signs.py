@@ -12,7 +12,7 @@ from signage.signs.models import Sign
 from signage.signs.spec import SIZES
 from signage.sites.services import change_status, update_site
 
-from helpers import T0, pdf_text
+from helpers import T0, in_chinese, pdf_text
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_every_size_and_format_scans_to_the_signs_short_url(client, headers, sit
 
 
 def test_pdf_prints_operator_purpose_short_url_and_footer(client, headers, make_site, owner):
-    site = make_site(text_translations={"zh-Hans": {"purpose_text": "查找警方名单上的人员。"}})
+    site = make_site(text_translations=in_chinese(purpose_text="查找警方名单上的人员。"))
     sign = issue(client, headers, site.id).get_json()
     text = "".join(pdf_text(client.get(sign["files"]["pdf"], headers=headers).data).split())
     for expected in (owner.organisation.legal_name, "Finding people on the police watch list.", "查找警方名单上的人员。",

@@ -12,6 +12,9 @@ SITE_FIELDS = {
     "necessity_justification": "Members asked for hands-free entry; enrolment is voluntary.",
     "non_fr_alternative": "Use your member card, or ask reception.", "retention_period_days": "30",
 }
+#: The same prose in Chinese: each sentence a sign or notice prints is needed in both languages.
+CHINESE = {"capture_area_description": "前台旁的闸机。", "purpose_text": "为已登记的会员打开闸机。",
+           "necessity_justification": "会员希望免接触进入；登记自愿。", "non_fr_alternative": "使用会员卡，或询问前台。"}
 SELECTS = {"venue_class": "private_space", "private_space_type": "changing_room", "function": "verification_1to1",
            "operator_kind": "private", "purpose": "access_control", "storage_mode": "on_device"}
 NO = ("raw_image_retained", "sensitive_trait_analysis", "automated_decisions", "minors_expected")
@@ -26,6 +29,8 @@ def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser,
     page.goto(f"{live_server}/sites/new")
     for name, value in SITE_FIELDS.items():
         page.fill(f"[name='{name}']", value)
+    for name, value in CHINESE.items():
+        page.fill(f"[name='text_translations.zh-Hans.{name}']", value)
     for name, value in SELECTS.items():
         page.select_option(f"select[name={name}]", value)
     page.check("input[name=jurisdictions][value=OTHER]")

@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from signage.sites.models import Site
 from signage.sites.services import change_status
@@ -335,3 +336,30 @@ def test_each_action_says_what_it_did_and_the_site_page_links_its_notice(signed_
     assert f"replaces {serial}, now retired" in again
     zh = signed_in.post(f"/sites/{site.id}/status?lang=zh-Hans", data={"status": "suspended"}, follow_redirects=True)
     assert "已暂停：告知书现在说明此处的人脸识别已关闭。" in zh.get_data(as_text=True)  # in the reader's language
+
+
+def test_the_organisations_names_in_chinese_reach_the_chinese_notice_and_sign_line(
+        client, auth, make_site, make_sign, owner, db, settings, runner):
+    from helpers import pdf_text
+    site = make_site()
+    sign = make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    auth.login(owner)
+    form = {"legal_name": owner.organisation.legal_name, "contact_email": "privacy@operator.example",
+            "name_translations.zh-Hans.legal_name": "示范运营有限公司",
+            "name_translations.zh-Hans.address": "上海市示范路1号"}
+    assert client.post("/organisation", data=form).status_code in (302, 303)
+    assert runner.invoke(args=["housekeeping"]).exit_code == 0  # the sites take the change in
+
+    chinese = client.get(f"/n/{site.code}?lang=zh-Hans").get_data(as_text=True)
+    english = client.get(f"/n/{site.code}?lang=en").get_data(as_text=True)
+    assert "示范运营有限公司" in chinese and "上海市示范路1号" in chinese
+    assert "示范运营有限公司" not in english and owner.organisation.legal_name in english
+    reprint = client.post(f"/signs/{sign.serial}/reprint")
+    assert reprint.status_code in (302, 303)
+    db.session.rollback()
+    from signage.signs.models import Sign
+    new = db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")).one()
+    text = pdf_text(client.get(f"/signs/{new.serial}.pdf").data)
+    assert "处理者：示范运营有限公司" in text and f"Handler: {owner.organisation.legal_name}" in text

@@ -5,7 +5,7 @@ import pytest
 
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status
-from helpers import T0
+from helpers import T0, in_chinese
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 360, "height": 740}
@@ -13,7 +13,7 @@ VIEWPORT = {"width": 360, "height": 740}
 
 @pytest.fixture
 def scanned_sign(db, make_site, make_sign, owner):
-    site = make_site(text_translations={"zh-Hans": {"site_name": "北门", "purpose_text": "发现公安布控名单上的人员。"}})
+    site = make_site(text_translations=in_chinese(purpose_text="发现公安布控名单上的人员。"))
     sign = make_sign(site, placement="North entrance, left of the doors")
     change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
     db.session.commit()

@@ -12,10 +12,9 @@ from pypdf import PdfReader
 from signage.rules.packs import PackSettings
 from signage.signs.services import change_sign_status
 from signage.sites.services import change_status, update_site
-from helpers import T0
+from helpers import T0, in_chinese
 
-ZH = {"zh-Hans": {"site_name": "北门", "purpose_text": "发现公安布控名单上的人员。",
-                  "capture_area_description": "北门和售票厅。"}}
+ZH = in_chinese(site_name="北门", purpose_text="发现公安布控名单上的人员。", capture_area_description="北门和售票厅。")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,12 +56,48 @@ def test_summary_answers_the_five_questions_before_the_details(client, live_site
     assert "Cyberspace Administration of China (CAC)" in page  # complaint route for CN
 
 
-def test_draft_site_shows_live_notice_with_not_yet_in_operation_banner(client, make_site):
+def test_a_draft_public_address_says_only_that_the_code_is_genuine_who_runs_it_and_not_yet(client, make_site):
     site = make_site(retention_period_days=5)
     response = client.get(f"/n/{site.code.lower()}?lang=en")
+    page = html(response)
     assert response.status_code == 200
-    assert "Not yet in operation" in html(response)
-    assert "Deleted after 5 days at most." in html(response)
+    assert "This code is genuine" in page and "Not yet in operation" in page and site.organisation.legal_name in page
+    for draft_text in ("Deleted after 5 days at most.", "Finding people on the police watch list.", "North gate"):
+        assert draft_text not in page
+    data = client.get(f"/n/{site.code}", headers={"Accept": "application/json"}).get_json()
+    assert data["published"] is False and data["operator"] == site.organisation.legal_name
+    assert "summary" not in data and "sections" not in data
+    assert client.get(f"/n/{site.code}/print").status_code == 404
+
+
+def test_a_scanned_sign_of_a_draft_names_the_sign_and_nothing_of_the_draft(client, make_site, make_sign):
+    site = make_site()
+    sign = make_sign(site)
+    page = html(client.get(f"/S/{sign.serial}", headers={"Accept-Language": "zh-CN"}))
+    assert "此码真实有效" in page and sign.serial in page
+    assert "北门" not in page and "查找公安布控名单上的人员" not in page
+
+
+def test_the_organisation_previews_the_full_draft_notice_others_cannot(client, auth, make_site, make_user):
+    site = make_site(retention_period_days=5)
+    auth.login(site.organisation.users[0])
+    preview = client.get(f"/sites/{site.id}/notice/preview?lang=en")
+    assert preview.status_code == 200 and "no-store" in preview.headers["Cache-Control"]
+    assert "Preview for your organisation" in html(preview) and "Deleted after 5 days at most." in html(preview)
+    auth.logout()
+    auth.login(make_user("auditor"))  # another organisation's user
+    assert client.get(f"/sites/{site.id}/notice/preview").status_code == 404
+    auth.logout()
+    assert client.get(f"/sites/{site.id}/notice/preview").status_code in (302, 303)
+
+
+def test_text_missing_in_the_readers_language_is_shown_marked_in_the_other(client, auth, make_site):
+    site = make_site(purpose_text="Counting visitors.", text_translations=None)
+    auth.login(site.organisation.users[0])
+    page = html(client.get(f"/sites/{site.id}/notice/preview?lang=zh-Hans"))
+    assert '<span lang="en">Counting visitors.</span>' in page
+    assert "暂无中文版本：以下为运营方撰写的英文原文。" in page
+    assert "：Counting visitors." not in page  # never inside a sentence of ours
 
 
 @pytest.mark.parametrize("status, banner", [("suspended", "Suspended since November 9, 2026"),

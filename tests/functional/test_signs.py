@@ -13,12 +13,13 @@ from signage.signs.cli import signs_cli
 from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
 
-from helpers import T0
+from helpers import T0, in_chinese
 
 NYC_SITE = {"jurisdictions": ["US-NYC"], "venue_class": "business_premises_public_access",
             "nyc_establishment_type": "retail_store", "customer_entrances": ["North entrance", "South entrance"],
             "purpose": "access_control", "function": "verification_1to1", "live_mode": None,
-            "non_fr_alternative": "Show your card at the desk.", "legal_basis_cn": None}
+            "non_fr_alternative": "Show your card at the desk.", "legal_basis_cn": None,
+            "text_translations": in_chinese(non_fr_alternative="在服务台出示会员卡。")}
 
 
 def pages(data: bytes) -> int:

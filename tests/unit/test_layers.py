@@ -22,7 +22,7 @@ ROWS = (
 EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard", "signage.housekeeping",
          "signage.demo_scale")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
-PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.packs", "signage.rules.workdays",
+PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.qr",
         "signage.signs.wrap", "signage.signs.spec", "signage.fonts")
 FRAMEWORKS = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel")

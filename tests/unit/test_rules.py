@@ -12,6 +12,11 @@ FILED = {"status": "filed", "authority": "Shanghai CAC", "due_on": None, "filed_
          "filing_ref": "SH-2025-0042"}
 PIA = {"pia_id": "PIA-7", "pia_version": "1.2", "pia_completed_on": date(2026, 1, 15),
        "pia_report_url": "https://example.com/pia-7.pdf"}
+#: The common site's prose in Chinese, beside its English main text.
+ZH_ONLY = {"zh-Hans": {"capture_area_description": "大堂闸机和电梯厅。", "purpose_text": "让租户通过闸机。",
+                       "necessity_justification": "工牌会被借用；刷脸可防止尾随。",
+                       "non_fr_alternative": "在前台出示租户卡。"}}
+ZH_RETENTION = {"zh-Hans": {**ZH_ONLY["zh-Hans"], "retention_criteria_text": "租约结束时删除。"}}
 COMMON = {
     "site_name": "Harbour Tower lobby", "address": "1 Harbour Road", "city": "Portside",
     "geo": {"lat": 31.23, "lng": 121.47}, "venue_class": "business_premises_public_access",
@@ -22,6 +27,7 @@ COMMON = {
     "sensitive_trait_analysis": False, "automated_decisions": False, "storage_mode": "on_device",
     "raw_image_retained": False, "retention_period_days": 1, "recipients_third_parties": [],
     "minors_expected": False, "consent_bundled": False, "status": "draft",
+    "text_language": "en", "text_translations": ZH_ONLY,
 }
 EXTRAS = {
     "CN": {"legal_basis_cn": "separate_consent", "security_measures": ["encryption", "audit"], **PIA,
@@ -30,9 +36,10 @@ EXTRAS = {
     "EU": {"gdpr_art6_basis": "6_1_a", "gdpr_art9_condition": "9_2_a", "education_setting": False, **PIA},
     "UK": {"gdpr_art6_basis": "6_1_a", "gdpr_art9_condition": "9_2_a", **PIA},
     "US-NYC": {"nyc_establishment_type": "retail_store", "customer_entrances": ["Main entrance", "Side door"]},
-    "US-IL": {"retention_criteria_text": "Deleted when the tenancy ends.",
+    "US-IL": {"retention_criteria_text": "Deleted when the tenancy ends.", "text_translations": ZH_RETENTION,
               "retention_policy_url": "https://example.com/biometric-policy"},
-    "US-TX": {"retention_criteria_text": "Deleted when the tenancy ends.", "consent_before_capture": True},
+    "US-TX": {"retention_criteria_text": "Deleted when the tenancy ends.", "consent_before_capture": True,
+              "text_translations": ZH_RETENTION},
     "US-WA": {"commercial_enrolment": False},
     "US-OR-PORTLAND": {"venue_class": "internal_workplace"},
     "OTHER": {},
@@ -168,6 +175,10 @@ CASES = [
          "Signs S-1, S-2 show notice v3; reprint them. Re-consent may be needed."),
     Case("NYC-SIGN-FORM", "US-NYC", {}, {"sign_generated_nyc": True}, {}, {"sign_generated_nyc": False}, (),
          "Check this sign against the current DCWP template."),
+    Case("SIGN-LANGUAGE", "CN", {"text_translations": {"zh-Hans": {**ZH_ONLY["zh-Hans"], "purpose_text": " "}}}, {},
+         {"text_translations": ZH_ONLY}, {}, ("purpose_text",),
+         "Write “purpose_text” in zh-Hans too: signs and the notice print it in each of their languages, and a "
+         "sentence is never printed in the wrong one."),
     Case("REQUIRED-FIELD", "CN", {"security_measures": []}, {}, {"security_measures": ["encryption"]}, {},
          ("security_measures",), "Fill in “security_measures” before the site can go live."),
 ]
@@ -208,3 +219,21 @@ def test_rule_is_quiet_after_a_minimal_fix(case):
 
 def test_every_rule_cites_a_source_under_its_message():
     assert all(rule.source and rule.severity in ("error", "warn") for rule in RULES.values())
+
+
+def test_sign_language_names_each_field_and_language_missing():
+    site = site_for("CN", text_language="zh-Hans", purpose_text="让租户通过闸机。", text_translations={
+        "en": {"purpose_text": "Let tenants through the turnstiles."}})
+
+    missing = {(f.fields, f.params["language"]) for f in findings_of("SIGN-LANGUAGE", site, ctx_for())}
+
+    # the main text is declared Chinese now: only the purpose has an English version besides it
+    assert missing == {(("capture_area_description",), "en"), (("necessity_justification",), "en"),
+                       (("non_fr_alternative",), "en")}
+
+
+def test_sign_language_leaves_names_and_unwritten_prose_alone():
+    site = site_for("OTHER", site_name="Harbour Tower", legitimate_interest_text=None,
+                    text_translations={"zh-Hans": {**ZH_ONLY["zh-Hans"]}})
+
+    assert findings_of("SIGN-LANGUAGE", site, ctx_for()) == []
