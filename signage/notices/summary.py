@@ -7,6 +7,8 @@ not, the text of another language is shown on its own, never inside a sentence o
 carries that language's tag so the page marks it and says so. Items that do not apply are left out,
 never shown blank (regulation.md §5.2, §6.1).
 """
+import re
+
 from flask_babel import format_date
 from signage.translation import gettext as _, ngettext
 
@@ -74,7 +76,7 @@ def summary_items(content: dict, text) -> list[dict]:
         _item("why", _("Why"), text("purpose_text") or purpose_label(content.get("purpose"))),
         _item("how_long", _("How long faces are kept"), retention_sentence(content)),
         _item("instead", _("What you can do instead"), alternative_sentence(content, text)),
-        _item("ask", _("Whom to ask"), contact_sentence(operator)),
+        {**_item("ask", _("Whom to ask"), contact_sentence(operator)), "links": contact_links(operator)},
     ]
 
 
@@ -109,6 +111,27 @@ def contact_sentence(operator: dict) -> str:
     return " · ".join(parts) or "—"
 
 
+def contact_links(operator: dict) -> list[dict]:
+    """Return the contacts of contact_sentence as links a phone opens: mailto: and tel:."""
+    links = [_mail(operator.get("email")), _call(operator.get("phone"))]
+    dpo_email = (operator.get("dpo") or {}).get("email")
+    if dpo_email:
+        links.append({**_mail(dpo_email), "prefix": _("data protection officer:")})
+    return [link for link in links if link]
+
+
+def _mail(address: str | None) -> dict | None:
+    return {"text": address, "href": f"mailto:{address}"} if address else None
+
+
+def _call(number: str | None) -> dict | None:
+    """Return a tel: link for a phone number as people write it (spaces, dashes, brackets are dropped)."""
+    if not number:
+        return None
+    dialled = ("+" if number.strip().startswith("+") else "") + re.sub(r"[^0-9]", "", number)
+    return {"text": number, "href": f"tel:{dialled}"} if len(dialled.lstrip("+")) >= 3 else {"text": number}
+
+
 def _sections(content: dict, text) -> list[dict]:
     return [
         {"key": "operator", "title": _("Who is responsible"), "items": operator_items(content, text)},
@@ -127,8 +150,8 @@ def operator_items(content: dict, text: OperatorText) -> list[dict]:
         _item("operator", role_label(content.get("jurisdictions") or []), text.operator("legal_name")),
         _item("registration", _("Registration number"), operator.get("registration_number")),
         _item("address", _("Postal address"), text.operator("address")),
-        _item("email", _("E-mail"), operator.get("email")),
-        _item("phone", _("Phone"), operator.get("phone")),
+        {**_item("email", _("E-mail"), operator.get("email")), "links": [_mail(operator.get("email"))]},
+        {**_item("phone", _("Phone"), operator.get("phone")), "links": [_call(operator.get("phone"))]},
         _item("dpo", _("Data protection officer"),
               " · ".join(v for v in (text.operator("dpo_name"), dpo.get("email"), dpo.get("phone")) if v)),
     ]

@@ -92,3 +92,21 @@ def test_decommissioned_and_unknown_pages_are_accessible(browser, live_server, s
         assert "Decommissioned since November 11, 2026" in page.locator(".banner").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_an_outdated_sign_still_shows_the_warning_and_the_five_answers_on_the_first_screen(
+        browser, live_server, scanned_sign, db, owner, locale):
+    from signage.sites.services import update_site
+    site, sign = scanned_sign
+    update_site(site, {"retention_period_days": 3}, by=owner, now=T0 + timedelta(days=1), settings=PackSettings())
+    db.session.commit()
+    page, context, *_rest = open_page(browser, f"{live_server}/S/{sign.serial}", locale)
+    try:
+        assert page.locator(".note--warn").count() == 1  # the sign is outdated, and says so at the top
+        headline, summary = page.locator("h1").bounding_box(), page.locator("dl.summary").bounding_box()
+        assert headline["y"] < summary["y"] and page.locator("h1 svg").count() == 1
+        assert summary["y"] + summary["height"] <= VIEWPORT["height"], summary
+        assert axe_violations(page) is None, axe_violations(page)
+    finally:
+        context.close()

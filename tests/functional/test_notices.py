@@ -136,9 +136,19 @@ def test_json_answers_the_same_content_at_the_same_url(client, live_site):
     assert data["sign"]["serial"] == sign.serial and data["sign"]["placement"] == "North entrance"
     assert data["versions"][0]["url"].endswith(f"/n/{site.code}/v1")
     assert "Accept" in response.headers["Vary"] and "Accept-Language" in response.headers["Vary"]
-    page = html(client.get(f"/S/{sign.serial}", headers={"Accept-Language": "en"}))
+    page = re.sub(r"<[^>]+>", "", html(client.get(f"/S/{sign.serial}", headers={"Accept-Language": "en"})))
     for item in data["summary"]:
         assert item["text"].replace("'", "&#39;") in page
+
+
+def test_the_page_leads_with_the_warning_and_contacts_open_mail_and_the_dialler(client, live_site):
+    site, _sign = live_site
+    page = html(client.get(f"/n/{site.code}?lang=en"))
+    headline = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert "<svg" in headline and "Facial recognition in use" in headline and "North gate" in headline
+    assert page.index("<h1") < page.index('class="banner')  # the warning first, then the status
+    assert '<a href="mailto:privacy@operator.example">privacy@operator.example</a>' in page
+    assert '<a href="tel:+862155550000">+86 21 5555 0000</a>' in page
 
 
 def test_etag_and_cache_control_let_a_cache_revalidate(client, live_site):
