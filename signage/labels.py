@@ -8,8 +8,8 @@ import re
 from flask_babel import get_locale
 
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
-from signage.rules.engine import RULES
-from signage.rules.findings import N_
+from signage.rules.engine import BANS, RULES
+from signage.rules.findings import N_, problem_count, refusal_groups
 from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, TEXT_LANGUAGES, TRANSLATED_FIELDS
 from signage.translation import catalog, gettext, lazy_gettext as _l
 from signage.vocabulary import MAX_FORM_ROWS
@@ -221,7 +221,20 @@ def template_globals() -> dict:
             "row_parts": ROW_PARTS, "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
-            "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag}
+            "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
+            "problem_count": lambda findings: problem_count(findings, BANS)}
+
+
+def grouped(findings) -> dict:
+    """Return open findings as a refusal shows them (rules.findings.refusal_groups)."""
+    return refusal_groups(findings or [], BANS)
+
+
+def checklist_label(finding) -> str:
+    """Name one checklist item: the field to fill in, with the language a text is missing in."""
+    field = field_label((finding.get("fields") or ("",))[0])
+    language = (finding.get("params") or {}).get("language")
+    return f"{field} ({choice_label('language', language)})" if language else field
 
 
 def reader_tag() -> str:

@@ -18,11 +18,11 @@ FILING_CHANGE_FIELDS = (
 
 CN_PRIVATE_SPACE = Rule(
     "CN-PRIVATE-SPACE", ERROR, PRIVATE_SPACE_MESSAGE,
-    "CN Measures Art 13 (secondary); 2023 draft (secondary)", ("venue_class", "private_space_type"))
+    "CN Measures Art 13 (secondary); 2023 draft (secondary)", ("venue_class", "private_space_type"), ban=True)
 CN_PUBLIC_PURPOSE = Rule(
     "CN-PUBLIC-PURPOSE", ERROR, N_("In public places, face recognition is allowed only where needed for public "
                                    "security."),
-    "PIPL 26; CN Measures Art 13 (secondary)", ("purpose", "venue_class"))
+    "PIPL 26; CN Measures Art 13 (secondary)", ("purpose", "venue_class"), ban=True)
 CN_PUBLIC_SECONDARY_USE = Rule(
     "CN-PUBLIC-SECONDARY-USE", ERROR, N_("Using these images for '%(use)s' needs each person's separate consent."),
     "PIPL 26", ("secondary_uses",))

@@ -14,7 +14,7 @@ PRIVATE_SPACE_MESSAGE = N_("Facial recognition may not be installed in private s
 
 ANY_PRIVATE_SPACE = Rule(
     "ANY-PRIVATE-SPACE", ERROR, PRIVATE_SPACE_MESSAGE,
-    "Design decision: private spaces are off-limits in every pack", ("venue_class", "private_space_type"))
+    "Design decision: private spaces are off-limits in every pack", ("venue_class", "private_space_type"), ban=True)
 FR_NO_ALTERNATIVE = Rule(
     "FR-NO-ALTERNATIVE", ERROR,
     N_("Face recognition cannot be the only way through. Say what else people can use."),
@@ -47,8 +47,11 @@ SIGN_STALE = Rule(
 
 
 def any_private_space(site: Site, ctx: RuleContext):
-    """Reject a private space in every jurisdiction."""
-    if site.get("venue_class") == "private_space":
+    """Reject a private space in every jurisdiction.
+
+    Under CN, CN-PRIVATE-SPACE says the same with its article, so this stays quiet rather than say it twice.
+    """
+    if site.get("venue_class") == "private_space" and not in_jurisdiction(site, "CN"):
         yield ANY_PRIVATE_SPACE.finding()
 
 

@@ -14,6 +14,10 @@ RULES: Mapping[str, Rule] = MappingProxyType(
     {rule.rule_id: rule for rule, _ in CHECKS} | {REQUIRED_FIELD.rule_id: REQUIRED_FIELD})
 
 
+#: Rules that say the law forbids the deployment here, whatever is entered.
+BANS = frozenset(rule_id for rule_id, rule in RULES.items() if rule.ban)
+
+
 def site_findings(site: Site, ctx: RuleContext) -> list[Finding]:
     """Return every finding for the site record, required fields included, errors first."""
     findings = missing_required(site, ctx) + [finding for _, check in CHECKS for finding in check(site, ctx)]

@@ -1,6 +1,6 @@
 """EU and UK pack rules: GDPR and UK GDPR special categories, DPIAs, EDPB 3/2019 and the AI Act."""
 from signage.vocabulary import ANNEX_III_FUNCTIONS, PUBLICLY_ACCESSIBLE_VENUES, RECOGNISING_FUNCTIONS
-from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, in_jurisdiction, is_given
+from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
 
 EUUK_SPECIAL_CATEGORY = Rule(
     "EUUK-SPECIAL-CATEGORY", ERROR,
@@ -11,10 +11,10 @@ EU_SENSITIVE_CATEGORISATION = Rule(
     "EU-SENSITIVE-CATEGORISATION", ERROR,
     N_("Inferring race, politics, religion, union membership or sexual orientation from faces is banned in "
        "the EU."),
-    "AI Act 5(1)(g)", ("sensitive_trait_analysis",))
+    "AI Act 5(1)(g)", ("sensitive_trait_analysis",), ban=True)
 EU_EMOTION_WORK_EDU = Rule(
     "EU-EMOTION-WORK-EDU", ERROR, N_("Emotion recognition at work or in education is banned in the EU."),
-    "AI Act 5(1)(f) (secondary)", ("function", "venue_class", "education_setting"))
+    "AI Act 5(1)(f) (secondary)", ("function", "venue_class", "education_setting"), ban=True)
 EU_RBI_LAW_ENFORCEMENT = Rule(
     "EU-RBI-LAW-ENFORCEMENT", ERROR,
     N_("Real-time identification in public by police needs prior authorisation. Enter its reference."),
@@ -62,8 +62,11 @@ def eu_rbi_law_enforcement(site: Site, ctx: RuleContext):
 
 
 def euuk_dpia(site: Site, ctx: RuleContext):
-    """Warn an EU or UK site that has no completed DPIA."""
-    if in_jurisdiction(site, "EU", "UK") and not is_given(site.get("pia_completed_on")):
+    """Warn an EU or UK site that has no completed DPIA.
+
+    Going live, ACT-PIA refuses the same gap as an error, so this warning stays quiet rather than repeat it.
+    """
+    if in_jurisdiction(site, "EU", "UK") and not is_given(site.get("pia_completed_on")) and not goes_live(site, ctx):
         yield EUUK_DPIA.finding()
 
 

@@ -52,6 +52,8 @@ class Rule:
     message: str
     source: str
     fields: tuple[str, ...] = ()
+    #: The law forbids this deployment here: no field can fix it, so the refusal shows it apart, without a link.
+    ban: bool = False
 
     def finding(self, params: Mapping[str, Any] | None = None, *, fields: tuple[str, ...] | None = None,
                 severity: str | None = None) -> Finding:
@@ -109,3 +111,30 @@ def goes_live(site: Site, ctx: RuleContext) -> bool:
 def filing_status(site: Site) -> str | None:
     """Return the CN filing status, or None when no filing sub-record exists."""
     return (site.get("filing") or {}).get("status")
+
+
+#: Findings that say what to fill in, gathered into one checklist: a field missing, a text missing a language.
+CHECKLIST_RULES = ("REQUIRED-FIELD", "SIGN-LANGUAGE")
+
+
+def refusal_groups(findings: Iterable[Mapping], bans: Iterable[str]) -> dict[str, list]:
+    """Sort open findings (as dicts) the way a refusal teaches: what the law forbids here first and apart,
+    then one checklist of what to fill in, then the other errors, then the warnings."""
+    bans = set(bans)
+    groups: dict[str, list] = {"bans": [], "checklist": [], "errors": [], "warnings": []}
+    for finding in findings:
+        if finding.get("acknowledged"):
+            continue
+        if finding["rule_id"] in bans:
+            groups["bans"].append(finding)
+        elif finding["rule_id"] in CHECKLIST_RULES:
+            groups["checklist"].append(finding)
+        else:
+            groups["errors" if finding["severity"] == ERROR else "warnings"].append(finding)
+    return groups
+
+
+def problem_count(findings: Iterable[Mapping], bans: Iterable[str]) -> int:
+    """Count errors as a refusal shows them: each ban and error once, the whole checklist as one."""
+    groups = refusal_groups(findings, bans)
+    return len(groups["bans"]) + len(groups["errors"]) + (1 if groups["checklist"] else 0)

@@ -34,6 +34,9 @@ def rules_reference(translate: Translate, field_label: Translate) -> str:
         "Severities: **error** refuses activation (and any change that keeps the error on a live site),",
         "**warn** is shown until acknowledged, and is logged when it is. A source marked *(secondary)* cites a",
         "commentary or draft rather than the final text; *(unconfirmed)* is still to be checked against it.",
+        "An error marked **ban** says the law forbids the deployment here: no field can fix it, so a refusal",
+        "shows it first and apart, without a link to a field. A rule that another rule implies stays quiet",
+        "where that one speaks (ANY-PRIVATE-SPACE under CN, EUUK-DPIA when ACT-PIA refuses).",
         "",
         "## Rules",
         "",
@@ -43,7 +46,8 @@ def rules_reference(translate: Translate, field_label: Translate) -> str:
     for rule in sorted(RULES.values(), key=lambda rule: (SEVERITY_ORDER.get(rule.severity, 9), rule.rule_id)):
         messages = "<br>".join(_cell(translate(rule.message, code)) for code, _name in LANGUAGES)
         fields = ", ".join(f"`{name}`" for name in rule.fields)
-        lines.append(f"| `{rule.rule_id}` | {rule.severity} | {messages} | {_cell(rule.source)} | {fields} |")
+        severity = f"{rule.severity}, **ban**" if rule.ban else rule.severity
+        lines.append(f"| `{rule.rule_id}` | {severity} | {messages} | {_cell(rule.source)} | {fields} |")
     lines += [
         "",
         "## Required fields",

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from signage.extensions import db
-from signage.rules.engine import site_findings as rule_findings
+from signage.rules.engine import BANS, site_findings as rule_findings
+from signage.rules.findings import problem_count
 from signage.rules.packs import PackSettings
 from signage.sites.context import rule_contexts
 from signage.sites.models import FindingAcknowledgement, Site
@@ -47,7 +48,8 @@ def summary_of(findings: list[dict], stale_signs: int) -> dict:
     open_findings = [f for f in findings if not f["acknowledged"]]
     errors = [f for f in open_findings if f["severity"] == "error"]
     due = [f["params"]["due_on"] for f in open_findings if (f.get("params") or {}).get("due_on")]
-    return {"blocking": bool(errors), "errors_count": len(errors),
+    # counted as the site page shows them: the missing fields and texts are one checklist, not one each
+    return {"blocking": bool(errors), "errors_count": problem_count(errors, BANS),
             "warnings_count": len(open_findings) - len(errors), "stale_signs_count": stale_signs,
             "next_due_on": date.fromisoformat(min(due)) if due else None,
             "findings_summary": [{key: f[key] for key in ("rule_id", "severity", "params", "fields")}

@@ -40,10 +40,12 @@ def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser,
     assert "/sites/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
 
     page.click("button[name=status][value=active]")
-    refusal = page.locator(".refusal")
-    assert "ANY-PRIVATE-SPACE" in refusal.inner_text()
-    assert "private spaces" in refusal.inner_text()
-    refusal.locator("a[href*='#field-venue_class']").first.click()
+    ban = page.locator(".refusal .refusal__ban")
+    assert "ANY-PRIVATE-SPACE" in ban.inner_text() and "private spaces" in ban.inner_text()
+    assert "This cannot be made lawful here" in ban.inner_text()
+    assert ban.locator("a").count() == 0  # no field makes a changing room lawful: nothing offers a "fix"
+    # it was never a changing room: Lin picked the wrong kind of place, and corrects the record
+    page.click("a[href$='/edit']")
     page.select_option("select[name=venue_class]", "business_premises_public_access")
     page.locator("form.site-form button.btn--primary").click()
 

@@ -49,7 +49,22 @@ def test_refusal_names_rule_source_and_field(signed_in, make_site, make_sign):
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "CN-PUBLIC-PURPOSE" in page and "only where needed for public security" in page
-    assert "PIPL 26" in page and f"/sites/{site.id}/edit#field-purpose" in page
+    ban = page[page.index('class="refusal__ban"'):page.index("</div>", page.index('class="refusal__ban"'))]
+    assert "This cannot be made lawful here" in ban and "PIPL 26" in ban
+    assert "#field-purpose" not in page[page.index('class="refusal"'):page.index("</section>")]  # no "fix" for a ban
+
+
+def test_refusal_lists_what_to_fill_in_as_one_checklist_and_links_each_other_error_to_its_field(
+        signed_in, make_site, make_sign):
+    site = make_site(retention_period_days=None, security_measures=[], text_translations=None)
+    make_sign(site)
+    page = signed_in.post(f"/sites/{site.id}/status", data={"status": "active"}).get_data(as_text=True)
+    refusal = page[page.index('class="refusal"'):page.index("</section>")]
+    assert "things to fill in before going live" in refusal
+    assert f"/sites/{site.id}/edit#field-security_measures" in refusal  # REQUIRED-FIELD, in the checklist
+    assert f"/sites/{site.id}/edit#group-purpose_text" in refusal and "(Chinese)" in refusal  # SIGN-LANGUAGE
+    assert f"/sites/{site.id}/edit#field-retention_period_days" in refusal  # ANY-RETENTION, an error of its own
+    assert "This cannot be made lawful here" not in refusal
 
 
 def test_refusal_reads_in_chinese(signed_in, make_site, make_sign, db, owner):

@@ -237,3 +237,37 @@ def test_sign_language_leaves_names_and_unwritten_prose_alone():
                     text_translations={"zh-Hans": {**ZH_ONLY["zh-Hans"]}})
 
     assert findings_of("SIGN-LANGUAGE", site, ctx_for()) == []
+
+
+def test_a_private_space_in_china_is_refused_once_with_the_chinese_article():
+    site = site_for("CN", venue_class="private_space", private_space_type="hotel_guest_room")
+
+    private = [f.rule_id for f in all_findings(site, ctx_for()) if "private spaces" in f.message]
+
+    assert private == ["CN-PRIVATE-SPACE"]  # ANY-PRIVATE-SPACE would say the same without the article
+
+
+def test_going_live_without_a_dpia_is_refused_once_not_also_warned():
+    site = site_for("EU", pia_completed_on=None)
+
+    assert [f.rule_id for f in all_findings(site, ctx_for()) if "pia_completed_on" in f.fields] == ["ACT-PIA"]
+
+
+def test_bans_are_the_rules_no_field_can_fix():
+    from signage.rules.engine import BANS
+    assert BANS == {"ANY-PRIVATE-SPACE", "CN-PRIVATE-SPACE", "CN-PUBLIC-PURPOSE", "EU-SENSITIVE-CATEGORISATION",
+                    "EU-EMOTION-WORK-EDU"}
+
+
+def test_a_refusal_counts_the_checklist_as_one_and_puts_bans_apart():
+    from signage.rules.engine import BANS
+    from signage.rules.findings import problem_count, refusal_groups
+    site = site_for("CN", venue_class="private_space", private_space_type="toilet_restroom", security_measures=[],
+                    legal_basis_cn=None, pia_id=None, text_translations=None)
+    findings = [{**f.to_dict(), "acknowledged": False} for f in all_findings(site, ctx_for())]
+
+    groups = refusal_groups(findings, BANS)
+
+    assert [f["rule_id"] for f in groups["bans"]] == ["CN-PRIVATE-SPACE"]
+    assert {f["rule_id"] for f in groups["checklist"]} == {"REQUIRED-FIELD", "SIGN-LANGUAGE"}
+    assert problem_count(findings, BANS) == len(groups["bans"]) + len(groups["errors"]) + 1
