@@ -105,7 +105,7 @@ AUDIT_ACTIONS = {
 
 
 OTHER_LABELS = {
-    "stored_individuals_count": _l("People stored, organisation-wide"),
+    "stored_individuals_count": _l("People stored, organisation-wide"), "reason": _l("Reason for the change"),
     "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
     "text_language": _l("Language of the main text"), "name_translations": _l("Names in other languages"),

@@ -57,3 +57,51 @@ def tampering(db):
                 db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))
     yield db.session
     db.session.commit()
+
+
+def form_values(page: str, form_class: str = "site-form"):
+    """Return what a browser would submit from the page's form: every named input, textarea and chosen
+    option, as a MultiDict in page order."""
+    from html.parser import HTMLParser
+    from werkzeug.datastructures import MultiDict
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside, self.pairs, self.text_of, self.select = False, [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.inside = form_class in (attrs.get("class") or "").split()
+            elif not self.inside:
+                return
+            elif tag == "input" and attrs.get("name"):
+                kind = attrs.get("type", "text")
+                if kind in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                self.pairs.append((attrs["name"], attrs.get("value", "")))
+            elif tag == "textarea":
+                self.text_of = [attrs.get("name"), ""]
+            elif tag == "select":
+                self.select = [attrs.get("name"), None]
+            elif tag == "option" and self.select is not None and ("selected" in attrs or self.select[1] is None):
+                self.select[1] = attrs.get("value", "")
+
+        def handle_data(self, data):
+            if self.text_of is not None:
+                self.text_of[1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "textarea" and self.text_of is not None:
+                self.pairs.append((self.text_of[0], self.text_of[1].removeprefix("\n")))
+                self.text_of = None
+            elif tag == "select" and self.select is not None:
+                self.pairs.append(tuple(self.select))
+                self.select = None
+
+    reader = Reader()
+    reader.feed(page)
+    return MultiDict(reader.pairs)

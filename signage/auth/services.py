@@ -122,11 +122,9 @@ def _has_active_owner(organisation_id: int) -> bool:
 
 
 def set_locale(user: User, locale: str, *, now: datetime) -> User:
-    """Remember the user's language; logged like any other change to a user."""
-    if user.locale != locale:
-        append_entry("user.locale_changed", actor=user, subject=user, now=now, organisation_id=user.organisation_id,
-                     changes={"locale": [user.locale, locale]})
-        user.locale = locale
+    """Remember the user's language. A preference of how pages read, not a change to what the organisation
+    answers for, so it is not logged: an audit log of every language switch buries the changes that matter."""
+    user.locale = locale
     return user
 
 

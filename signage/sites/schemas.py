@@ -152,6 +152,12 @@ class SiteSchema(Schema):
     text_translations = fields.Nested(TranslationsSchema, allow_none=True)
 
 
+class EditReasonSchema(Schema):
+    """Why a live site's record changes, kept in the audit entry."""
+
+    reason = Text(validate=validate.Length(max=vocab.MEDIUM_TEXT), load_default=None, allow_none=True)
+
+
 class StatusChangeSchema(Schema):
     """A lifecycle move with the reason the auditor will read."""
 

@@ -45,8 +45,9 @@ def register_site(organisation, data: dict, *, by, now: datetime, settings: Pack
 
 
 def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSettings,
-                replace: bool = False) -> Site:
-    """Change a site's fields; an active site must still pass every ERROR rule."""
+                replace: bool = False, reason: str | None = None) -> Site:
+    """Change a site's fields, with the reason the auditor will read; an active site must still pass
+    every ERROR rule. A change that changes nothing is no change: nothing is logged."""
     if site.status == "decommissioned":
         raise Conflict("A decommissioned site can no longer be changed.")
     changes = _apply(site, data, replace=replace)
@@ -56,7 +57,7 @@ def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSett
         ctx = rule_context(site, today=now.date(), settings=settings, changed_fields=tuple(changes))
         _refuse_if_blocked(site, ctx, "This change would break the rules for an active site.")
     site.updated_at = now
-    append_entry("site.updated", actor=by, subject=site, now=now, changes=changes)
+    append_entry("site.updated", actor=by, subject=site, now=now, changes=changes, reason=reason)
     site_changed.send(site, changes=changes, by=by, now=now)
     refresh_summaries([site], now=now, settings=settings)
     return site

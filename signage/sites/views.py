@@ -1,4 +1,7 @@
 """Dashboard pages for sites: list, register, edit, go live, acknowledge warnings."""
+import hashlib
+import json
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -19,7 +22,9 @@ from signage.sites.models import Site
 from signage.labels import reader_tag
 from signage.rules.texts import TEXT_LANGUAGES, folded
 from signage.sites.records import site_record
-from signage.sites.schemas import AcknowledgementSchema, SiteListQuerySchema, SiteSchema, StatusChangeSchema
+from signage.signs.preview import predicted_effects
+from signage.sites.schemas import (AcknowledgementSchema, EditReasonSchema, SiteListQuerySchema, SiteSchema,
+                                   StatusChangeSchema)
 from signage.sites.summaries import shown_summaries
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
@@ -102,7 +107,17 @@ def update(site_id: int):
     site = services.get_site(g.user.organisation_id, site_id)
     try:
         data = load_input(SiteSchema())
-        services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings(), replace=True)
+        reason = load_data(EditReasonSchema(), {"reason": request.form.get("_reason", "").strip() or None})["reason"]
+        confirmation = form_fingerprint(request.form)
+        if site.status != "draft" and request.form.get("_confirmed") != confirmation:
+            # a live site: say what saving would publish and flag, and save only once that has been seen
+            effects = predicted_effects(site, data, by=g.user, now=utcnow(), settings=pack_settings())
+            if effects.public:
+                site = services.get_site(g.user.organisation_id, site_id)
+                return _form(site, values=request.form, errors={}, findings=[], effects=effects,
+                             confirmation=confirmation)
+        services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings(), replace=True,
+                             reason=reason)
     except (InvalidInput, RuleViolation, Conflict) as error:
         db.session.rollback()
         site = services.get_site(g.user.organisation_id, site_id)
@@ -116,13 +131,22 @@ def update(site_id: int):
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
 
-def _form(site, *, values, errors, findings, status=200, refused=None):
+def form_fingerprint(form) -> str:
+    """Name what a form says, apart from the reason and the confirmation: a confirmed preview saves only
+    the change that was previewed. Blank values are left out, as reading the form leaves them out (the
+    re-shown form has more empty rows than the one sent)."""
+    items = sorted((key, value.strip()) for key in form.keys() if not key.startswith("_") and key != "csrf_token"
+                   for value in form.getlist(key) if value.strip())
+    return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()
+
+
+def _form(site, *, values, errors, findings, status=200, refused=None, effects=None, confirmation=None):
     # the main fields are in the site's language; a new site's are in the language its author works in
     language = values.get("text_language") if values.get("text_language") in TEXT_LANGUAGES else None
     language = language or (site.text_language if site else reader_tag())
     return render_template("sites/form.html", site=site, values=values, errors=errors, refused=refused,
                            findings_by_field=services.findings_by_field(findings), text_language=language,
-                           sections=vocab.SECTIONS), status
+                           sections=vocab.SECTIONS, effects=effects, confirmation=confirmation), status
 
 
 @bp.post("/<int:site_id>/status")

@@ -138,11 +138,15 @@ def test_cli_creates_users_and_tokens(runner, db, monkeypatch):
     assert duplicate.exit_code != 0 and "Already in use" in duplicate.output
 
 
-def test_language_choice_is_remembered(client, auth, owner, db):
+def test_language_choice_is_remembered_and_is_not_a_record_change(client, auth, owner, db):
+    from sqlalchemy import func, select
+    from signage.audit.models import AuditEntry
     auth.login(owner)
+    logged = db.session.scalar(select(func.count()).select_from(AuditEntry))
     client.post("/locale", data={"locale": "zh_Hans", "_next": "/"})
     assert db.session.get(User, owner.id).locale == "zh_Hans"
     assert 'lang="zh-Hans"' in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == logged  # a preference, not logged
 
 
 def test_accept_language_chooses_chinese_before_login(client):

@@ -378,3 +378,82 @@ def test_the_organisations_names_in_chinese_reach_the_chinese_notice_and_sign_li
     new = db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")).one()
     text = pdf_text(client.get(f"/signs/{new.serial}.pdf").data)
     assert "处理者：示范运营有限公司" in text and f"Handler: {owner.organisation.legal_name}" in text
+
+
+def edited(form, *added, **changes):
+    """Return the form with some fields set to new values and some added, as a user typing would."""
+    from werkzeug.datastructures import MultiDict
+    return MultiDict([(name, changes.get(name, value)) for name, value in form.items(multi=True)] + list(added))
+
+
+def test_an_edit_to_a_live_site_says_what_it_will_publish_and_flag_and_saves_only_when_confirmed(
+        signed_in, make_site, make_sign, owner, db, settings):
+    from helpers import form_values
+    from signage.audit.services import entries_for
+    from signage.notices.services import latest_version
+    site = make_site()
+    sign = make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    pairs = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    change = edited(pairs, purpose_text="Finding missing children.",
+                    _reason="Police request 17", **{"text_translations.zh-Hans.purpose_text": "寻找走失儿童。"})
+
+    preview = signed_in.post(f"/sites/{site.id}", data=change)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Check what saving will do" in page
+    assert "Notice version 2 is published at once" in page and sign.serial in page
+    db.session.expire_all()
+    assert latest_version(site).number == 1 and entries_for("sites", site.id)[0]["action"] != "site.updated"
+
+    confirmed = form_values(page)
+    assert confirmed.get("_confirmed") and confirmed.get("_reason") == "Police request 17"  # kept for the save
+    saved = signed_in.post(f"/sites/{site.id}", data=confirmed)
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert latest_version(site).number == 2
+    entry = entries_for("sites", site.id)[0]
+    assert entry["action"] == "site.updated" and entry["reason"] == "Police request 17"
+    db.session.refresh(sign)
+    assert sign.stale_since is not None
+
+
+def test_a_confirmation_saves_only_the_change_it_previewed(signed_in, make_site, make_sign, owner, db, settings):
+    from helpers import form_values
+    from signage.notices.services import latest_version
+    site = make_site()
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    pairs = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    page = signed_in.post(f"/sites/{site.id}", data=edited(pairs, retention_period_days="5")).get_data(as_text=True)
+    confirmed = edited(form_values(page), retention_period_days="3")  # changed again after the preview
+    again = signed_in.post(f"/sites/{site.id}", data=confirmed)
+    assert again.status_code == 200 and "Check what saving will do" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert latest_version(site).number == 1
+
+
+def test_a_live_edit_nobody_outside_sees_saves_at_once_with_its_reason(signed_in, make_site, make_sign, owner, db,
+                                                                      settings):
+    from helpers import form_values
+    from signage.audit.services import entries_for
+    site = make_site()
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    pairs = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    saved = signed_in.post(f"/sites/{site.id}", data=edited(pairs, _reason="New PIA", pia_version="2"))
+    assert saved.status_code == 303
+    entry = entries_for("sites", site.id)[0]
+    assert entry["changes"] == {"pia_version": ["1", "2"]} and entry["reason"] == "New PIA"
+
+
+def test_saving_a_form_unchanged_logs_nothing(signed_in, make_site, db):
+    from helpers import form_values
+    from signage.audit.services import entries_for
+    site = make_site()
+    before = len(entries_for("sites", site.id))
+    pairs = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    assert signed_in.post(f"/sites/{site.id}", data=pairs).status_code == 303
+    assert len(entries_for("sites", site.id)) == before
