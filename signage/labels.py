@@ -144,6 +144,11 @@ _PATTERNS = (
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
      N_("Enter a number from %(n)s to %(m)s.")),
     (re.compile(r"^Use at most (\d+) rows\.$"), N_("Use at most %(n)s rows.")),
+    (re.compile(r"^Too long for a (\S+) sign: cut about (\d+) characters from the (\S+) text, or choose a larger "
+                r"size\.$"),
+     N_("Too long for a %(n)s sign: cut about %(m)s characters from the %(k)s text, or choose a larger size.")),
+    (re.compile(r"^Too long for a (\S+) sign: shorten it or choose a larger size\.$"),
+     N_("Too long for a %(n)s sign: shorten it or choose a larger size.")),
     (re.compile(r"^Contains (U\+[0-9A-F]{4,6}), an invisible or control character; remove it\.$"),
      N_("Contains %(n)s, an invisible or control character; remove it.")),
     (re.compile(r"^Contains (U\+[0-9A-F]{4,6}) \((.)\), which signs and printed notices cannot show: use Latin, "
@@ -208,8 +213,9 @@ def error_text(message) -> str:
     for pattern, msgid in _PATTERNS:
         match = pattern.match(message)
         if match:
-            groups = match.groups() + ("", "")
-            return gettext(msgid, n=groups[0], m=groups[1])
+            groups = match.groups() + ("", "", "")
+            # a language tag in a message is named in the reader's language
+            return gettext(msgid, n=groups[0], m=groups[1], k=choice_label("language", groups[2]))
     return tr(message)
 
 

@@ -108,6 +108,35 @@ SECTIONS = (
 
 EDITABLE_FIELDS = tuple(name for _, names in SECTIONS for name in names)
 
+#: Fields that only some jurisdictions ask about; every other field applies everywhere. The form shows a
+#: field only where one of its jurisdictions is chosen (or it holds a value, or a finding points at it).
+FIELD_JURISDICTIONS = {
+    "education_setting": ("EU",),
+    "nyc_establishment_type": ("US-NYC",), "customer_entrances": ("US-NYC",),
+    "authorisation_ref": ("EU",),
+    "portland_exception": ("US-OR-PORTLAND",),
+    "automated_decisions": ("CN", "EU", "UK"), "automated_decisions_text": ("CN", "EU", "UK"),  # PIPL 24, GDPR 22
+    "legal_basis_cn": ("CN",),
+    "gdpr_art6_basis": ("EU", "UK"), "gdpr_art9_condition": ("EU", "UK"), "legitimate_interest_text": ("EU", "UK"),
+    "consent_before_capture": ("US-TX", "US-WA"),
+    "commercial_enrolment": ("US-WA",), "enrolment_safeguard": ("US-WA",),
+    "internet_transfer_basis": ("CN",),
+    "retention_criteria_text": ("US-IL", "US-TX"), "retention_policy_url": ("US-IL",),
+    "security_measures": ("CN",),
+    "logs_retention_days": ("EU",),
+    "minors_rules_url": ("CN",), "guardian_consent_flow": ("CN",),
+    "pia_id": ("CN", "EU", "UK"), "pia_version": ("CN", "EU", "UK"), "pia_completed_on": ("CN", "EU", "UK"),
+    "pia_report_url": ("CN", "EU", "UK"),
+    "filing": ("CN",),
+}
+
+
+def fields_for(jurisdictions) -> tuple[str, ...]:
+    """Return the editable fields that apply under any of the jurisdictions, in form order."""
+    chosen = set(jurisdictions or ())
+    return tuple(name for name in EDITABLE_FIELDS
+                 if name not in FIELD_JURISDICTIONS or chosen & set(FIELD_JURISDICTIONS[name]))
+
 #: Fields printed on a sign or shown in the notice: a change to one publishes a
 #: new notice version and flags printed signs for reprint (SIGN-STALE).
 NOTICE_FIELDS = (

@@ -8,6 +8,7 @@ apply are left out, never printed blank. Nothing here reads the clock or the
 database: the caller passes the record, the operator, the sign and `now`.
 """
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from signage.i18n import LOCALES_BY_TAG
 from signage.labels import choice_label
 from signage.notices.phrases import disclosure_sentence, purpose_label
 from signage.rules.texts import organisation_name, shown_text
+from signage.signs.layout import layout
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
 
 #: Elements in printed order (regulation.md §5.2, rows 2 to 10).
@@ -39,6 +41,13 @@ def sign_url(base_url: str, serial: str) -> str:
     return f"{parts.scheme.upper()}://{parts.netloc.upper()}{parts.path}/S/{serial.upper()}"
 
 
+def printed_url(base_url: str, serial: str) -> str:
+    """Return the short URL as printed for people to type: host in lower case, no scheme (a browser adds it),
+    the serial in capitals as on the rest of the sign: signs.example.com/S/4KX2Q9AB."""
+    parts = urlsplit(base_url.strip().rstrip("/"))
+    return f"{parts.netloc.lower()}{parts.path}/S/{serial.upper()}"
+
+
 def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, notice_date: date | None,
               now: datetime) -> SignSpec:
     """Return the SignSpec for one sign at one paper size, in the sign's language pair.
@@ -55,7 +64,9 @@ def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, n
     return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=printed.languages,
                     heading=printed.heading, lines=printed.lines, qr_caption=printed.qr_caption,
                     phone=operator.get("phone") or None,
-                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now))
+                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now,
+                                       placement=getattr(sign, "placement", None)),
+                    printed_url=printed_url(base_url, sign.serial))
 
 
 class PrintedText(NamedTuple):
@@ -94,10 +105,13 @@ class ReadLog(dict):
         return super().__getitem__(key)
 
 
-def sign_footer(serial: str, version: int, notice_date: date | None, now: datetime) -> str:
-    """Return the footer: serial, notice version with its effective date when published, print date."""
+def sign_footer(serial: str, version: int, notice_date: date | None, now: datetime, *,
+                placement: str | None = None) -> str:
+    """Return the footer: where the sign hangs (for the installer), serial, notice version with its effective
+    date when published, print date."""
     published = f" ({notice_date.isoformat()})" if notice_date else ""
-    return f"Sign {serial} · Notice v{version}{published} · Printed {now.date().isoformat()}"
+    where = f"{placement} · " if placement else ""
+    return f"{where}Sign {serial} · Notice v{version}{published} · Printed {now.date().isoformat()}"
 
 
 def _in_language(tag: str, record: dict, operator: dict, *, compact: bool) -> dict:
@@ -206,19 +220,59 @@ _ELEMENT_TEXT: dict[str, Callable] = {
 
 
 def fitted(render: Callable, spec: SignSpec):
-    """Render spec, or refuse naming the field to shorten when text cannot fit even at the minimum size."""
+    """Render spec, or refuse naming the field to shorten, and by how much, when text cannot fit even at the
+    minimum size."""
     try:
         return render(spec)
     except TextTooLong as error:
-        raise too_long(error.field, spec.size) from None
+        raise too_long(error.field, spec.size, cuts=characters_to_cut(spec, error.field)) from None
 
 
-def too_long(element: str, size: str, serial: str | None = None) -> InvalidInput:
-    """Return the InvalidInput that names the site field behind an element too long for a size."""
+def characters_to_cut(spec: SignSpec, element: str) -> dict[str, int]:
+    """Return, per sign language, about how many characters the element's text must lose to fit.
+
+    The longest language's text is cut alone when that is enough, else every language's by the same share;
+    the largest share that still fits is found by bisection on the layout itself, so cutting that much fits.
+    """
+    index = next((i for i, line in enumerate(spec.lines) if line.key == element), None)
+    if index is None:
+        return {}
+    line = spec.lines[index]
+
+    def kept(share: float, cut: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(text[:int(len(text) * share)] if i in cut else text for i, text in enumerate(line.texts))
+
+    def fits(share: float, cut: tuple[int, ...]) -> bool:
+        lines = spec.lines[:index] + (replace(line, texts=kept(share, cut)),) + spec.lines[index + 1:]
+        try:
+            layout(replace(spec, lines=lines))
+        except TextTooLong:
+            return False
+        return True
+
+    longest = max(range(len(line.texts)), key=lambda i: len(line.texts[i]))
+    everyone = tuple(range(len(line.texts)))
+    cut = next((choice for choice in ((longest,), everyone) if fits(0.0, choice)), None)
+    if cut is None:  # something else is too long as well: cutting this element alone will not do
+        return {}
+    low, high = 0.0, 1.0
+    for _ in range(8):
+        middle = (low + high) / 2
+        low, high = (middle, high) if fits(middle, cut) else (low, middle)
+    return {tag: len(text) - len(short) for tag, text, short in zip(spec.languages, line.texts, kept(low, cut))
+            if len(text) > len(short)}
+
+
+def too_long(element: str, size: str, serial: str | None = None, cuts: dict[str, int] | None = None) -> InvalidInput:
+    """Return the InvalidInput that names the site field behind an element too long for a size, and how many
+    characters each language's text should lose."""
     which = f"Sign {serial}: the" if serial else "The"
     field = FIELD_TO_SHORTEN.get(element)
     if field is None:
         return InvalidInput(f"{which} sign's text does not fit on a {size} sign.",
                             errors={"size": [f"Too much text for a {size} sign: choose a larger size."]})
+    messages = [f"Too long for a {size} sign: cut about {count} characters from the {tag} text, or choose a "
+                f"larger size." for tag, count in (cuts or {}).items()]
     return InvalidInput(f"{which} {field} text does not fit on a {size} sign.",
-                        errors={field: [f"Too long for a {size} sign: shorten it or choose a larger size."]})
+                        errors={field: messages or [f"Too long for a {size} sign: shorten it or choose a larger "
+                                                    "size."]})

@@ -10,6 +10,9 @@ from .wrap import wrap
 PT = 25.4 / 72  # mm per point
 LEAD = 1.22
 FLOOR_PT = 7.0  # no text is set smaller than this, not even on the sticker
+#: The printed URL alone may go a little below the floor rather than split across lines: it is typed from,
+#: read close up beside the QR code, which is what most people use.
+URL_FLOOR_PT = 5.5
 SECOND = 0.78  # size of the second and later languages relative to the first
 SCALES = (1.3, 1.2, 1.1, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.64, 0.6)
 SHRINK = SCALES[SCALES.index(1.0):]  # heading, QR panel and footer never grow
@@ -166,9 +169,14 @@ def _one_line_size(text: str, size: float, width: float) -> float:
 
 def _qr_texts(spec: SignSpec, g: _Grid, width: float, scale: float):
     big, small = _size(g.body, scale), _size(g.body * SECOND, scale)
-    url = _one_line_size(spec.url, small, width)
+    shown = spec.printed_url or spec.url
+    # the URL is not split: bold if it fits on one line at the floor size, else in the narrower regular weight,
+    # down to its own floor
+    fitting = 0.98 * width / PT  # a hair under the column, so rounding in the wrap never breaks the line
+    bold = fitting / em_width(shown, True) >= min(small, FLOOR_PT)
+    url = max(min(small, fitting / em_width(shown, bold)), min(small, URL_FLOOR_PT))
     named = [("qr_caption", _parts(spec.qr_caption, (big, small), width)),
-             ("url", _parts((spec.url,), (url, url), width, (True, True), url=True))]
+             ("url", _parts((shown,), (url, url), width, (bold, bold), url=True))]
     if spec.phone:
         phone = _one_line_size(spec.phone, big, width)
         named.append(("phone", _parts((spec.phone,), (phone, phone), width, (True, True))))

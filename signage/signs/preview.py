@@ -1,15 +1,19 @@
-"""What saving a change to a live site would do to the public: the notice version it publishes and the
-signs it sends for reprinting. Found by making the change for real and rolling it back, so the answer is
+"""What saving a change to a site would do to the public: the notice version it publishes, the signs it
+sends for reprinting, and the signs whose text would no longer fit their size. Found by making the change for real and rolling it back, so the answer is
 exactly what saving does, never a second reading of the rules that could drift from it."""
 from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
 
+from signage.errors import InvalidInput
 from signage.extensions import db
 from signage.notices.services import latest_version
 from signage.rules.packs import PackSettings
+from signage.signs.content import fitted
+from signage.signs.layout import layout
 from signage.signs.models import Sign
+from signage.signs.services import spec_for
 from signage.sites.services import update_site
 
 
@@ -20,10 +24,12 @@ class Effects(NamedTuple):
     notice_version: int | None
     notice_fields: tuple[str, ...]
     signs_to_reprint: tuple[tuple[str, str], ...]
+    #: (serial, placement, size, field, messages) of signs whose reprint at their size would not fit.
+    signs_too_long: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = ()
 
     @property
     def public(self) -> bool:
-        return self.notice_version is not None or bool(self.signs_to_reprint)
+        return self.notice_version is not None or bool(self.signs_to_reprint) or bool(self.signs_too_long)
 
 
 def _stale_serials(site) -> set[str]:
@@ -31,8 +37,28 @@ def _stale_serials(site) -> set[str]:
                                                              Sign.stale_since.is_not(None))))
 
 
-def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSettings) -> Effects:
-    """Return what update_site(site, data, replace=True) would publish and flag, leaving nothing changed.
+def has_signs(site) -> bool:
+    """Say whether any sign of the site is still in use, so an edit may change what hangs somewhere."""
+    return db.session.scalar(select(Sign.id).where(Sign.site_id == site.id, Sign.status != "retired").limit(1)) \
+        is not None
+
+
+def _too_long(site, *, base_url: str, now: datetime) -> tuple:
+    """Name the current signs whose text, as the record now reads, does not fit their size."""
+    found = []
+    for sign in db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")
+                                   .order_by(Sign.id)):
+        try:
+            fitted(layout, spec_for(sign, size=sign.size, base_url=base_url, now=now))
+        except InvalidInput as refusal:
+            for field, messages in (refusal.errors or {}).items():
+                found.append((sign.serial, sign.placement, sign.size, field, tuple(messages)))
+    return tuple(found)
+
+
+def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSettings, base_url: str,
+                      replace=True) -> Effects:
+    """Return what update_site(site, data, replace=replace) would publish and flag, leaving nothing changed.
 
     It rolls the session back: call it with nothing else pending. A change the rules refuse raises as
     saving would.
@@ -40,7 +66,7 @@ def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSett
     before = latest_version(site)
     stale_before = _stale_serials(site)
     try:
-        update_site(site, data, by=by, now=now, settings=settings, replace=True)
+        update_site(site, data, by=by, now=now, settings=settings, replace=replace)
         db.session.flush()
         after = latest_version(site)
         published = after if after is not None and (before is None or after.number != before.number) else None
@@ -49,6 +75,7 @@ def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSett
                                                       Sign.stale_since.is_not(None)).order_by(Sign.id)).all()
         return Effects(published.number if published else None,
                        tuple(published.changed_fields or ()) if published else (),
-                       tuple((serial, placement) for serial, placement in flagged if serial not in stale_before))
+                       tuple((serial, placement) for serial, placement in flagged if serial not in stale_before),
+                       _too_long(site, base_url=base_url, now=now))
     finally:
         db.session.rollback()

@@ -43,11 +43,10 @@ def _corners(x: float, y: float, s: float) -> tuple:
 
 
 def _face(x: float, y: float, s: float) -> tuple:
-    """A stylised head: outline, and a smile as an open curve."""
+    """A stylised head: outline, and a straight mouth (a warning sign's face does not smile)."""
     head = ellipse(x + 0.5 * s, y + 0.5 * s, 0.19 * s, 0.235 * s)
-    smile = (("M", x + 0.41 * s, y + 0.585 * s),
-             ("C", x + 0.45 * s, y + 0.635 * s, x + 0.55 * s, y + 0.635 * s, x + 0.59 * s, y + 0.585 * s))
-    return head + smile
+    mouth = (("M", x + 0.44 * s, y + 0.6 * s), ("L", x + 0.56 * s, y + 0.6 * s))
+    return head + mouth
 
 
 def pictogram(x: float, y: float, s: float, ink: str, paper: str) -> tuple[Shape, ...]:

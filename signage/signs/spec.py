@@ -28,6 +28,8 @@ class SignSpec:
     qr_caption: tuple[str, ...]
     phone: str | None
     footer: str
+    #: The URL as people read and type it, printed beside the QR code (the QR code itself encodes `url`).
+    printed_url: str = ""
 
 
 class TextTooLong(ValueError):

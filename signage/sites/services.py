@@ -45,7 +45,7 @@ def register_site(organisation, data: dict, *, by, now: datetime, settings: Pack
 
 
 def update_site(site: Site, data: dict, *, by, now: datetime, settings: PackSettings,
-                replace: bool = False, reason: str | None = None) -> Site:
+                replace=False, reason: str | None = None) -> Site:
     """Change a site's fields, with the reason the auditor will read; an active site must still pass
     every ERROR rule. A change that changes nothing is no change: nothing is logged."""
     if site.status == "decommissioned":
@@ -118,20 +118,39 @@ def acknowledge_finding(site: Site, data: dict, *, by, now: datetime, settings: 
     return ack
 
 
-def _apply(site: Site, data: dict, *, replace: bool) -> dict:
-    """Set fields from loaded data; return {field: [before, after]} for those that changed."""
+def _apply(site: Site, data: dict, *, replace) -> dict:
+    """Set fields from loaded data; return {field: [before, after]} for those that changed.
+
+    replace=True clears every field the data leaves out; a collection of names clears only those (the
+    fields a form showed), with their translations; False clears nothing.
+    """
+    replaced = set(vocab.EDITABLE_FIELDS) if replace is True else set(replace or ())
     changes = {}
     for name in vocab.EDITABLE_FIELDS + ("text_translations", "text_language"):
         # the language is kept unless named: the form sends it, an API client may well not
-        if name not in data and (not replace or name == "text_language"):
+        shown = name in replaced or (name == "text_translations" and bool(replaced))
+        if name not in data and (name == "text_language" or not shown):
             continue
         before = _read(site, name)
         after = data.get(name, [] if name in LIST_FIELDS else None)
+        if name == "text_translations" and not isinstance(replace, bool):  # a form that showed some fields
+            after = _kept_translations(before, after, replaced)
         after = _json_ready(after)
         if after != before:
             _write(site, name, after)
             changes[name] = [before, after]
     return changes
+
+
+def _kept_translations(before: dict | None, after: dict | None, replaced: set) -> dict | None:
+    """Merge translations: the replaced fields' from `after`, every other field's kept from `before`."""
+    merged = {}
+    for tag in set(before or {}) | set(after or {}):
+        kept = {name: value for name, value in ((before or {}).get(tag) or {}).items() if name not in replaced}
+        texts = {**kept, **((after or {}).get(tag) or {})}
+        if texts:
+            merged[tag] = texts
+    return merged or None
 
 
 def _read(site: Site, name: str):

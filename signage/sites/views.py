@@ -2,7 +2,8 @@
 import hashlib
 import json
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.audit.services import entries_for
@@ -20,9 +21,10 @@ from signage.config import pack_settings
 from signage.sites.lists import SiteFilters, filtered_sites
 from signage.sites.models import Site
 from signage.labels import reader_tag
+from signage.rules.findings import is_given
 from signage.rules.texts import TEXT_LANGUAGES, folded
 from signage.sites.records import site_record
-from signage.signs.preview import predicted_effects
+from signage.signs.preview import has_signs, predicted_effects
 from signage.sites.schemas import (AcknowledgementSchema, EditReasonSchema, SiteListQuerySchema, SiteSchema,
                                    StatusChangeSchema)
 from signage.sites.summaries import shown_summaries
@@ -55,14 +57,19 @@ def index():
 @bp.get("/new")
 @require("edit")
 def new():
-    """Show an empty site form."""
-    return _form(None, values={}, errors={}, findings=[])
+    """Ask which laws apply first, then show the form with the fields those jurisdictions ask for."""
+    chosen = [code for code in request.args.getlist("jurisdictions") if code in vocab.JURISDICTIONS]
+    if not chosen:
+        return render_template("sites/start.html", jurisdictions=vocab.JURISDICTIONS)
+    return _form(None, values=MultiDict([("jurisdictions", code) for code in chosen]), errors={}, findings=[])
 
 
 @bp.post("")
 @require("edit")
 def create():
     """Save a new site as a draft, however incomplete."""
+    if request.form.get("_refresh"):  # the jurisdictions changed: show their fields, keep what was typed
+        return _form(None, values=request.form, errors={}, findings=[])
     try:
         data = load_input(SiteSchema())
     except InvalidInput as error:
@@ -105,18 +112,24 @@ def edit(site_id: int):
 def update(site_id: int):
     """Save the form; an active site must still pass every ERROR rule."""
     site = services.get_site(g.user.organisation_id, site_id)
+    if request.form.get("_refresh"):  # the jurisdictions changed: show their fields, keep what was typed
+        return _form(site, values=request.form, errors={}, findings=[])
+    # only the fields the form showed are replaced: those of other jurisdictions keep their values
+    shown = tuple(name for name in request.form.getlist("_shown") if name in vocab.EDITABLE_FIELDS) or True
     try:
         data = load_input(SiteSchema())
         reason = load_data(EditReasonSchema(), {"reason": request.form.get("_reason", "").strip() or None})["reason"]
         confirmation = form_fingerprint(request.form)
-        if site.status != "draft" and request.form.get("_confirmed") != confirmation:
-            # a live site: say what saving would publish and flag, and save only once that has been seen
-            effects = predicted_effects(site, data, by=g.user, now=utcnow(), settings=pack_settings())
+        if (site.status != "draft" or has_signs(site)) and request.form.get("_confirmed") != confirmation:
+            # what passers-by see changes: say what saving would publish, flag and no longer fit, and save
+            # only once that has been seen
+            effects = predicted_effects(site, data, by=g.user, now=utcnow(), settings=pack_settings(),
+                                        base_url=current_app.config["PUBLIC_BASE_URL"], replace=shown)
             if effects.public:
                 site = services.get_site(g.user.organisation_id, site_id)
                 return _form(site, values=request.form, errors={}, findings=[], effects=effects,
                              confirmation=confirmation)
-        services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings(), replace=True,
+        services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings(), replace=shown,
                              reason=reason)
     except (InvalidInput, RuleViolation, Conflict) as error:
         db.session.rollback()
@@ -144,9 +157,28 @@ def _form(site, *, values, errors, findings, status=200, refused=None, effects=N
     # the main fields are in the site's language; a new site's are in the language its author works in
     language = values.get("text_language") if values.get("text_language") in TEXT_LANGUAGES else None
     language = language or (site.text_language if site else reader_tag())
+    by_field = services.findings_by_field(findings)
     return render_template("sites/form.html", site=site, values=values, errors=errors, refused=refused,
-                           findings_by_field=services.findings_by_field(findings), text_language=language,
-                           sections=vocab.SECTIONS, effects=effects, confirmation=confirmation), status
+                           findings_by_field=by_field, text_language=language,
+                           sections=vocab.SECTIONS, shown=shown_fields(values, by_field, errors),
+                           effects=effects, confirmation=confirmation), status
+
+
+def shown_fields(values, findings_by_field: dict, errors: dict) -> tuple[str, ...]:
+    """Name the fields the form shows: those of the chosen jurisdictions, and any other that holds a value
+    or that a finding or an error points at, so nothing entered or wrong is ever hidden."""
+    jurisdictions = values.getlist("jurisdictions") if hasattr(values, "getlist") else values.get("jurisdictions")
+    applying = set(vocab.fields_for(jurisdictions))
+    return tuple(name for name in vocab.EDITABLE_FIELDS
+                 if name in applying or name in findings_by_field or name in (errors or {})
+                 or _holds_value(values, name))
+
+
+def _holds_value(values, name: str) -> bool:
+    if hasattr(values, "getlist"):  # a submitted form: flat dotted keys
+        return any(value.strip() for key in values.keys() if key == name or key.startswith(name + ".")
+                   for value in values.getlist(key))
+    return is_given(values.get(name))
 
 
 @bp.post("/<int:site_id>/status")

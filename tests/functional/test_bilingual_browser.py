@@ -51,6 +51,9 @@ def signed_in(browser, live_server, user):
 def register_in_chinese(page, live_server) -> int:
     page.goto(f"{live_server}/sites/new")
     assert page.get_attribute("html", "lang") == "zh-Hans"
+    page.check("input[name=jurisdictions][value=CN]")  # the laws first: the form then asks what CN asks
+    page.locator("main form button.btn--primary").click()
+    assert page.locator("[name=legal_basis_cn]").count() == 1 and page.locator("[name=gdpr_art6_basis]").count() == 0
     for name, (chinese, english) in {**PROSE, **NAMES}.items():
         page.fill(f"#field-{name}", chinese)  # the site's own language: the author's, Chinese
         page.fill(f"[name='text_translations.en.{name}']", english)

@@ -26,7 +26,8 @@ def test_dashboard_pages_have_no_axe_violations(live_server, browser, owner, mak
         page.fill("input[name=email]", owner.email)
         page.fill("input[name=password]", PASSWORD)
         page.click("main form button")
-        for path in ("/", "/sites", f"/sites/{site.id}", f"/sites/{site.id}/edit", "/sites/new", "/audit",
+        for path in ("/", "/sites", f"/sites/{site.id}", f"/sites/{site.id}/edit", "/sites/new",
+                     "/sites/new?jurisdictions=CN&jurisdictions=EU", f"/sites/{site.id}/notice/preview", "/audit",
                      "/organisation", "/users", "/tokens", "/signs/reprint"):
             page.goto(f"{live_server}{path}")
             assert violations(page) is None, f"{path}: {violations(page)}"

@@ -17,7 +17,7 @@ CHINESE = {"capture_area_description": "前台旁的闸机。", "purpose_text": 
            "necessity_justification": "会员希望免接触进入；登记自愿。", "non_fr_alternative": "使用会员卡，或询问前台。"}
 SELECTS = {"venue_class": "private_space", "private_space_type": "changing_room", "function": "verification_1to1",
            "operator_kind": "private", "purpose": "access_control", "storage_mode": "on_device"}
-NO = ("raw_image_retained", "sensitive_trait_analysis", "automated_decisions", "minors_expected")
+NO = ("raw_image_retained", "sensitive_trait_analysis", "minors_expected")  # what every jurisdiction asks
 
 
 def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser, owner):
@@ -27,6 +27,8 @@ def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser,
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button")
     page.goto(f"{live_server}/sites/new")
+    page.check("input[name=jurisdictions][value=OTHER]")
+    page.locator("main form button.btn--primary").click()
     for name, value in SITE_FIELDS.items():
         page.fill(f"[name='{name}']", value)
     for name, value in CHINESE.items():

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from signage.sites.models import Site
 from signage.sites.services import change_status
@@ -457,3 +457,46 @@ def test_saving_a_form_unchanged_logs_nothing(signed_in, make_site, db):
     pairs = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
     assert signed_in.post(f"/sites/{site.id}", data=pairs).status_code == 303
     assert len(entries_for("sites", site.id)) == before
+
+
+def test_registering_asks_the_jurisdictions_first_and_shows_only_their_fields(signed_in):
+    start = signed_in.get("/sites/new").get_data(as_text=True)
+    assert 'name="jurisdictions"' in start and 'name="site_name"' not in start
+    cn = signed_in.get("/sites/new?jurisdictions=CN").get_data(as_text=True)
+    assert 'name="legal_basis_cn"' in cn and 'name="filing.status"' in cn
+    for other in ("gdpr_art6_basis", "portland_exception", "nyc_establishment_type", "logs_retention_days"):
+        assert f'name="{other}"' not in cn
+    both = signed_in.get("/sites/new?jurisdictions=CN&jurisdictions=EU").get_data(as_text=True)
+    assert 'name="gdpr_art6_basis"' in both and 'name="legal_basis_cn"' in both
+
+
+def test_ticking_another_jurisdiction_shows_its_fields_without_saving_or_losing_what_was_typed(signed_in, db):
+    from helpers import form_values
+    form = form_values(signed_in.get("/sites/new?jurisdictions=CN").get_data(as_text=True))
+    form["site_name"] = "Harbour gate"
+    form.add("jurisdictions", "US-NYC")
+    form["_refresh"] = "1"
+    page = signed_in.post("/sites", data=form).get_data(as_text=True)
+    assert 'name="nyc_establishment_type"' in page and 'value="Harbour gate"' in page
+    assert db.session.scalar(select(func.count()).select_from(Site)) == 0
+
+
+def test_saving_a_form_that_hid_another_jurisdictions_fields_keeps_their_values(signed_in, make_site, db):
+    from helpers import form_values
+    site = make_site(jurisdictions=["CN"], gdpr_art6_basis=None, legitimate_interest_text=None)
+    from signage.sites.services import update_site
+    from signage.rules.packs import PackSettings
+    update_site(site, {"legitimate_interest_text": "Keeping the lobby safe.",
+                       "text_translations": {"zh-Hans": {**site.text_translations["zh-Hans"],
+                                                         "legitimate_interest_text": "保障大堂安全。"}}},
+                by=site.organisation.users[0], now=T0, settings=PackSettings())
+    db.session.commit()
+    page = signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True)
+    assert 'name="legitimate_interest_text"' in page  # it holds a value: shown though CN does not ask for it
+    assert 'name="gdpr_art6_basis"' not in page
+    form = edited(form_values(page), pia_version="3")
+    assert signed_in.post(f"/sites/{site.id}", data=form).status_code == 303
+    db.session.expire_all()
+    kept = db.session.get(Site, site.id)
+    assert kept.pia_version == "3" and kept.legitimate_interest_text == "Keeping the lobby safe."
+    assert kept.text_translations["zh-Hans"]["legitimate_interest_text"] == "保障大堂安全。"

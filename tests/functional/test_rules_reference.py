@@ -15,7 +15,7 @@ def test_docs_rules_md_is_what_the_registry_writes_now(app, runner):
     assert result.exit_code == 0, "docs/rules.md is out of date: run `flask --app wsgi rules reference`"
     written = RULES_REFERENCE.read_text(encoding="utf-8")
     for rule in RULES.values():
-        assert f"| `{rule.rule_id}` | {rule.severity} |" in written
+        assert f"| `{rule.rule_id}` | {rule.severity}{', **ban**' if rule.ban else ''} |" in written
     assert "启用场所前，请填写" in written  # the Chinese message beside the English one
 
 

@@ -1,5 +1,6 @@
 """Signs on the dashboard and the command line, and the activation rules that count them."""
 import io
+import re
 import zipfile
 
 import pypdfium2
@@ -7,6 +8,7 @@ import pytest
 import zxingcpp
 
 from signage.audit.models import AuditEntry
+from signage.rules.packs import PackSettings
 from signage.errors import RuleViolation
 from signage.signs import packs
 from signage.signs.cli import signs_cli
@@ -293,8 +295,46 @@ def test_no_sign_file_for_a_site_a_rule_refuses_except_for_missing_signs(client,
     auth.login(owner)
     assert client.get(f"/signs/{fine.serial}.pdf").status_code == 200
     refused = client.get(f"/signs/{forbidden.serial}.pdf")
-    assert refused.status_code == 409 and "ANY-PRIVATE-SPACE" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "CN-PRIVATE-SPACE" in refused.get_data(as_text=True)
     assert client.get(f"/sites/{hotel.id}/signs/pack.pdf").status_code == 409
     headers = make_token(owner)
     api = client.get(f"/api/v1/signs/{forbidden.serial}.png", headers=headers)
     assert api.status_code == 409 and "CN-PRIVATE-SPACE" in {f["rule_id"] for f in api.get_json()["findings"]}
+
+
+def test_issuing_a_sticker_names_the_field_by_its_label_and_how_much_to_cut_and_that_cut_fits(
+        client, auth, owner, make_site, db):
+    auth.login(owner)
+    english = ("Finding people on the police watch list at the north gate, the ticket hall, the platforms "
+               "and every stairway between them, day and night.")
+    chinese = "在北门、售票厅、站台以及它们之间的每一段楼梯上，日夜查找公安布控名单上的人员，并通知车站民警到场处理。"
+    site = make_site(purpose_text=english, text_translations=in_chinese(purpose_text=chinese))
+    form = {"placement": "Gate A", "size": "STICKER", "languages": ["zh-Hans", "en"]}
+
+    refused = client.post(f"/sites/{site.id}/signs", data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Purpose in your own words" in page
+    cuts = {language: int(count) for count, language in
+            re.findall(r"cut about (\d+) characters from the (Chinese|English) text", page)}
+    assert cuts and set(cuts) <= {"Chinese", "English"}
+
+    db.session.rollback()
+    from signage.sites.services import update_site
+    update_site(site, {"purpose_text": english[:len(english) - cuts.get("English", 0)],
+                       "text_translations": in_chinese(purpose_text=chinese[:len(chinese) - cuts.get("Chinese", 0)])},
+                by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    assert client.post(f"/sites/{site.id}/signs", data=form).status_code == 303
+
+
+def test_an_edit_that_would_no_longer_fit_an_issued_sticker_says_so_before_saving(
+        client, auth, owner, make_site, make_sign, db):
+    from helpers import form_values
+    auth.login(owner)
+    site = make_site()
+    sign = make_sign(site, size="STICKER")
+    pairs = form_values(client.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    pairs["purpose_text"] = "Finding people on the police watch list " * 6
+    page = client.post(f"/sites/{site.id}", data=pairs).get_data(as_text=True)
+    assert "could no longer be reprinted at its size" in page and sign.serial in page
+    assert "cut about" in page

@@ -271,3 +271,19 @@ def test_a_refusal_counts_the_checklist_as_one_and_puts_bans_apart():
     assert [f["rule_id"] for f in groups["bans"]] == ["CN-PRIVATE-SPACE"]
     assert {f["rule_id"] for f in groups["checklist"]} == {"REQUIRED-FIELD", "SIGN-LANGUAGE"}
     assert problem_count(findings, BANS) == len(groups["bans"]) + len(groups["errors"]) + 1
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(EXTRAS))
+def test_the_form_shows_every_field_a_jurisdiction_can_require(jurisdiction):
+    from signage.rules.required import REQUIREMENTS
+    from signage.vocabulary import fields_for
+    triggers = [{"storage_mode": "cloud", "minors_expected": True, "automated_decisions": True,
+                 "gdpr_art6_basis": "6_1_f", "function": function} for function in
+                ("identification_1toN", "detection_only", "emotion_recognition")]
+    shown = set(fields_for([jurisdiction]))
+    # an answer can only trigger a requirement where the form asks for it
+    sites = [{**{key: value for key, value in site.items() if key in shown}, "jurisdictions": [jurisdiction]}
+             for site in triggers]
+    required = {name for name, required_when, _source in REQUIREMENTS for site in sites if required_when(site)}
+
+    assert required - shown == set()

@@ -2,6 +2,7 @@
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
+import re
 import pytest
 import qrcode
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, optimal_data_chunks
@@ -129,11 +130,17 @@ def test_footer_names_serial_notice_version_its_date_and_print_date():
 
 
 def test_text_that_cannot_fit_is_refused_naming_the_site_field_to_shorten():
-    found = spec({"capture_area_description": "Cameras " + "x" * 160}, size="A5")
+    area = "Cameras " + "x" * 160
+    found = spec({"capture_area_description": area, "text_translations": {"zh-Hans": {
+        "capture_area_description": "北门。"}}}, size="A5")
     with pytest.raises(InvalidInput) as refused:
         fitted(layout, found)
-    assert refused.value.errors == {
-        "capture_area_description": ["Too long for a A5 sign: shorten it or choose a larger size."]}
+    (message,) = refused.value.errors["capture_area_description"]
+    cut = int(re.fullmatch(r"Too long for a A5 sign: cut about (\d+) characters from the en text, or choose a "
+                           r"larger size\.", message).group(1))
+    # only the English is too long, and cutting that much makes it fit
+    fitted(layout, spec({"capture_area_description": area[:len(area) - cut], "text_translations": {"zh-Hans": {
+        "capture_area_description": "北门。"}}}, size="A5"))
 
 
 def test_long_text_wraps_or_shrinks_instead_of_being_cut():
@@ -141,3 +148,28 @@ def test_long_text_wraps_or_shrinks_instead_of_being_cut():
     page = fitted(layout, spec({"capture_area_description": area.strip()}, size="A5"))
     printed = " ".join(text for item in page.items if hasattr(item, "runs") for _font, text in item.runs)
     assert "car park." in printed and printed.count("north gate") >= 3
+
+
+@pytest.mark.parametrize("base, expected", [
+    ("https://Signs.Example/", "signs.example/S/S7K2Q9AB"),
+    ("http://127.0.0.1:5000", "127.0.0.1:5000/S/S7K2Q9AB"),
+    ("https://operator.example/fr", "operator.example/fr/S/S7K2Q9AB"),
+])
+def test_the_printed_url_is_what_people_type_lower_case_host_no_scheme(base, expected):
+    from signage.signs.content import printed_url
+    assert printed_url(base, "s7k2q9ab") == expected
+
+
+def test_the_footer_names_the_placement_for_the_installer():
+    assert sign_footer("S7K2Q9AB", 2, None, NOW, placement="东出口") == \
+        "东出口 · Sign S7K2Q9AB · Notice v2 · Printed 2026-11-26"
+
+
+@pytest.mark.parametrize("size", ["A5", "A4", "A3", "LETTER", "STICKER"])
+def test_the_printed_url_is_never_split_across_lines(size):
+    from signage.signs.content import printed_url
+    long_base = "https://notices.shanghai-metro.example"  # 49 characters printed, as a real host would be
+    found = sign_spec({**RECORD}, OPERATOR, make_sign(), size=size, base_url=long_base,
+                      notice_date=date(2026, 11, 1), now=NOW)
+    lines = ["".join(text for _font, text in item.runs) for item in layout(found).items if hasattr(item, "runs")]
+    assert printed_url(long_base, found.serial) in lines
