@@ -110,6 +110,7 @@ OTHER_LABELS = {
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
     "text_language": _l("Language of the main text"), "name_translations": _l("Names in other languages"),
     "legal_name": _l("Legal name"), "registration_number": _l("Registration number"),
+    "fields": _l("Fields changed"), "number": _l("Version"), "sha256": "SHA-256", "site_id": _l("Site"),
     "contact_email": _l("E-mail"), "contact_phone": _l("Phone"), "dpo_name": _l("Name of the data protection officer"),
     "geo.lat": _l("Latitude"), "geo.lng": _l("Longitude"),
     "operator": _l("Operator details"),
@@ -228,6 +229,7 @@ def template_globals() -> dict:
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
+            "subject_label": subject_label, "part_label": part_label,
             "problem_count": lambda findings: problem_count(findings, BANS)}
 
 
@@ -241,6 +243,26 @@ def checklist_label(finding) -> str:
     field = field_label((finding.get("fields") or ("",))[0])
     language = (finding.get("params") or {}).get("language")
     return f"{field} ({choice_label('language', language)})" if language else field
+
+
+#: What an audit entry can be about, by table.
+SUBJECTS = {"sites": _l("Site"), "signs": _l("Sign"), "notice_versions": _l("Notice version"),
+            "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token")}
+
+
+def subject_label(kind: str) -> str:
+    """Name the kind of record an audit entry is about."""
+    return str(SUBJECTS.get(kind, kind))
+
+
+def part_label(name: str, key: str) -> str:
+    """Name one part of a logged value: a sub-field's label (filing: due on), a language, or the key itself."""
+    if key in LANGUAGE_NAMES:
+        return choice_label("language", key)
+    label = field_label(f"{name}.{key}")
+    if label == f"{name}.{key}":
+        label = field_label(key)
+    return label.split(": ")[-1]
 
 
 def reader_tag() -> str:

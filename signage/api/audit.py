@@ -5,9 +5,10 @@ from flask.views import MethodView
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditEntrySchema, AuditQuerySchema, VerificationSchema, VerifyQuerySchema
-from signage.audit.services import checkpoint_break, decoded, entries_query, report_for, verify_log
+from signage.audit.services import checkpoint_break, decoded, report_for, verify_log
 from signage.extensions import db, limiter
 from signage.pagination import keyset_page
+from signage.signs.history import audit_query
 
 blp = Blueprint("audit-api", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log.")
 
@@ -19,10 +20,9 @@ class AuditEntries(MethodView):
     @blp.response(200, AuditEntrySchema(many=True), headers=LINK_HEADER)
     @blp.problems(403, 422)
     def get(self, query):
-        """List the organisation's audit entries, newest first, optionally of one subject (sites:12)."""
-        subject_type, subject_id = query["subject"] or (None, None)
-        entries = entries_query(subject_type, subject_id, organisation_id=g.user.organisation_id)
-        page = keyset_page(db.session, entries, AuditEntry.id, descending=True, limit=query["limit"],
+        """List the organisation's audit entries, newest first, optionally of one subject (sites:12, with its
+        signs and notice versions), one action and a range of days."""
+        page = keyset_page(db.session, audit_query(g.user.organisation_id, query), AuditEntry.id, descending=True, limit=query["limit"],
                            cursor=query["cursor"])
         return paged(page, items=[decoded(entry) for entry in page.items])
 

@@ -1,10 +1,13 @@
 """What the audit log's readers ask for and are given."""
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from signage.labels import AUDIT_ACTIONS
 from signage.pagination import PageQuerySchema
 
+#: Every action the log records (and has recorded), as stored: the labelled ones.
+AUDIT_ACTION_NAMES = tuple(AUDIT_ACTIONS)
 #: TYPE:ID with an id no larger than a database's big integer (at most 18 digits, so always within it).
 SUBJECT_PATTERN = r"^[a-z_]{1,40}:(0|[1-9][0-9]{0,17})$"
 #: SEQ:HASH as a verification prints it.
@@ -27,10 +30,23 @@ class Pair(fields.String):
 
 
 class AuditQuerySchema(PageQuerySchema):
-    """The query of the audit log: a page of entries, newest first, optionally of one subject."""
+    """The query of the audit log: a page of entries, newest first, optionally of one subject, one action and
+    a range of days."""
 
     subject = Pair(SUBJECT_PATTERN, "Use TYPE:ID, e.g. sites:12.", (str, int), load_default=None, allow_none=False,
-                   metadata={"description": "Only entries about one record, as TYPE:ID (sites:12)."})
+                   metadata={"description": "Only entries about one record, as TYPE:ID (sites:12); a site's "
+                                            "include those of its signs and notice versions."})
+    action = fields.String(validate=validate.OneOf(AUDIT_ACTION_NAMES), load_default=None, allow_none=False,
+                           metadata={"description": "Only entries of one action, such as site.updated."})
+    since = fields.Date(load_default=None, allow_none=False,
+                        metadata={"description": "Only entries from this UTC day on (YYYY-MM-DD)."})
+    until = fields.Date(load_default=None, allow_none=False,
+                        metadata={"description": "Only entries up to and including this UTC day (YYYY-MM-DD)."})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise ValidationError("Choose an end on or after the start.", field_name="until")
 
 
 class VerifyQuerySchema(Schema):

@@ -4,7 +4,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import has_request_context
 from sqlalchemy import func, insert, select, text
@@ -223,6 +223,17 @@ def entries_query(subject_type: str | None = None, subject_id: int | None = None
         query = query.where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
     if organisation_id is not None:
         query = query.where(AuditEntry.organisation_id == organisation_id)
+    return query
+
+
+def filtered_entries(query, *, action: str | None = None, since: date | None = None, until: date | None = None):
+    """Narrow a query of entries to one action and to the UTC days from `since` to `until`, both included."""
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if since:
+        query = query.where(AuditEntry.created_at >= datetime.combine(since, time(), timezone.utc))
+    if until:
+        query = query.where(AuditEntry.created_at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
     return query
 
 

@@ -3,31 +3,31 @@ from flask import Blueprint, current_app, g, render_template
 
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditQuerySchema
-from signage.audit.services import decoded, entries_query, report_for, verify_log
+from signage.audit.services import decoded, report_for, verify_log
 from signage.auth.login import require
 from signage.database import reads_only
 from signage.extensions import db, limiter
 from signage.http import load_data, query_args
 from signage.pagination import keyset_page
+from signage.signs.history import audit_query, subject_names
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _entries_page(query: dict):
-    subject_type, subject_id = query["subject"] or (None, None)
-    entries = entries_query(subject_type, subject_id, organisation_id=g.user.organisation_id)
-    return keyset_page(db.session, entries, AuditEntry.id, descending=True, limit=query["limit"],
-                       cursor=query["cursor"])
+    return keyset_page(db.session, audit_query(g.user.organisation_id, query), AuditEntry.id, descending=True,
+                       limit=query["limit"], cursor=query["cursor"])
 
 
 @bp.get("")
 @require("audit")
 def index():
     """Show the organisation's audit entries, newest first, a page at a time, optionally of one record."""
-    query = load_data(AuditQuerySchema(), query_args())
+    query = load_data(AuditQuerySchema(), query_args(drop_empty=True))
     page = _entries_page(query)
-    return render_template("audit/index.html", entries=[decoded(entry) for entry in page.items], page=page,
-                           subject=query["subject"], verification=None)
+    entries = [decoded(entry) for entry in page.items]
+    return render_template("audit/index.html", entries=entries, page=page, subject=query["subject"], query=query,
+                           subject_names=subject_names(entries), verification=None)
 
 
 @bp.get("/verify")
@@ -38,5 +38,6 @@ def verify():
     """Walk the whole chain and say whether it is intact, or where it breaks, with the newest entries."""
     report = report_for(verify_log(), organisation_id=g.user.organisation_id)
     page = _entries_page(load_data(AuditQuerySchema(), {}))
-    return render_template("audit/index.html", entries=[decoded(entry) for entry in page.items], page=page,
-                           subject=None, verification=report)
+    entries = [decoded(entry) for entry in page.items]
+    return render_template("audit/index.html", entries=entries, page=page, subject=None, query={},
+                           subject_names=subject_names(entries), verification=report)

@@ -6,7 +6,6 @@ from werkzeug.datastructures import MultiDict
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.audit.services import entries_for
 from signage.auth.login import require
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, RuleViolation
@@ -24,6 +23,7 @@ from signage.labels import reader_tag
 from signage.rules.findings import is_given
 from signage.rules.texts import TEXT_LANGUAGES, folded
 from signage.sites.records import site_record
+from signage.signs.history import site_history, subject_names
 from signage.signs.preview import has_signs, predicted_effects
 from signage.sites.schemas import (AcknowledgementSchema, EditReasonSchema, SiteListQuerySchema, SiteSchema,
                                    StatusChangeSchema)
@@ -89,10 +89,11 @@ def detail(site_id: int):
 
 def _detail(site, status=200, refused=None):
     findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
+    history = site_history(site, limit=FIRST_ENTRIES + 1)
     return render_template("sites/detail.html", site=site, record=site_record(site), findings=findings,
                            findings_by_field=services.findings_by_field(findings), refused=refused,
                            transitions=vocab.STATUS_TRANSITIONS[site.status], sections=vocab.SECTIONS,
-                           history=entries_for("sites", site.id, limit=FIRST_ENTRIES + 1),
+                           history=history, subject_names=subject_names(history),
                            notices=versions_for(site, limit=FIRST_VERSIONS + 1),
                            signs=signs_for(site, limit=FIRST_SIGNS + 1),
                            first=(FIRST_ENTRIES, FIRST_VERSIONS, FIRST_SIGNS)), status

@@ -500,3 +500,28 @@ def test_saving_a_form_that_hid_another_jurisdictions_fields_keeps_their_values(
     kept = db.session.get(Site, site.id)
     assert kept.pia_version == "3" and kept.legitimate_interest_text == "Keeping the lobby safe."
     assert kept.text_translations["zh-Hans"]["legitimate_interest_text"] == "保障大堂安全。"
+
+
+def test_a_sites_history_holds_its_signs_and_notice_versions_in_readable_words(signed_in, make_site, make_sign,
+                                                                               owner, db, settings):
+    site = make_site()
+    sign = make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    from signage.sites.services import update_site
+    update_site(site, {"retention_period_days": 5}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    page = signed_in.get(f"/sites/{site.id}").get_data(as_text=True)
+    history = page[page.index('id="history-title"'):]
+    assert f"Sign {sign.serial}" in history and "Sign issued" in history
+    assert "Notice v1" in history and "Notice published" in history
+    assert "Sign flagged for reprint" in history and "Retention period (days)" in history
+    assert "retention_period_days" not in history
+
+    whole = signed_in.get(f"/audit?subject=sites:{site.id}").get_data(as_text=True)
+    assert f"Sign {sign.serial}" in whole and "Notice v1" in whole
+    only = signed_in.get(f"/audit?subject=sites:{site.id}&action=sign.issued").get_data(as_text=True)
+    assert "Sign issued" in only and "Notice published</strong>" not in only
+    later = signed_in.get("/audit?since=2026-11-03").get_data(as_text=True)
+    assert "No entries yet." in later  # everything happened on 2026-11-02
+    assert signed_in.get("/audit?since=2026-11-03&until=2026-11-01").status_code == 422
+    assert signed_in.get("/audit?action=site.exploded").status_code == 422
