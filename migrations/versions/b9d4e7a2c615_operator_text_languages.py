@@ -20,14 +20,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('sites', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('text_language', sa.String(length=10), nullable=False, server_default='en'))
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_translations', sa.JSON(), nullable=True))
+    # plain ALTER TABLE on both databases (SQLite adds and drops columns in place since 3.35): a batch
+    # rebuild of `sites` on SQLite would drop the triggers that keep its counts and its search table
+    op.add_column('sites', sa.Column('text_language', sa.String(length=10), nullable=False, server_default='en'))
+    op.add_column('organisations', sa.Column('name_translations', sa.JSON(), nullable=True))
+    # SIGN-LANGUAGE and the way errors are counted are new: every stored findings summary is out of date, and
+    # housekeeping (or the next page that shows one) computes it again
+    op.execute("UPDATE sites SET findings_at = NULL")
 
 
 def downgrade():
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.drop_column('name_translations')
-    with op.batch_alter_table('sites', schema=None) as batch_op:
-        batch_op.drop_column('text_language')
+    op.drop_column('organisations', 'name_translations')
+    op.drop_column('sites', 'text_language')

@@ -3,6 +3,7 @@ import hashlib
 
 from signage.audit.chain import canonical_bytes
 from signage import vocabulary as vocab
+from signage.rules.texts import DEFAULT_TEXT_LANGUAGE
 
 
 def operator_details(organisation) -> dict:
@@ -22,6 +23,9 @@ def notice_content(record: dict, operator: dict) -> dict:
     """Return the content of a notice: the notice fields of the site and who runs it."""
     content = {name: _plain(record.get(name)) for name in vocab.NOTICE_FIELDS}
     content["text_translations"] = record.get("text_translations") or {}
+    if content.get("text_language") in (None, DEFAULT_TEXT_LANGUAGE):
+        # left out when it is the default, so notices published before it existed keep their content
+        content.pop("text_language", None)
     content["operator"] = operator
     return content
 

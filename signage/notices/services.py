@@ -10,7 +10,8 @@ from signage.notices.models import NoticeVersion
 from signage.sites.records import site_record
 
 #: Organisation fields shown on every notice.
-OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact")
+OPERATOR_FIELDS = ("legal_name", "registration_number", "address", "contact_email", "contact_phone", "dpo_contact",
+                   "name_translations")
 
 
 def latest_version(site) -> NoticeVersion | None:

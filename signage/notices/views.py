@@ -98,8 +98,10 @@ def answer(head, *, number=None, fmt=None, panel=None) -> Response:
     tag = TAGS[select_locale()]  # what Flask-Babel will pick, without parsing a Locale on a cache hit
     shown = number or head.number
     draft = draft_content(head.id) if head.number is None else None
+    # a draft's page shows only its operator: its ETag must not change, and so tell, when the draft is edited
     key = (PAGE_FORMAT, caches().assets, fmt, head.code, head.status, head.status_changed_at.isoformat(), shown,
-           head.number, head.sha256 if draft is None else content_sha256(draft), None if fmt == "pdf" else tag,
+           head.number, head.sha256 if draft is None else content_sha256({"operator": draft.get("operator")}),
+           None if fmt == "pdf" else tag,
            panel.key if panel else None)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,

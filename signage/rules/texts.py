@@ -88,6 +88,8 @@ def missing_languages(record: Mapping, name: str, tags) -> list[str]:
 
 def organisation_name(operator: Mapping, name: str, tag: str) -> str | None:
     """Return one of the organisation's names in a language, else as written (names keep their script)."""
+    if name == "dpo_name" and not operator.get("dpo"):  # no officer any more: no officer's name either
+        return None
     translated = ((operator.get("name_translations") or {}).get(tag) or {}).get(name)
     if _given(translated):
         return translated

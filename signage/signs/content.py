@@ -231,8 +231,9 @@ def fitted(render: Callable, spec: SignSpec):
 def characters_to_cut(spec: SignSpec, element: str) -> dict[str, int]:
     """Return, per sign language, about how many characters the element's text must lose to fit.
 
-    The longest language's text is cut alone when that is enough, else every language's by the same share;
-    the largest share that still fits is found by bisection on the layout itself, so cutting that much fits.
+    Two ways are tried, the longest language's text cut alone and every language's by the same share, and
+    the one that cuts fewer characters in all is given; the largest share that still fits is found by
+    bisection on the layout itself, so cutting that much fits.
     """
     index = next((i for i, line in enumerate(spec.lines) if line.key == element), None)
     if index is None:
@@ -250,17 +251,20 @@ def characters_to_cut(spec: SignSpec, element: str) -> dict[str, int]:
             return False
         return True
 
+    def cuts(cut: tuple[int, ...]) -> dict[str, int] | None:
+        if not fits(0.0, cut):
+            return None
+        low, high = 0.0, 1.0
+        for _ in range(8):
+            middle = (low + high) / 2
+            low, high = (middle, high) if fits(middle, cut) else (low, middle)
+        return {tag: len(text) - len(short) for tag, text, short in zip(spec.languages, line.texts, kept(low, cut))
+                if len(text) > len(short)}
+
     longest = max(range(len(line.texts)), key=lambda i: len(line.texts[i]))
-    everyone = tuple(range(len(line.texts)))
-    cut = next((choice for choice in ((longest,), everyone) if fits(0.0, choice)), None)
-    if cut is None:  # something else is too long as well: cutting this element alone will not do
-        return {}
-    low, high = 0.0, 1.0
-    for _ in range(8):
-        middle = (low + high) / 2
-        low, high = (middle, high) if fits(middle, cut) else (low, middle)
-    return {tag: len(text) - len(short) for tag, text, short in zip(spec.languages, line.texts, kept(low, cut))
-            if len(text) > len(short)}
+    found = [answer for answer in (cuts((longest,)), cuts(tuple(range(len(line.texts))))) if answer is not None]
+    # none: something else is too long as well, and cutting this element alone will not do
+    return min(found, key=lambda answer: sum(answer.values())) if found else {}
 
 
 def too_long(element: str, size: str, serial: str | None = None, cuts: dict[str, int] | None = None) -> InvalidInput:

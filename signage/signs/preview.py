@@ -13,7 +13,7 @@ from signage.rules.packs import PackSettings
 from signage.signs.content import fitted
 from signage.signs.layout import layout
 from signage.signs.models import Sign
-from signage.signs.services import spec_for
+from signage.signs.packs import specs_for
 from signage.sites.services import update_site
 
 
@@ -44,15 +44,21 @@ def has_signs(site) -> bool:
 
 
 def _too_long(site, *, base_url: str, now: datetime) -> tuple:
-    """Name the current signs whose text, as the record now reads, does not fit their size."""
-    found = []
-    for sign in db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")
-                                   .order_by(Sign.id)):
-        try:
-            fitted(layout, spec_for(sign, size=sign.size, base_url=base_url, now=now))
-        except InvalidInput as refusal:
-            for field, messages in (refusal.errors or {}).items():
-                found.append((sign.serial, sign.placement, sign.size, field, tuple(messages)))
+    """Name the current signs whose text, as the record now reads, does not fit their size: their specs in
+    a fixed number of queries, and one layout per size and language pair, as signs alike print alike."""
+    signs = list(db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")
+                                    .order_by(Sign.id)))
+    found, verdicts = [], {}
+    for sign, spec in zip(signs, specs_for(signs, size=None, base_url=base_url, now=now)):
+        key = (spec.size, spec.languages)
+        if key not in verdicts:
+            try:
+                fitted(layout, spec)
+                verdicts[key] = {}
+            except InvalidInput as refusal:
+                verdicts[key] = refusal.errors or {}
+        for field, messages in verdicts[key].items():
+            found.append((sign.serial, sign.placement, sign.size, field, tuple(messages)))
     return tuple(found)
 
 
@@ -60,11 +66,13 @@ def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSett
                       replace=True) -> Effects:
     """Return what update_site(site, data, replace=replace) would publish and flag, leaving nothing changed.
 
-    It rolls the session back: call it with nothing else pending. A change the rules refuse raises as
-    saving would.
+    The change is made inside a savepoint rolled back at the end, so the transaction (and the write lock it
+    holds) goes on: saving straight after, when nothing public changes, sees the site as it was previewed. A
+    change the rules refuse raises as saving would.
     """
     before = latest_version(site)
     stale_before = _stale_serials(site)
+    savepoint = db.session.begin_nested()
     try:
         update_site(site, data, by=by, now=now, settings=settings, replace=replace)
         db.session.flush()
@@ -73,9 +81,13 @@ def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSett
         flagged = db.session.execute(
             select(Sign.serial, Sign.placement).where(Sign.site_id == site.id, Sign.status != "retired",
                                                       Sign.stale_since.is_not(None)).order_by(Sign.id)).all()
-        return Effects(published.number if published else None,
-                       tuple(published.changed_fields or ()) if published else (),
-                       tuple((serial, placement) for serial, placement in flagged if serial not in stale_before),
-                       _too_long(site, base_url=base_url, now=now))
+        too_long = _too_long(site, base_url=base_url, now=now)
     finally:
-        db.session.rollback()
+        savepoint.rollback()
+    if too_long:  # only signs this change makes too long: one already too long is on the site page already
+        too_long_before = {row[:4] for row in _too_long(site, base_url=base_url, now=now)}
+        too_long = tuple(row for row in too_long if row[:4] not in too_long_before)
+    return Effects(published.number if published else None,
+                   tuple(published.changed_fields or ()) if published else (),
+                   tuple((serial, placement) for serial, placement in flagged if serial not in stale_before),
+                   too_long)

@@ -115,12 +115,15 @@ def update(site_id: int):
     site = services.get_site(g.user.organisation_id, site_id)
     if request.form.get("_refresh"):  # the jurisdictions changed: show their fields, keep what was typed
         return _form(site, values=request.form, errors={}, findings=[])
-    # only the fields the form showed are replaced: those of other jurisdictions keep their values
-    shown = tuple(name for name in request.form.getlist("_shown") if name in vocab.EDITABLE_FIELDS) or True
+    # only the fields the form showed are replaced: those of other jurisdictions keep their values (a form
+    # that does not say, such as one opened before the form said, replaces the fields it sends)
+    sent = {key.split(".")[0] for key in request.form.keys()}
+    shown = tuple(name for name in request.form.getlist("_shown") if name in vocab.EDITABLE_FIELDS) or \
+        tuple(name for name in vocab.EDITABLE_FIELDS if name in sent)
     try:
         data = load_input(SiteSchema())
         reason = load_data(EditReasonSchema(), {"reason": request.form.get("_reason", "").strip() or None})["reason"]
-        confirmation = form_fingerprint(request.form)
+        confirmation = form_fingerprint(request.form, site)
         if (site.status != "draft" or has_signs(site)) and request.form.get("_confirmed") != confirmation:
             # what passers-by see changes: say what saving would publish, flag and no longer fit, and save
             # only once that has been seen
@@ -129,7 +132,7 @@ def update(site_id: int):
             if effects.public:
                 site = services.get_site(g.user.organisation_id, site_id)
                 return _form(site, values=request.form, errors={}, findings=[], effects=effects,
-                             confirmation=confirmation)
+                             confirmation=confirmation, also_shown=shown)
         services.update_site(site, data, by=g.user, now=utcnow(), settings=pack_settings(), replace=shown,
                              reason=reason)
     except (InvalidInput, RuleViolation, Conflict) as error:
@@ -145,31 +148,36 @@ def update(site_id: int):
     return redirect(url_for("sites.detail", site_id=site.id), 303)
 
 
-def form_fingerprint(form) -> str:
-    """Name what a form says, apart from the reason and the confirmation: a confirmed preview saves only
-    the change that was previewed. Blank values are left out, as reading the form leaves them out (the
-    re-shown form has more empty rows than the one sent)."""
-    items = sorted((key, value.strip()) for key in form.keys() if not key.startswith("_") and key != "csrf_token"
+def form_fingerprint(form, site) -> str:
+    """Name what a form says (with the fields it showed, apart from the reason and the confirmation) and the
+    state of the site it was previewed against: a confirmed preview saves only the change that was previewed,
+    to the site as it then was. Blank values are left out, as reading the form leaves them out (the re-shown
+    form has more empty rows than the one sent)."""
+    items = sorted((key, value.strip()) for key in form.keys()
+                   if (not key.startswith("_") or key == "_shown") and key != "csrf_token"
                    for value in form.getlist(key) if value.strip())
-    return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()
+    state = [site.id, site.updated_at.isoformat() if site.updated_at else None]
+    return hashlib.sha256(json.dumps([state, items], ensure_ascii=False).encode()).hexdigest()
 
 
-def _form(site, *, values, errors, findings, status=200, refused=None, effects=None, confirmation=None):
+def _form(site, *, values, errors, findings, status=200, refused=None, effects=None, confirmation=None,
+          also_shown=()):
     # the main fields are in the site's language; a new site's are in the language its author works in
     language = values.get("text_language") if values.get("text_language") in TEXT_LANGUAGES else None
     language = language or (site.text_language if site else reader_tag())
     by_field = services.findings_by_field(findings)
     return render_template("sites/form.html", site=site, values=values, errors=errors, refused=refused,
                            findings_by_field=by_field, text_language=language,
-                           sections=vocab.SECTIONS, shown=shown_fields(values, by_field, errors),
+                           sections=vocab.SECTIONS, shown=shown_fields(values, by_field, errors, also_shown),
                            effects=effects, confirmation=confirmation), status
 
 
-def shown_fields(values, findings_by_field: dict, errors: dict) -> tuple[str, ...]:
+def shown_fields(values, findings_by_field: dict, errors: dict, also=()) -> tuple[str, ...]:
     """Name the fields the form shows: those of the chosen jurisdictions, and any other that holds a value
-    or that a finding or an error points at, so nothing entered or wrong is ever hidden."""
+    (in any language), that a finding or an error points at, or that the form showed before, so nothing
+    entered, wrong or just cleared is ever hidden."""
     jurisdictions = values.getlist("jurisdictions") if hasattr(values, "getlist") else values.get("jurisdictions")
-    applying = set(vocab.fields_for(jurisdictions))
+    applying = set(vocab.fields_for(jurisdictions)) | set(also or ())
     return tuple(name for name in vocab.EDITABLE_FIELDS
                  if name in applying or name in findings_by_field or name in (errors or {})
                  or _holds_value(values, name))
@@ -177,9 +185,12 @@ def shown_fields(values, findings_by_field: dict, errors: dict) -> tuple[str, ..
 
 def _holds_value(values, name: str) -> bool:
     if hasattr(values, "getlist"):  # a submitted form: flat dotted keys
-        return any(value.strip() for key in values.keys() if key == name or key.startswith(name + ".")
+        return any(value.strip() for key in values.keys()
+                   if key == name or key.startswith(name + ".")
+                   or (key.startswith("text_translations.") and key.endswith("." + name))
                    for value in values.getlist(key))
-    return is_given(values.get(name))
+    translated = any(is_given((texts or {}).get(name)) for texts in (values.get("text_translations") or {}).values())
+    return is_given(values.get(name)) or translated
 
 
 @bp.post("/<int:site_id>/status")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from signage.sites.models import Site
 from signage.sites.services import change_status
 
-from helpers import T0
+from helpers import T0, in_chinese
 
 
 @pytest.fixture
@@ -80,11 +80,12 @@ def test_edit_of_active_site_that_breaks_a_rule_is_refused(signed_in, make_site,
     make_sign(site)
     change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
     db.session.commit()
+    from helpers import form_values
     form = signed_in.get(f"/sites/{site.id}/edit")
     assert form.status_code == 200 and "North gate" in form.get_data(as_text=True)
-    response = signed_in.post(f"/sites/{site.id}", data={"site_name": "North gate", "jurisdictions": "CN",
-                                                         "venue_class": "public_place"})
-    assert response.status_code == 409
+    response = signed_in.post(f"/sites/{site.id}", data=edited(form_values(form.get_data(as_text=True)),
+                                                               retention_period_days=""))
+    assert response.status_code == 409 and "ANY-RETENTION" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Site, site.id).retention_period_days == 7
 
@@ -525,3 +526,42 @@ def test_a_sites_history_holds_its_signs_and_notice_versions_in_readable_words(s
     assert "No entries yet." in later  # everything happened on 2026-11-02
     assert signed_in.get("/audit?since=2026-11-03&until=2026-11-01").status_code == 422
     assert signed_in.get("/audit?action=site.exploded").status_code == 422
+
+
+def test_clearing_a_field_shown_only_for_its_value_clears_it_through_the_preview(signed_in, make_site, make_sign,
+                                                                                owner, db, settings):
+    from helpers import form_values
+    from signage.sites.services import update_site
+    site = make_site(jurisdictions=["CN"])
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    update_site(site, {"automated_decisions": True, "automated_decisions_text": "Gates open by themselves.",
+                       "text_translations": in_chinese(automated_decisions_text="闸机自动开启。")},
+                by=owner, now=T0, settings=settings)
+    db.session.commit()
+    form = form_values(signed_in.get(f"/sites/{site.id}/edit").get_data(as_text=True))
+    cleared = edited(form, automated_decisions="false", automated_decisions_text="",
+                     **{"text_translations.zh-Hans.automated_decisions_text": ""})
+    page = signed_in.post(f"/sites/{site.id}", data=cleared).get_data(as_text=True)
+    assert "Check what saving will do" in page and 'name="automated_decisions_text"' in page
+    assert signed_in.post(f"/sites/{site.id}", data=form_values(page)).status_code == 303
+    db.session.expire_all()
+    kept = db.session.get(Site, site.id)
+    assert kept.automated_decisions is False and kept.automated_decisions_text is None
+    assert "automated_decisions_text" not in kept.text_translations["zh-Hans"]
+
+
+def test_giving_only_the_organisations_chinese_name_republishes_its_notices(make_site, make_sign, owner, db,
+                                                                           settings, runner):
+    from signage.auth.services import update_organisation
+    from signage.notices.services import latest_version
+    site = make_site()
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    update_organisation(owner.organisation, {"name_translations": {"zh-Hans": {"legal_name": "示范运营有限公司"}}},
+                        by=owner, now=T0, settings=settings)
+    db.session.commit()
+    assert runner.invoke(args=["housekeeping"]).exit_code == 0
+    assert latest_version(site).number == 2
+    assert latest_version(site).content["operator"]["name_translations"]["zh-Hans"]["legal_name"] == "示范运营有限公司"
