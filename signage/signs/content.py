@@ -124,14 +124,17 @@ def _in_language(tag: str, record: dict, operator: dict, *, compact: bool) -> di
         texts["qr_caption"] = _("Scan for the full notice")
         if compact:  # the sticker's QR panel carries the phone; the e-mail would crowd out the rights
             texts["rights"] = _("You may see, correct or delete your data.")
+            # and the legal role's name ("personal information handler") would crowd out the operator's own
+            name = organisation_name(operator, "legal_name", tag)
+            texts["operator"] = _("%(role)s: %(name)s", role=_("Operator"), name=name) if name else None
     return texts
 
 
 def role_word(jurisdictions) -> str:
     """Name the operator's role in the jurisdiction's word: handler (CN), controller (EU, UK), business (US)."""
     jurisdictions = set(jurisdictions or ())
-    if "CN" in jurisdictions:
-        return _("Handler")
+    if "CN" in jurisdictions:  # PIPL's own term, as the notice names it: "handler" alone reads as a job title
+        return _("Personal information handler")
     if jurisdictions & {"EU", "UK"}:
         return _("Controller")
     if any(j.startswith("US-") for j in jurisdictions):

@@ -378,7 +378,7 @@ def test_the_organisations_names_in_chinese_reach_the_chinese_notice_and_sign_li
     from signage.signs.models import Sign
     new = db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")).one()
     text = pdf_text(client.get(f"/signs/{new.serial}.pdf").data)
-    assert "处理者：示范运营有限公司" in text and f"Handler: {owner.organisation.legal_name}" in text
+    assert "处理者：示范运营有限公司" in text and f"Personal information handler: {owner.organisation.legal_name}" in text
 
 
 def edited(form, *added, **changes):

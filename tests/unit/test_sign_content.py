@@ -64,7 +64,7 @@ def test_cn_public_place_prints_only_the_elements_that_apply():
     found = spec()
     assert keys(found) == ["operator", "purpose", "capture_area", "retention", "rights"]
     assert found.url == "HTTPS://SIGNS.EXAMPLE/S/S7K2Q9AB" and found.phone == "+86 21 5555 0100"
-    assert found.lines[0].texts[1] == "Handler: Shanghai Example Property Management Co., Ltd."
+    assert found.lines[0].texts[1] == "Personal information handler: Shanghai Example Property Management Co., Ltd."
     assert found.lines[1].texts[1] == "Purpose: Finding people on the police watch list."
     assert found.heading[1] == "Facial recognition in use" and found.qr_caption[1] == "Scan for the full notice"
     assert "7 days" in found.lines[3].texts[1] and "No camera images" in found.lines[3].texts[1]
