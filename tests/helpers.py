@@ -105,3 +105,13 @@ def form_values(page: str, form_class: str = "site-form"):
     reader = Reader()
     reader.feed(page)
     return MultiDict(reader.pairs)
+
+
+def browser_sign_in(browser, live_server: str, user, password: str = PASSWORD):
+    """Open a page in the browser and sign the user in through the login form, as they would."""
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.click("main form button")
+    return page

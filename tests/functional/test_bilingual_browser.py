@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from signage.signs.models import Sign
-from helpers import PASSWORD
+from helpers import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,6 @@ def lin(db, owner):
     owner.locale = "zh_Hans"
     db.session.commit()
     return owner
-
-
-def signed_in(browser, live_server, user):
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button")
-    return page
 
 
 def register_in_chinese(page, live_server) -> int:
@@ -95,7 +86,7 @@ def decoded_url(data: bytes) -> str:
 
 def test_a_site_registered_in_chinese_prints_and_publishes_each_language_in_its_own_words(
         browser, live_server, lin, db):
-    page = signed_in(browser, live_server, lin)
+    page = browser_sign_in(browser, live_server, lin)
     site_id = register_in_chinese(page, live_server)
     issue(page, live_server, site_id, "东出口", "A4")
     issue(page, live_server, site_id, "闸机 A", "STICKER")

@@ -1,7 +1,7 @@
 """Lin's journey in a real browser: sign in, register a site a rule refuses, fix it, activate it."""
 import pytest
 
-from helpers import PASSWORD
+from helpers import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,7 @@ NO = ("raw_image_retained", "sensitive_trait_analysis", "minors_expected")  # wh
 
 
 def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser, owner):
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=email]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button")
+    page = browser_sign_in(browser, live_server, owner)
     page.goto(f"{live_server}/sites/new")
     page.check("input[name=jurisdictions][value=OTHER]")
     page.locator("main form button.btn--primary").click()
