@@ -110,3 +110,18 @@ def test_an_outdated_sign_still_shows_the_warning_and_the_five_answers_on_the_fi
         assert axe_violations(page) is None, axe_violations(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_draft_signs_page_says_only_that_the_code_is_genuine_and_is_accessible(browser, live_server, make_site,
+                                                                                make_sign, locale):
+    site = make_site()
+    sign = make_sign(site)
+    page, context, response, requests, complaints = open_page(browser, f"{live_server}/S/{sign.serial}", locale)
+    try:
+        assert response.status == 200 and context.cookies() == [] and complaints == []
+        assert site.organisation.legal_name in page.locator("main").inner_text()
+        assert "北门" not in page.content() and "North gate" not in page.content()
+        assert axe_violations(page) is None, axe_violations(page)
+    finally:
+        context.close()
