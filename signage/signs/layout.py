@@ -1,5 +1,5 @@
 """Lay a sign out as a display list in mm: heading band, elements, QR panel and footer."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from signage.fonts import em_width, font_runs
 from .qr import QUIET_ZONE, qr_matrix
@@ -20,6 +20,14 @@ SHRINK = SCALES[SCALES.index(1.0):]  # heading, QR panel and footer never grow
 QR_SIDE_MM = {"A5": 52, "A4": 74, "A3": 110, "LETTER": 74, "STICKER": 32}
 INK, PAPER, BAND, SOFT, RULE = "#000000", "#FFFFFF", "#FFD100", "#1F1F1F", "#8A8A8A"
 HIGHLIGHT = frozenset({"disclosure", "nyc_statement"})  # surprising processing stands out
+#: On A4 the headline is set at 28 pt at least and the body at 12 pt (first language) and 9 pt (second), in
+#: proportion on other sizes; the sticker, read from arm's length, has its own minimums.
+A4_WIDTH, HEADLINE_MIN_PT, BODY_MIN_PT = 210, 28.0, (12.0, 9.0)
+STICKER_BODY_MIN_PT = (FLOOR_PT, FLOOR_PT)
+#: What a sign may leave to the full notice (one QR scan away) when its body does not fit at the minimum
+#: sizes, first to go first. Who runs the cameras, why, whom to ask and what the law wants on the sign itself
+#: (the disclosure of categorisation, New York City's statement) always stay.
+MOVABLE = ("legal_basis", "recipients", "capture_area", "retention", "alternative")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,10 @@ class Page:
     height: float
     title: str
     items: tuple
+    #: Elements left to the full notice because the body did not fit at the minimum sizes.
+    moved: tuple[str, ...] = ()
+    #: The body's type sizes in pt: first language, second language.
+    body_pt: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,7 @@ def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
     inset = 0.14 * h
     side = h - 2 * inset
     x = g.margin + inset + side + inset * 1.3
-    base = 0.125 * g.width
+    base = max(0.125 * g.width, HEADLINE_MIN_PT * g.width / A4_WIDTH)
 
     def build(scale):
         parts = _parts(spec.heading, (_size(base, scale), _size(base * 0.62, scale)),
@@ -212,21 +224,51 @@ def _body_blocks(spec: SignSpec, g: _Grid, scale: float):
     return [(line.key, _parts(line.texts, sizes, g.right - g.left)) for line in spec.lines], sizes[0]
 
 
-def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> list:
-    def build(scale):
-        named, size = _body_blocks(spec, g, scale)
-        if any(parts is None for _, parts in named):
-            return None
-        gap = 0.9 * size * PT
-        return sum(_height(p) for _, p in named) + gap * max(len(named) - 1, 0), named, gap
+def _body_scales(spec: SignSpec, g: _Grid) -> tuple[float, ...]:
+    """Return the scales the body may take: none that sets it below the size's minimums."""
+    first, second = STICKER_BODY_MIN_PT if spec.size == "STICKER" else \
+        tuple(max(FLOOR_PT, minimum * g.width / A4_WIDTH) for minimum in BODY_MIN_PT)
+    allowed = tuple(scale for scale in SCALES if _size(g.body, scale) >= first - 1e-6
+                    and _size(g.body * SECOND, scale) >= second - 1e-6)
+    return allowed or SCALES[:1]
 
-    found = _shrink(build, bottom - top, SCALES)
+
+def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> tuple[list, tuple[str, ...], tuple]:
+    """Lay the elements out as large as fits, never below the minimums: what does not fit then moves to the
+    notice, in MOVABLE's order, before any text is refused."""
+    scales = _body_scales(spec, g)
+
+    def build(lines):
+        def at(scale):
+            named, size = _body_blocks(replace(spec, lines=lines), g, scale)
+            if any(parts is None for _, parts in named):
+                return None
+            gap = 0.9 * size * PT
+            return sum(_height(p) for _, p in named) + gap * max(len(named) - 1, 0), named, gap, scale
+        return _shrink(at, bottom - top, scales)
+
+    lines, moved = spec.lines, []
+    found = build(lines)
+    for key in MOVABLE:
+        if found is not None:
+            break
+        if any(line.key == key for line in lines):
+            lines = tuple(line for line in lines if line.key != key)
+            moved.append(key)
+            found = build(lines)
     if found is None:
-        raise TextTooLong(_culprit(_body_blocks(spec, g, SHRINK[-1])[0]), spec.size)
-    height, named, gap = found
+        raise TextTooLong(_culprit(_body_blocks(replace(spec, lines=lines), g, scales[-1])[0]), spec.size)
+    for key in reversed(moved[:-1]):  # what went before the last one out, and fits again, comes back
+        kept = tuple(line for line in spec.lines if line.key not in moved or line.key == key)
+        again = build(kept)
+        if again is not None:
+            lines, found = kept, again
+            moved.remove(key)
+    height, named, gap, scale = found
     spare = bottom - top - height
     extra = min(spare / (len(named) + 1), gap) if len(named) > 1 else 0.0
-    return _place_blocks(named, g, top + (spare - extra * (len(named) - 1)) / 2, gap + extra)
+    items = _place_blocks(named, g, top + (spare - extra * (len(named) - 1)) / 2, gap + extra)
+    return items, tuple(moved), (_size(g.body, scale), _size(g.body * SECOND, scale))
 
 
 def _place_blocks(named, g: _Grid, y: float, gap: float) -> list:
@@ -249,10 +291,10 @@ def layout(spec: SignSpec) -> Page:
     head, head_bottom = _heading(spec, g)
     foot, foot_top = _footer(spec, g)
     panel, panel_top = _qr_panel(spec, g, foot_top - 0.3 * g.pad)
-    body = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
+    body, moved, body_pt = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
     rule = Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
     frame = Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, g.height - 2 * g.margin, 2 * g.line),
                   None, INK, g.line)
     page = Shape(rect(0, 0, g.width, g.height), PAPER)
     items = (page, *head, *body, rule, *panel, *foot, frame)
-    return Page(g.width, g.height, f"{spec.heading[0]} · {spec.serial}", items)
+    return Page(g.width, g.height, f"{spec.heading[0]} · {spec.serial}", items, moved, body_pt)

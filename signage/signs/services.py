@@ -56,7 +56,8 @@ def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replace
                 status="issued", issued_at=now, stale_fields=[])
     sign.site = site
     if base_url is not None:
-        fitted(layout, spec_for(sign, size=sign.size, base_url=base_url, now=now))
+        # what does not fit at the minimum type sizes is left to the full notice: the issuer is told which
+        sign.moved_to_notice = fitted(layout, spec_for(sign, size=sign.size, base_url=base_url, now=now)).moved
     db.session.add(sign)
     changes = {"serial": [None, sign.serial], "placement": [None, sign.placement], "size": [None, sign.size],
                "languages": [None, sign.languages], "notice_version": [None, sign.notice_version]}

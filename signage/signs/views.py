@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from signage.labels import field_label
 from signage.auth.login import require
 from signage.config import pack_settings
 from signage.database import utcnow
@@ -76,7 +77,18 @@ def issue(site_id: int):
     db.session.commit()
     flash(_("Sign %(serial)s issued for %(placement)s: download it, print it and put it up.", serial=sign.serial,
             placement=sign.placement))
+    moved = getattr(sign, "moved_to_notice", ())
+    if moved:
+        flash(_("At this size the sign leaves to the full notice, one scan away: %(elements)s. A larger size "
+                "prints them too.", elements=", ".join(element_label(key) for key in moved)))
     return redirect(url_for("sites.detail", site_id=site.id, _anchor=f"sign-{sign.serial}"), 303)
+
+
+def element_label(key: str) -> str:
+    """Name a sign element as the operator knows it: by the site field it prints."""
+    return field_label({"legal_basis": "gdpr_art6_basis", "recipients": "recipients_third_parties",
+                        "capture_area": "capture_area_description", "retention": "retention_period_days",
+                        "alternative": "non_fr_alternative"}.get(key, key))
 
 
 def _issue_form(site, *, values, errors, refused=None, status=200):

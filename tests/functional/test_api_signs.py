@@ -120,13 +120,13 @@ def test_decommissioned_site_gets_no_signs(client, headers, site, owner, setting
 
 
 def test_text_too_long_for_the_size_is_refused_naming_the_site_field(client, headers, make_site):
-    site = make_site(capture_area_description="Cameras " + "x" * 160)
+    site = make_site(purpose_text="Finding " + "x" * 160)
     response = issue(client, headers, site.id, size="A5")
     assert response.status_code == 422
-    (message,) = response.get_json()["errors"]["capture_area_description"]
+    (message,) = response.get_json()["errors"]["purpose_text"]
     assert re.fullmatch(r"Too long for a A5 sign: cut about \d+ characters from the en text, or choose a larger "
                         r"size\.", message)
-    roomy = make_site(capture_area_description="The north gate.")
+    roomy = make_site(purpose_text="Finding people on the watch list.")
     sign = issue(client, headers, roomy.id, size="A5").get_json()
     assert client.get(f"/api/v1/signs/{sign['serial']}.pdf?size=A3", headers=headers).status_code == 200
     assert client.get(f"/api/v1/signs/{sign['serial']}.pdf?size=B5", headers=headers).get_json()["errors"]["size"]

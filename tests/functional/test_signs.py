@@ -15,7 +15,7 @@ from signage.signs.cli import signs_cli
 from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
 
-from helpers import T0, in_chinese
+from helpers import T0, in_chinese, pdf_text
 
 NYC_SITE = {"jurisdictions": ["US-NYC"], "venue_class": "business_premises_public_access",
             "nyc_establishment_type": "retail_store", "customer_entrances": ["North entrance", "South entrance"],
@@ -71,12 +71,12 @@ def test_issue_form_names_the_field_to_fix(client, auth, owner, site, db):
 
 
 def test_issue_form_refuses_text_too_long_naming_the_site_field(client, auth, owner, make_site):
-    site = make_site(capture_area_description="Cameras " + "x" * 160)
+    site = make_site(purpose_text="Finding " + "x" * 160)  # the purpose stays on every sign: it cannot move
     auth.login(owner)
     response = client.post(f"/sites/{site.id}/signs", data={"placement": "Gate", "size": "A5"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Too long for a A5 sign" in page
-    assert f"/sites/{site.id}/edit#field-capture_area_description" in page
+    assert f"/sites/{site.id}/edit#field-purpose_text" in page
 
 
 def test_dashboard_download_scans_to_the_short_url(client, auth, owner, site, make_sign):
@@ -248,7 +248,7 @@ def test_nyc_needs_a_sign_at_every_customer_entrance(owner, make_site, make_sign
 def test_a_zip_pack_that_meets_a_sign_too_long_for_its_size_ends_readably_saying_which(
         client, auth, owner, make_site, make_sign, settings, db, runner, tmp_path, monkeypatch):
     monkeypatch.setattr(packs, "PACK_PAGES", 1)
-    fits, too_long = make_site(site_name="A"), make_site(site_name="B", capture_area_description="Cameras " + "x" * 160)
+    fits, too_long = make_site(site_name="A"), make_site(site_name="B", purpose_text="Finding " + "x" * 160)
     for site in (fits, too_long):
         make_sign(site)
         change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
@@ -260,7 +260,7 @@ def test_a_zip_pack_that_meets_a_sign_too_long_for_its_size_ends_readably_saying
     assert [pages(archive.read(name)) for name in archive.namelist()[:-1]] == [1]
     errors = archive.read("ERRORS.txt").decode()
     serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == too_long.id))
-    assert f"Sign {serial}: the capture_area_description text does not fit on a A5 sign" in errors
+    assert f"Sign {serial}: the purpose_text text does not fit on a A5 sign" in errors
     output = tmp_path / "all.zip"
     result = runner.invoke(signs_cli, ["pack", "--org", owner.organisation.legal_name, "--size", "a5",
                                        "--output", str(output)])
@@ -338,3 +338,15 @@ def test_an_edit_that_would_no_longer_fit_an_issued_sticker_says_so_before_savin
     page = client.post(f"/sites/{site.id}", data=pairs).get_data(as_text=True)
     assert "could no longer be reprinted at its size" in page and sign.serial in page
     assert "cut about" in page
+
+
+def test_issuing_says_what_the_sign_leaves_to_the_notice_at_its_size(client, auth, owner, make_site, db):
+    area = "The ticket hall, the gates, the platforms and every stairway between them. " * 12
+    site = make_site(capture_area_description=area, text_translations=in_chinese(capture_area_description="售票厅。" * 80))
+    auth.login(owner)
+    issued = client.post(f"/sites/{site.id}/signs", data={"placement": "Gate", "size": "A5"}, follow_redirects=True)
+    page = issued.get_data(as_text=True)
+    assert "leaves to the full notice" in page and "Capture area" in page
+    serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == site.id))
+    text = pdf_text(client.get(f"/signs/{serial}.pdf").data)
+    assert "售票厅。售票厅。" not in text and "Finding people on the police watch list." in text

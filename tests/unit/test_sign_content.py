@@ -130,17 +130,16 @@ def test_footer_names_serial_notice_version_its_date_and_print_date():
 
 
 def test_text_that_cannot_fit_is_refused_naming_the_site_field_to_shorten():
-    area = "Cameras " + "x" * 160
-    found = spec({"capture_area_description": area, "text_translations": {"zh-Hans": {
-        "capture_area_description": "北门。"}}}, size="A5")
+    purpose = "Finding " + "x" * 160
+    found = spec({"purpose_text": purpose, "text_translations": {"zh-Hans": {"purpose_text": "查找。"}}}, size="A5")
     with pytest.raises(InvalidInput) as refused:
         fitted(layout, found)
-    (message,) = refused.value.errors["capture_area_description"]
+    (message,) = refused.value.errors["purpose_text"]
     cut = int(re.fullmatch(r"Too long for a A5 sign: cut about (\d+) characters from the en text, or choose a "
                            r"larger size\.", message).group(1))
     # only the English is too long, and cutting that much makes it fit
-    fitted(layout, spec({"capture_area_description": area[:len(area) - cut], "text_translations": {"zh-Hans": {
-        "capture_area_description": "北门。"}}}, size="A5"))
+    fitted(layout, spec({"purpose_text": purpose[:len(purpose) - cut], "text_translations": {"zh-Hans": {
+        "purpose_text": "查找。"}}}, size="A5"))
 
 
 def test_long_text_wraps_or_shrinks_instead_of_being_cut():

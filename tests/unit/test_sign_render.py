@@ -15,6 +15,7 @@ from pypdf.generic import ContentStream
 
 from signage.fonts import FONT_SOURCES, font_bytes
 from helpers import pdf_text
+from signage.signs.layout import layout
 from signage.signs.render import (
     QR_MIN_MM, SIZES, SignLine, SignSpec, TextTooLong, pack_pdf, qr_matrix, sign_pdf, sign_png, sign_svg)
 
@@ -194,11 +195,28 @@ def test_qr_is_at_least_the_minimum_size_with_a_four_module_quiet_zone(size):
 
 
 def test_absurdly_long_element_names_its_key():
-    spec = make_spec(lines=LINES[:3] + (SignLine("retention", ("保存三十天。" * 400, "Kept 30 days. " * 400)),))
+    spec = make_spec(lines=(SignLine("purpose", ("用途。" * 400, "Purpose. " * 400)),) + LINES[1:3])
     with pytest.raises(TextTooLong) as caught:
         sign_pdf(spec)
-    assert caught.value.field == "retention"
-    assert "retention" in str(caught.value)
+    assert caught.value.field == "purpose"
+    assert "purpose" in str(caught.value)
+
+
+def test_what_does_not_fit_at_the_minimum_sizes_moves_to_the_notice_instead_of_shrinking():
+    long_retention = SignLine("retention", ("保存三十天。" * 150, "Kept 30 days. " * 150))
+    page = layout(make_spec(lines=LINES[:3] + (long_retention,)))
+    assert page.moved == ("retention",) and page.body_pt[0] >= 12 and page.body_pt[1] >= 9
+    text = pdf_text(sign_pdf(make_spec(lines=LINES[:3] + (long_retention,))))
+    assert "Kept 30 days." not in text and all(line.texts[1].split()[0] in text for line in LINES[:3])
+
+
+@pytest.mark.parametrize("size, first, second", [("A4", 12, 9), ("A3", 12 * 297 / 210, 9 * 297 / 210),
+                                                  ("STICKER", 7, 7)])
+def test_the_body_never_goes_below_its_size_minimums_and_the_a4_headline_is_28_pt(size, first, second):
+    page = layout(make_spec(size=size))
+    assert page.body_pt[0] >= first - 1e-6 and page.body_pt[1] >= second - 1e-6
+    if size == "A4":
+        assert max(item.size for item in page.items if hasattr(item, "runs")) >= 28
 
 
 def test_absurdly_long_heading_is_named():
