@@ -66,7 +66,8 @@ def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, n
                     phone=operator.get("phone") or None,
                     footer=sign_footer(sign.serial, sign.notice_version, notice_date, now,
                                        placement=getattr(sign, "placement", None)),
-                    printed_url=printed_url(base_url, sign.serial))
+                    printed_url=printed_url(base_url, sign.serial), placement=getattr(sign, "placement", "") or "",
+                    site_name=shown_text(record, "site_name", printed.languages[0]) or "")
 
 
 class PrintedText(NamedTuple):

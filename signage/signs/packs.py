@@ -6,6 +6,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+import flask_babel
+from flask import has_request_context
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import contains_eager
 
@@ -16,6 +18,7 @@ from signage.notices.models import NoticeVersion
 from signage.signs.content import sign_spec, too_long
 from signage.signs.models import Sign
 from signage.signs.render import SIZES, SignSpec, TextTooLong, pack_pdf
+from signage.translation import force_locale, gettext as _
 from signage.sites.models import Site
 from signage.sites.records import site_record
 
@@ -84,6 +87,26 @@ def specs_for(signs: list[Sign], *, size: str | None, base_url: str, now: dateti
     return specs
 
 
+def cover_texts() -> dict:
+    """Return the words of a pack's cover sheet in the reader's language (English on the command line)."""
+    with force_locale(str(flask_babel.get_locale()) if has_request_context() else "en"):
+        return _cover_texts()
+
+
+def _cover_texts() -> dict:
+    return {"title": _("Sign pack: where each page hangs"),
+            "columns": (_("Page"), _("Sign"), _("Site"), _("Placement"), _("Size")),
+            "checklist_title": _("Installation checklist"),
+            "checklist": (
+                _("Hang each sign at its placement, where people see it before they enter the camera area, "
+                  "at eye level."),
+                _("Scan each QR code with a phone: the notice must open and name the sign's serial and "
+                  "placement."),
+                _("Mark each sign installed on its site's page in signage, so the log shows when it went up."),
+                _("Take down any sign a reprint replaces; its code keeps opening the notice but says it is "
+                  "outdated."))}
+
+
 def pack_file(specs: list[SignSpec], on_page: Callable[[int], None] | None = None) -> bytes:
     """Render specs into one PDF, or refuse naming the sign and the field too long for its size."""
     done: list[int] = []
@@ -94,7 +117,7 @@ def pack_file(specs: list[SignSpec], on_page: Callable[[int], None] | None = Non
             on_page(index)
 
     try:
-        return pack_pdf(specs, page_done)
+        return pack_pdf(specs, page_done, cover=cover_texts())
     except TextTooLong as error:
         failed = specs[len(done)]
         raise too_long(error.field, failed.size, serial=failed.serial) from None

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 
 import pypdfium2
 
-from .layout import layout
+from .layout import cover_pages, layout
 from .pdf import draw_page, new_canvas
 from .qr import qr_matrix
 from .spec import QR_MIN_MM, SIZES, SignLine, SignSpec, TextTooLong
@@ -36,10 +36,20 @@ def sign_png(spec: SignSpec, dpi: int = 300) -> bytes:
     return buffer.getvalue()
 
 
-def pack_pdf(specs: Iterable[SignSpec], on_page: Callable[[int], None] | None = None) -> bytes:
-    """Return one PDF with a page per sign; pages share font subsets; on_page(i) follows page i."""
+def pack_pdf(specs: Iterable[SignSpec], on_page: Callable[[int], None] | None = None,
+             cover: dict | None = None) -> bytes:
+    """Return one PDF with a page per sign; pages share font subsets; on_page(i) follows page i.
+
+    Given the cover's texts, the signs follow a cover sheet listing each page's serial, site, placement and
+    size, with the installation checklist.
+    """
     buffer = io.BytesIO()
     canvas = None
+    if cover is not None:
+        specs = list(specs)
+        for page in cover_pages([(s.serial, s.site_name, s.placement, s.size) for s in specs], cover):
+            canvas = canvas or new_canvas(buffer, page.title)
+            draw_page(canvas, page)
     for i, spec in enumerate(specs):
         page = layout(spec)
         canvas = canvas or new_canvas(buffer, page.title)

@@ -30,6 +30,9 @@ class SignSpec:
     footer: str
     #: The URL as people read and type it, printed beside the QR code (the QR code itself encodes `url`).
     printed_url: str = ""
+    #: Where the sign hangs and the site's name, for a pack's cover sheet.
+    placement: str = ""
+    site_name: str = ""
 
 
 class TextTooLong(ValueError):

@@ -24,6 +24,10 @@ NYC_SITE = {"jurisdictions": ["US-NYC"], "venue_class": "business_premises_publi
             "text_translations": in_chinese(non_fr_alternative="在服务台出示会员卡。")}
 
 
+#: Every pack file opens with its cover sheet (one page for up to two dozen signs).
+COVER = 1
+
+
 def pages(data: bytes) -> int:
     document = pypdfium2.PdfDocument(data)
     try:
@@ -32,10 +36,11 @@ def pages(data: bytes) -> int:
         document.close()
 
 
-def first_page_codes(data: bytes) -> list[str]:
+def first_page_codes(data: bytes, page: int = 0) -> list[str]:
+    """Decode the QR codes on one page of a PDF (in a pack, the first sign follows its cover: page=COVER)."""
     document = pypdfium2.PdfDocument(data)
     try:
-        image = document[0].render(scale=150 / 72).to_pil()
+        image = document[page].render(scale=150 / 72).to_pil()
     finally:
         document.close()
     return [b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
@@ -98,7 +103,7 @@ def test_site_pack_has_a_page_per_current_sign(client, auth, owner, site, make_s
     old = db.session.scalars(db.select(Sign).where(Sign.placement == "Old door")).one()
     assert client.post(f"/signs/{old.serial}/status", data={"status": "retired"}).status_code == 303
     response = client.get(f"/sites/{site.id}/signs/pack.pdf")
-    assert response.status_code == 200 and pages(response.data) == 3
+    assert response.status_code == 200 and pages(response.data) == COVER + 3
 
 
 def test_organisation_pack_covers_active_sites_only(client, auth, owner, make_site, make_sign, settings, db):
@@ -110,7 +115,7 @@ def test_organisation_pack_covers_active_sites_only(client, auth, owner, make_si
     db.session.commit()
     auth.login(owner)
     response = client.get("/signs/pack.pdf")
-    assert response.status_code == 200 and pages(response.data) == 2
+    assert response.status_code == 200 and pages(response.data) == COVER + 2
 
 
 def test_cli_pack_for_an_organisation_writes_a_file(runner, owner, make_site, make_sign, settings, db, tmp_path):
@@ -123,9 +128,9 @@ def test_cli_pack_for_an_organisation_writes_a_file(runner, owner, make_site, ma
     result = runner.invoke(signs_cli, ["pack", "--org", owner.organisation.legal_name, "--size", "a3",
                                        "--output", str(output)])
     assert result.exit_code == 0, result.output
-    assert "Wrote 2 signs" in result.output and pages(output.read_bytes()) == 2
+    assert "Wrote 2 signs" in result.output and pages(output.read_bytes()) == COVER + 2
     page = pypdfium2.PdfDocument(output.read_bytes())
-    assert round(page[0].get_size()[0] / 72 * 25.4) == 297
+    assert round(page[COVER].get_size()[0] / 72 * 25.4) == 297  # the signs at A3; the cover sheet is A4
     page.close()
 
 
@@ -149,9 +154,9 @@ def test_a_pack_larger_than_one_file_comes_as_a_zip_of_pdfs(client, auth, owner,
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
     assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
-    assert [pages(archive.read(name)) for name in names] == [2, 2, 1]
+    assert [pages(archive.read(name)) for name in names] == [COVER + 2, COVER + 2, COVER + 1]
     serials = {sign.serial for sign in db.session.scalars(db.select(Sign))}
-    codes = {code for name in names for code in first_page_codes(archive.read(name))}
+    codes = {code for name in names for code in first_page_codes(archive.read(name), page=COVER)}
     assert codes <= {f"HTTPS://SIGNS.EXAMPLE/S/{serial}" for serial in serials} and len(codes) == 3
 
 
@@ -166,20 +171,20 @@ def test_cli_pack_writes_a_zip_when_asked_or_when_too_large(runner, site, make_s
         make_sign(site, placement=placement)
     asked = tmp_path / "site.zip"
     assert runner.invoke(signs_cli, ["pack", "--site", str(site.id), "--output", str(asked)]).exit_code == 0
-    assert [pages(zipfile.ZipFile(asked).read(name)) for name in zipfile.ZipFile(asked).namelist()] == [3]
+    assert [pages(zipfile.ZipFile(asked).read(name)) for name in zipfile.ZipFile(asked).namelist()] == [COVER + 3]
     monkeypatch.setattr(packs, "PACK_PAGES", 2)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(signs_cli, ["pack", "--site", str(site.id)])
     assert result.exit_code == 0 and f"signs-{site.code}.zip" in result.output
     archive = zipfile.ZipFile(tmp_path / f"signs-{site.code}.zip")
-    assert [pages(archive.read(name)) for name in archive.namelist()] == [2, 1]
+    assert [pages(archive.read(name)) for name in archive.namelist()] == [COVER + 2, COVER + 1]
 
 
 def test_cli_pack_for_a_site_and_its_mistakes(runner, site, make_sign, tmp_path):
     make_sign(site)
     output = tmp_path / "site.pdf"
     assert runner.invoke(signs_cli, ["pack", "--site", str(site.id), "--output", str(output)]).exit_code == 0
-    assert pages(output.read_bytes()) == 1
+    assert pages(output.read_bytes()) == COVER + 1
     assert runner.invoke(signs_cli, ["pack"]).exit_code != 0
     assert "No site with id 999" in runner.invoke(signs_cli, ["pack", "--site", "999"]).output
 
@@ -257,7 +262,7 @@ def test_a_zip_pack_that_meets_a_sign_too_long_for_its_size_ends_readably_saying
     response = client.get("/signs/pack.zip?size=A5")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert archive.testzip() is None and archive.namelist()[-1] == "ERRORS.txt"
-    assert [pages(archive.read(name)) for name in archive.namelist()[:-1]] == [1]
+    assert [pages(archive.read(name)) for name in archive.namelist()[:-1]] == [COVER + 1]
     errors = archive.read("ERRORS.txt").decode()
     serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == too_long.id))
     assert f"Sign {serial}: the purpose_text text does not fit on a A5 sign" in errors
@@ -350,3 +355,21 @@ def test_issuing_says_what_the_sign_leaves_to_the_notice_at_its_size(client, aut
     serial = db.session.scalar(db.select(Sign.serial).where(Sign.site_id == site.id))
     text = pdf_text(client.get(f"/signs/{serial}.pdf").data)
     assert "售票厅。售票厅。" not in text and "Finding people on the police watch list." in text
+
+
+def test_a_pack_opens_with_a_cover_sheet_naming_each_pages_placement_and_the_installation_checklist(
+        client, auth, owner, site, make_sign, db):
+    signs = [make_sign(site, placement=placement) for placement in ("东出口", "Ticket hall west")]
+    auth.login(owner)
+    response = client.get(f"/sites/{site.id}/signs/pack.pdf")
+    document = pypdfium2.PdfDocument(response.data)
+    try:
+        cover = document[0].get_textpage().get_text_bounded()
+        later = [document[i].get_textpage().get_text_bounded() for i in range(1, len(document))]
+    finally:
+        document.close()
+    assert "Installation checklist" in cover and "Scan each QR code" in cover
+    for page_number, sign in enumerate(signs, start=2):  # each row names the page its sign is printed on
+        row = next(line for line in cover.splitlines() if sign.serial in line)
+        assert str(page_number) in row and sign.placement in row
+        assert sign.serial in later[page_number - 2]

@@ -254,3 +254,15 @@ def test_pack_has_one_page_per_sign_at_its_own_size_and_reports_progress():
 def test_pdf_is_reproducible_and_starts_like_a_pdf():
     first, second = sign_pdf(make_spec()), sign_pdf(make_spec())
     assert first.startswith(b"%PDF-") and first == second
+
+
+def test_a_long_packs_cover_runs_over_pages_and_numbers_each_sign_by_the_page_it_is_printed_on():
+    from signage.signs.layout import COVER_ROWS, cover_pages
+    rows = [(f"S{i:07d}", "North gate", f"Door {i}", "A4") for i in range(2 * COVER_ROWS + 5)]
+    texts = {"title": "Pack", "columns": ("Page", "Sign", "Site", "Placement", "Size"),
+             "checklist_title": "Checklist", "checklist": ("Hang it.",)}
+    covers = cover_pages(rows, texts)
+    lines = [["".join(t for _f, t in item.runs) for item in page.items if hasattr(item, "runs")] for page in covers]
+    assert len(covers) == 3 and "Checklist" in lines[-1] and "Checklist" not in lines[0]
+    first_row = lines[0].index("S0000000")
+    assert lines[0][first_row - 1] == str(len(covers) + 1)  # the first sign follows the three cover pages
