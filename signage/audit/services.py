@@ -232,7 +232,7 @@ def filtered_entries(query, *, action: str | None = None, since: date | None = N
         query = query.where(AuditEntry.action == action)
     if since:
         query = query.where(AuditEntry.created_at >= datetime.combine(since, time(), timezone.utc))
-    if until:
+    if until and until < date.max:  # the last day there is leaves nothing after it to exclude
         query = query.where(AuditEntry.created_at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
     return query
 

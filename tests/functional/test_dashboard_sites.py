@@ -566,3 +566,9 @@ def test_giving_only_the_organisations_chinese_name_republishes_its_notices(make
     assert runner.invoke(args=["housekeeping"]).exit_code == 0
     assert latest_version(site).number == 2
     assert latest_version(site).content["operator"]["name_translations"]["zh-Hans"]["legal_name"] == "示范运营有限公司"
+
+
+def test_the_audit_range_takes_the_first_and_last_days_there_are(signed_in, make_site):
+    make_site()
+    for query in ("since=0001-01-01&until=9999-12-31", "since=9999-12-31", "until=0001-01-01"):
+        assert signed_in.get(f"/audit?{query}").status_code == 200, query
