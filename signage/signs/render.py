@@ -4,7 +4,8 @@ from collections.abc import Callable, Iterable
 
 import pypdfium2
 
-from .layout import cover_pages, layout
+from .cover import cover_pages
+from .layout import layout
 from .pdf import draw_page, new_canvas
 from .qr import qr_matrix
 from .spec import QR_MIN_MM, SIZES, SignLine, SignSpec, TextTooLong

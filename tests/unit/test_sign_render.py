@@ -257,7 +257,7 @@ def test_pdf_is_reproducible_and_starts_like_a_pdf():
 
 
 def test_a_long_packs_cover_runs_over_pages_and_numbers_each_sign_by_the_page_it_is_printed_on():
-    from signage.signs.layout import COVER_ROWS, cover_pages
+    from signage.signs.cover import COVER_ROWS, cover_pages
     rows = [(f"S{i:07d}", "North gate", f"Door {i}", "A4") for i in range(2 * COVER_ROWS + 5)]
     texts = {"title": "Pack", "columns": ("Page", "Sign", "Site", "Placement", "Size"),
              "checklist_title": "Checklist", "checklist": ("Hang it.",)}
