@@ -11,9 +11,10 @@ from signage.i18n import LOCALES_BY_TAG
 from signage.notices.content import content_sha256
 from signage.notices.schemas import NoticeJSONSchema
 from signage.notices.summary import history_items, notice_items
-from signage.rules.texts import organisation_name
+from signage.rules.texts import LANGUAGE_NAMES, organisation_name
 
-LANGUAGES = (("zh-Hans", "简体中文"), ("en", "English"))
+#: The page's languages in their own script, in the order the switch lists them.
+LANGUAGES = tuple(LANGUAGE_NAMES.items())
 NOTICE_JSON = NoticeJSONSchema()
 
 
@@ -39,7 +40,7 @@ def page_model(head, versions: list, shown: int | None, content: dict, tag: str,
         "history": [{**item, "url": version_url(item["number"]), "effective_from": r.effective_from}
                     for item, r in zip(history_items([r._asdict() for r in versions]), versions)],
         "urls": urls,
-        "languages": [{"tag": t, "name": n, "current": t == tag} for t, n in LANGUAGES],
+        "languages": language_links(tag),
     }
 
 
@@ -51,7 +52,7 @@ def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None 
     return {"lang": tag, "code": head.code, "status": head.status, "banner": status_banner(head)["text"],
             "operator": organisation_name(content.get("operator") or {}, "legal_name", tag),
             "explanation": explanation, "sign": sign, "urls": {"css": css},
-            "languages": [{"tag": t, "name": n, "current": t == tag} for t, n in LANGUAGES]}
+            "languages": language_links(tag)}
 
 
 def not_yet_json(page: dict) -> dict:
@@ -59,6 +60,11 @@ def not_yet_json(page: dict) -> dict:
     return {"site": {"code": page["code"], "status": page["status"], "banner": page["banner"]},
             "operator": page["operator"], "published": False, "language": page["lang"],
             "sign": {"serial": page["sign"]["serial"]} if page["sign"] else None}
+
+
+def language_links(tag: str) -> list[dict]:
+    """Return the language switch of a public page shown in `tag`."""
+    return [{"tag": other, "name": name, "current": other == tag} for other, name in LANGUAGES]
 
 
 def status_banner(head) -> dict:

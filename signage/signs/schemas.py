@@ -6,12 +6,13 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 from signage.fonts import printable_pattern
 from signage.pagination import PageQuerySchema
 from signage.rules.findings import N_
+from signage.rules.texts import TEXT_LANGUAGES
 from signage.signs.spec import SIZES
 from signage.validation import Text
 from signage.vocabulary import SIGN_STATUSES
 
 #: Languages a sign can print, by BCP 47 tag; the first of a pair is set larger.
-SIGN_LANGUAGES = ("zh-Hans", "en")
+SIGN_LANGUAGES = TEXT_LANGUAGES
 DEFAULT_LANGUAGES = ["zh-Hans", "en"]
 #: Moves an operator makes; "issued" is where every sign starts, "retired" is final.
 SIGN_STATUS_CHANGES = ("installed", "retired")

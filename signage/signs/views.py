@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from signage.labels import field_label
+from signage.rules.texts import LANGUAGE_NAMES
 from signage.auth.login import require
 from signage.config import pack_settings
 from signage.database import utcnow
@@ -28,13 +29,12 @@ log = logging.getLogger(__name__)
 #: Paper sizes as the forms offer them, largest first; keys of signs.spec.SIZES.
 SIZE_LABELS = {"A3": _l("A3 (297 × 420 mm)"), "A4": _l("A4 (210 × 297 mm)"), "LETTER": _l("US Letter (8.5 × 11 in)"),
                "A5": _l("A5 (148 × 210 mm)"), "STICKER": _l("Sticker (100 × 100 mm)")}
-LANGUAGE_LABELS = {"zh-Hans": "简体中文", "en": "English"}
 
 
 @bp.app_context_processor
 def sign_choices() -> dict:
     """Give templates the sign sizes, languages and short URLs."""
-    return {"sign_sizes": SIZE_LABELS, "sign_languages": LANGUAGE_LABELS, "sign_default_languages": DEFAULT_LANGUAGES,
+    return {"sign_sizes": SIZE_LABELS, "sign_languages": LANGUAGE_NAMES, "sign_default_languages": DEFAULT_LANGUAGES,
             "sign_short_url": lambda serial: sign_url(current_app.config["PUBLIC_BASE_URL"], serial)}
 
 
