@@ -32,21 +32,27 @@ class Effects(NamedTuple):
         return self.notice_version is not None or bool(self.signs_to_reprint) or bool(self.signs_too_long)
 
 
-def _stale_serials(site) -> set[str]:
-    return set(db.session.scalars(select(Sign.serial).where(Sign.site_id == site.id, Sign.status != "retired",
-                                                             Sign.stale_since.is_not(None))))
+def _in_use(site):
+    """The condition of the site's signs still in use: issued or installed, not retired."""
+    return (Sign.site_id == site.id) & (Sign.status != "retired")
+
+
+def _stale_signs(site) -> list[tuple[str, str]]:
+    """Return (serial, placement) of the site's signs in use that are on the reprint list."""
+    return [tuple(row) for row in db.session.execute(select(Sign.serial, Sign.placement).where(
+        _in_use(site), Sign.stale_since.is_not(None)).order_by(Sign.id))]
 
 
 def has_signs(site) -> bool:
     """Say whether any sign of the site is still in use, so an edit may change what hangs somewhere."""
-    return db.session.scalar(select(Sign.id).where(Sign.site_id == site.id, Sign.status != "retired").limit(1)) \
+    return db.session.scalar(select(Sign.id).where(_in_use(site)).limit(1)) \
         is not None
 
 
 def _too_long(site, *, base_url: str, now: datetime) -> tuple:
     """Name the current signs whose text, as the record now reads, does not fit their size: their specs in
     a fixed number of queries, and one layout per size and language pair, as signs alike print alike."""
-    signs = list(db.session.scalars(select(Sign).where(Sign.site_id == site.id, Sign.status != "retired")
+    signs = list(db.session.scalars(select(Sign).where(_in_use(site))
                                     .order_by(Sign.id)))
     found, verdicts = [], {}
     for sign, spec in zip(signs, specs_for(signs, size=None, base_url=base_url, now=now)):
@@ -71,16 +77,14 @@ def predicted_effects(site, data: dict, *, by, now: datetime, settings: PackSett
     change the rules refuse raises as saving would.
     """
     before = latest_version(site)
-    stale_before = _stale_serials(site)
+    stale_before = {serial for serial, _placement in _stale_signs(site)}
     savepoint = db.session.begin_nested()
     try:
         update_site(site, data, by=by, now=now, settings=settings, replace=replace)
         db.session.flush()
         after = latest_version(site)
         published = after if after is not None and (before is None or after.number != before.number) else None
-        flagged = db.session.execute(
-            select(Sign.serial, Sign.placement).where(Sign.site_id == site.id, Sign.status != "retired",
-                                                      Sign.stale_since.is_not(None)).order_by(Sign.id)).all()
+        flagged = _stale_signs(site)
         too_long = _too_long(site, base_url=base_url, now=now)
     finally:
         savepoint.rollback()
