@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, text
 from signage.audit.chain import GENESIS_HASH, Break, canonical_bytes, entry_hash, walk_chain
 from signage.audit.models import AuditEntry
 from signage.audit.ranges import PartFailed, Source, cut, joined, stored_rows_sql, walk_parts
+from signage.audit.server_walk import walk_on_server
 from signage.audit.signals import verification_requested
 from signage.database import WRITE_LOCK_KEY, write_intent
 from signage.extensions import db
@@ -173,9 +174,15 @@ def _walk_here(connection, dialect: str, batch_size: int):
     # the driver's own cursor, inside the session's transaction: SQLAlchemy's row objects cost
     # more than hashing here, and nothing but plain tuples is needed
     raw = connection.connection.dbapi_connection
-    # on PostgreSQL a server-side cursor, so memory stays flat however long the log; psycopg's binary
-    # protocol skips parsing text for every row: about 1.5x faster to read
-    cursor = raw.cursor(name="audit_verify", binary=True) if dialect == "postgresql" else raw.cursor()
+    if dialect == "postgresql":
+        # the server checks every entry and sends only doubtful ones, through a server-side cursor
+        # (memory stays flat however long the log) in psycopg's binary protocol
+        cursor = raw.cursor(name="audit_verify", binary=True)
+        try:
+            return walk_on_server(cursor, raw.cursor(), (), above=False, below=False, start_hash=GENESIS_HASH)[0]
+        finally:
+            cursor.close()
+    cursor = raw.cursor()
     try:
         cursor.execute(stored_rows_sql(dialect))
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))

@@ -1,0 +1,87 @@
+"""On PostgreSQL the server checks every entry and sends only the doubtful ones: whatever was tampered
+with, its walk gives exactly what walk_chain gives reading every stored row, and an entry the server
+doubts wrongly (its own organisation's marker also inside its changes) is still found sound."""
+import itertools
+
+import pytest
+from sqlalchemy import text
+
+from signage.audit.chain import GENESIS_HASH, walk_chain
+from signage.audit.models import AuditEntry
+from signage.audit.ranges import stored_rows_sql
+from signage.audit.server_walk import SUSPECTS_SQL, walk_on_server
+from signage.audit.services import append_entry, verify_log
+from signage.sites.services import update_site
+
+from helpers import T0, tampering
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the server checks entries only on PostgreSQL; SQLite's rows are all read by walk_chain")
+
+
+@pytest.fixture
+def log(make_site, owner, db, settings):
+    """A log of ten entries or more, one of them with the organisation's marker inside its changes."""
+    site = make_site()
+    append_entry("site.noted", actor=owner, subject=site, now=T0, reason='a "quoted" reason',
+                 changes={"a": [1, 2], "organisation_id": site.organisation_id, "reason": "copied"})
+    days = 30
+    while db.session.scalar(db.select(db.func.count(AuditEntry.id))) < 10:
+        days -= 1
+        update_site(site, {"retention_period_days": days}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+
+
+def both_walks(db):
+    raw = db.session.connection().connection.dbapi_connection
+    cursor = raw.cursor()
+    cursor.execute(stored_rows_sql("postgresql"))
+    every_row = walk_chain(itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(3), [])))
+    stream = raw.cursor(name="server_walk_test", binary=True)
+    on_server, _first = walk_on_server(stream, raw.cursor(), (), above=False, below=False,
+                                       start_hash=GENESIS_HASH, batch_size=2)
+    stream.close()
+    db.session.rollback()
+    return on_server, every_row
+
+
+def test_an_intact_log_is_intact_with_the_same_head_and_count(log, db):
+    on_server, every_row = both_walks(db)
+    assert on_server == every_row and every_row.first_break is None and every_row.entries == log
+
+
+def test_an_entry_the_server_doubts_is_still_found_sound(log, db):
+    tricky = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "site.noted")).one()
+    assert tricky.canonical.count(b',"organisation_id":%d,"reason":' % tricky.organisation_id) == 2
+    assert tricky.id in db.session.execute(text(SUSPECTS_SQL.replace("{where}", ""))).scalars().all()
+    on_server, every_row = both_walks(db)
+    assert on_server == every_row and every_row.first_break is None
+    assert verify_log(processes=1).intact
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM audit_entries WHERE id = 1",
+    "DELETE FROM audit_entries WHERE id = 5",
+    "UPDATE audit_entries SET canonical = canonical || '\\x20'::bytea WHERE id = 4",
+    "UPDATE audit_entries SET hash = upper(hash) WHERE id = 6",
+    "UPDATE audit_entries SET prev_hash = 'é' || substr(prev_hash, 2) WHERE id = 3",
+    "UPDATE audit_entries SET organisation_id = NULL WHERE id = 7",
+    "UPDATE audit_entries SET organisation_id = organisation_id + 1 WHERE action = 'site.noted'",
+    "UPDATE audit_entries SET subject_id = NULL WHERE id = 5",
+    "UPDATE audit_entries SET subject_type = 'si\"tes' WHERE id = 5",
+    "UPDATE audit_entries SET action = 'site.updated\\' WHERE id = 8",
+    "UPDATE audit_entries SET created_at = created_at + interval '1 microsecond' WHERE id = 6",
+    "UPDATE audit_entries SET created_at = created_at + interval '1 second' WHERE id = 6",
+    "UPDATE audit_entries SET id = 1000 WHERE id = 4",
+    "UPDATE audit_entries SET hash = 'x' WHERE id = {last}",
+])
+def test_any_tampering_gives_the_walk_that_reading_every_row_gives(log, db, statement):
+    with tampering(db) as session:
+        session.execute(text(statement.format(last=log)))
+    on_server, every_row = both_walks(db)
+    assert every_row.first_break is not None
+    assert on_server == every_row  # the same break, the same entries read, the same head
