@@ -139,7 +139,8 @@ def housekeeping(batch_size, retry_failed):
         db.session.commit()
         click.echo(f"{count} failed jobs back to work.")
     report = run_housekeeping(batch_size=batch_size, on_batch=progress)
-    click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed.")
+    click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed, "
+               f"{report['pages']} notice versions' pages rendered.")
     set_aside = failed_job_count()  # by this run or an earlier one (the server's own housekeeping, say)
     db.session.rollback()
     if set_aside or report["failed"]:

@@ -12,11 +12,14 @@ import time
 from collections.abc import Callable
 
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.extensions import db
 from signage.jobs.models import MAX_ATTEMPTS
 from signage.jobs.services import BATCH_SIZE, next_job, record_failure, run_batch
+from signage.notices.cache import caches
+from signage.notices.pages import render_missing_pages
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
 log = logging.getLogger(__name__)
@@ -24,8 +27,9 @@ log = logging.getLogger(__name__)
 
 def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, int, int], None] | None = None,
                      deadline: float | None = None) -> dict:
-    """Do pending jobs, then refresh stale summaries, a committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0, "failed": 0}
+    """Do pending jobs, refresh stale summaries, then render the public pages of new notice versions, a
+    committed batch at a time; return what was done."""
+    report = {"batches": 0, "summaries": 0, "pages": 0, "failed": 0}
     settings = pack_settings()
     stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
@@ -63,6 +67,20 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         report["summaries"] += len(sites)
         if on_batch:
             on_batch("summaries", report["summaries"], report["summaries"])
+    assets = caches().assets
+    while deadline is None or time.monotonic() < deadline:
+        done = render_missing_pages(assets, limit=batch_size)  # the public pages of new versions, rendered ahead
+        if not done:
+            db.session.rollback()
+            break
+        try:
+            db.session.commit()
+        except IntegrityError:  # another runner stored these pages first: the next batch leaves them out
+            db.session.rollback()
+            continue
+        report["pages"] += done
+        if on_batch:
+            on_batch("notice pages", report["pages"], report["pages"])
     return report
 
 

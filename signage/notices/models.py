@@ -1,7 +1,7 @@
 """Published notice versions: immutable, numbered, hashed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from signage.database import UTCDateTime
@@ -24,3 +24,23 @@ class NoticeVersion(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     #: Which fields changed from the previous version, for the change history.
     changed_fields: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class NoticePage(db.Model):
+    """The public page of a current notice version in one language, rendered ahead of any request.
+
+    A derived cache, never a record: housekeeping renders it from the version's verified content, the
+    public page serves it only while its format is the running one and its MAC (keyed by the app's
+    secret, which the database does not hold) matches, and renders live otherwise.
+    """
+
+    __tablename__ = "notice_pages"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: Page format, templates and catalogs, and the MAC key the page was made with (notices.pages.page_format)
+    format: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    summary_html: Mapped[str] = mapped_column(Text)
+    details_html: Mapped[str] = mapped_column(Text)
+    mac: Mapped[str] = mapped_column(String(64))

@@ -44,6 +44,14 @@ def page_model(head, versions: list, shown: int | None, content: dict, tag: str,
     }
 
 
+def stored_page_model(head, parts, tag: str, *, urls: dict, sign: dict | None = None) -> dict:
+    """Gather what a page of the current version says around its parts rendered ahead (notices.pages):
+    only what may change without a new version, the site's status and the scanned sign."""
+    return {"lang": tag, "code": head.code, "title": parts.title, "status": head.status, "banner": status_banner(head),
+            "version": {"superseded": None}, "sign": sign, "urls": urls, "languages": language_links(tag),
+            "parts": parts}
+
+
 def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None = None) -> dict:
     """Say, for a code whose site has never gone live, only that the code is genuine, who runs the site
     and that it is not in operation: a draft may still change, or be refused, before it is published."""

@@ -12,7 +12,7 @@ _older = _versions.alias("older")
 _latest = (select(func.max(_older.c.number)).where(_older.c.site_id == _sites.c.id).correlate(_sites)
            .scalar_subquery())
 HEAD_COLUMNS = (_sites.c.id, _sites.c.code, _sites.c.status, _sites.c.status_changed_at,
-                _versions.c.number, _versions.c.sha256)
+                _versions.c.id.label("version_id"), _versions.c.number, _versions.c.sha256)
 
 
 def head_statement(*extra_columns, joined=None, key_column=_sites.c.code):

@@ -11,7 +11,9 @@ from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
 from signage.notices.integrity import NoticeTampered, page_versions
-from signage.notices.page import json_view, not_yet_json, not_yet_model, page_model, print_document
+from signage.notices.page import (json_view, not_yet_json, not_yet_model, page_model, print_document,
+                                   stored_page_model)
+from signage.notices.pages import PAGE_FORMAT, page_format, page_urls, render_parts, stored_parts, version_url
 from signage.notices.services import current_content
 from signage.notices.state import SITE_HEAD, draft_content, query_head, version_hash
 from signage.sites.services import get_site
@@ -21,8 +23,6 @@ from signage.translation import translating
 bp = Blueprint("notices", __name__)
 log = logging.getLogger(__name__)
 
-#: Bump when templates or wording change shape, so caches and ETags turn over.
-PAGE_FORMAT = "2"
 CACHE_CONTROL = "public, max-age=300"
 
 
@@ -65,7 +65,8 @@ def preview(site_id: int):
                           urls={"current": url_for("notices.current", code=site.code), "print": None,
                                 "css": url_for("static", filename="notice.css", v=caches().assets)},
                           version_url=lambda number: url_for("notices.version", code=site.code, number=number))
-        html = current_app.jinja_env.get_template("notices/notice.html").render(page={**page, "preview": True})
+        html = current_app.jinja_env.get_template("notices/notice.html").render(
+            page={**page, "preview": True, "parts": render_parts(page)})
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
@@ -134,23 +135,28 @@ def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
 def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     if draft is not None:
         return _not_yet(fmt, head, draft, tag, panel)
+    latest = head.number
+    urls = page_urls(head.code, shown, latest, caches().assets)
+    sign = panel.build(latest) if panel else None
+    if fmt == "html" and shown == latest:  # the current version: its parts were most likely rendered ahead
+        parts = stored_parts(head, tag, page_format(caches().assets))
+        if parts is not None:
+            return _html(stored_page_model(head, parts, tag, urls=urls, sign=sign)), "text/html"
     versions, content = page_versions(head.id, head.number, shown)
     if fmt == "pdf":
         from signage.notices.pdf import notice_pdf  # reportlab loads only when someone prints
         url = current_app.config["PUBLIC_BASE_URL"] + url_for("notices.current", code=head.code)
         return notice_pdf(print_document(head, versions, shown, content, url)), "application/pdf"
-    latest = head.number
-    urls = {"current": url_for("notices.current", code=head.code),
-            "print": url_for("notices.printable", code=head.code, number=shown if shown != latest else None),
-            "css": url_for("static", filename="notice.css", v=caches().assets)}
-    page = page_model(head, versions, shown, content, tag, urls=urls, sign=panel.build(latest) if panel else None,
-                      version_url=lambda number: url_for("notices.version", code=head.code, number=number))
+    page = page_model(head, versions, shown, content, tag, urls=urls, sign=sign, version_url=version_url(head.code))
     if fmt == "json":
         return json.dumps(json_view(page, current_app.config["PUBLIC_BASE_URL"]), ensure_ascii=False).encode(), \
             "application/json"
+    return _html({**page, "parts": render_parts(page)}), "text/html"
+
+
+def _html(page: dict) -> bytes:
     # Rendered without context processors: Flask-Login's would load the user from the session.
-    html = current_app.jinja_env.get_template("notices/notice.html").render(page=page)
-    return html.encode(), "text/html"
+    return current_app.jinja_env.get_template("notices/notice.html").render(page=page).encode()
 
 
 def _not_yet(fmt, head, draft, tag, panel) -> tuple[bytes, str]:

@@ -1,0 +1,102 @@
+"""The public page of each current notice version is rendered ahead by housekeeping: served, it gives the
+very bytes a live render gives, in both languages and for a scanned sign; a stored page someone changed
+in the database, or one of an older release, is never served; a new version replaces the pages."""
+import logging
+
+import pytest
+from sqlalchemy import event, text
+
+from signage.housekeeping import run_housekeeping
+from signage.notices.models import NoticePage
+from signage.rules.packs import PackSettings
+from signage.sites.services import change_status, update_site
+
+from helpers import T0, in_chinese
+
+ZH = in_chinese(site_name="北门", purpose_text="发现公安布控名单上的人员。", capture_area_description="北门和售票厅。")
+LANGUAGES = ("zh-Hans", "en")
+
+
+@pytest.fixture
+def live_site(db, make_site, make_sign, owner):
+    site = make_site(text_translations=ZH)
+    sign = make_sign(site)
+    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    return site, sign
+
+
+def pages_of(site, serial) -> list[str]:
+    return [f"/n/{site.code}?lang={tag}" for tag in LANGUAGES] + [f"/S/{serial}?lang={tag}" for tag in LANGUAGES]
+
+
+def fetch_all(app, paths) -> dict[str, bytes]:
+    """Fetch pages from an app of its own: its caches are empty, so each page is built afresh."""
+    client = app.test_client()
+    answers = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200
+        answers[path] = response.get_data()
+    return answers
+
+
+def stored_rows(db):
+    return db.session.execute(db.select(NoticePage.version_id, NoticePage.language)
+                              .order_by(NoticePage.version_id, NoticePage.language)).all()
+
+
+def test_pages_rendered_ahead_are_byte_for_byte_what_a_live_render_gives(live_site, db, make_app):
+    site, sign = live_site
+    paths = pages_of(site, sign.serial)
+    live = fetch_all(make_app(), paths)
+    report = run_housekeeping()
+    assert report["pages"] == 1 and len(stored_rows(db)) == 2
+    ahead_app = make_app()
+    statements = []
+    with ahead_app.app_context():
+        from signage.extensions import db as ahead_db
+        event.listen(ahead_db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    ahead = fetch_all(ahead_app, paths)
+    assert ahead == live
+    assert "发现公安布控名单上的人员。" in ahead[paths[0]].decode()
+    assert "You scanned sign" in ahead[paths[3]].decode()
+    # the stored page read instead of the notice's versions and content: no notice_versions content query
+    assert not any("notice_versions.content" in statement for statement in statements)
+    assert run_housekeeping()["pages"] == 0  # nothing left to do: safe to run again
+
+
+def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, make_app, caplog):
+    site, sign = live_site
+    run_housekeeping()
+    db.session.execute(text("UPDATE notice_pages SET summary_html = '<p>Nothing is recorded here.</p>'"))
+    db.session.commit()
+    with caplog.at_level(logging.ERROR):
+        served = fetch_all(make_app(), pages_of(site, sign.serial))
+    assert not any(b"Nothing is recorded here." in body for body in served.values())
+    assert all("发现公安布控名单上的人员。".encode() in body or b"Finding people" in body for body in served.values())
+    assert "fails its MAC" in caplog.text
+
+
+def test_a_page_of_another_release_or_secret_is_rendered_live(live_site, db, make_app):
+    site, sign = live_site
+    run_housekeeping()
+    db.session.execute(text("UPDATE notice_pages SET title = 'Old title'"))  # its MAC now fails too
+    db.session.commit()
+    other_secret = make_app(SECRET_KEY="another secret")
+    served = fetch_all(other_secret, pages_of(site, sign.serial))
+    assert not any(b"Old title" in body for body in served.values())
+    with other_secret.app_context():  # that release renders its own pages, replacing the others
+        assert run_housekeeping()["pages"] == 1
+    assert len(stored_rows(db)) == 2
+
+
+def test_a_new_version_replaces_the_pages_of_the_one_before(live_site, db, owner, settings):
+    site, _sign = live_site
+    run_housekeeping()
+    first = {version_id for version_id, _language in stored_rows(db)}
+    update_site(site, {"retention_period_days": 3}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    assert run_housekeeping()["pages"] == 1
+    rows = stored_rows(db)
+    assert len(rows) == 2 and {version_id for version_id, _language in rows}.isdisjoint(first)
