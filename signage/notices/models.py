@@ -40,7 +40,9 @@ class NoticePage(db.Model):
     language: Mapped[str] = mapped_column(String(10), primary_key=True)
     #: Page format, templates and catalogs, and the MAC key the page was made with (notices.pages.page_format)
     format: Mapped[str] = mapped_column(String(80))
-    title: Mapped[str] = mapped_column(Text)
+    #: the page's three parts (templates/notices/_parts.html): its top down to the headline, the summary,
+    #: and the details with the history and the foot
+    top_html: Mapped[str] = mapped_column(Text)
     summary_html: Mapped[str] = mapped_column(Text)
-    details_html: Mapped[str] = mapped_column(Text)
+    bottom_html: Mapped[str] = mapped_column(Text)
     mac: Mapped[str] = mapped_column(String(64))

@@ -2,17 +2,22 @@
 from sqlalchemy import and_, bindparam, func, select
 
 from signage.extensions import db
-from signage.notices.models import NoticeVersion
+from signage.notices.models import NoticePage, NoticeVersion
 from signage.notices.services import current_content
 from signage.sites.models import Site
 
-# What the ETag needs, in one Core query: no ORM objects, no notice content.
-_sites, _versions = Site.__table__, NoticeVersion.__table__
+# What the ETag needs, in one Core query: no ORM objects, no notice content; and the current version's page
+# rendered ahead in the reader's language (notices.pages), so a page nobody asked for lately costs this
+# one query too.
+_sites, _versions, _pages = Site.__table__, NoticeVersion.__table__, NoticePage.__table__
 _older = _versions.alias("older")
 _latest = (select(func.max(_older.c.number)).where(_older.c.site_id == _sites.c.id).correlate(_sites)
            .scalar_subquery())
 HEAD_COLUMNS = (_sites.c.id, _sites.c.code, _sites.c.status, _sites.c.status_changed_at,
-                _versions.c.id.label("version_id"), _versions.c.number, _versions.c.sha256)
+                _versions.c.id.label("version_id"), _versions.c.number, _versions.c.sha256,
+                _pages.c.format.label("page_format"), _pages.c.top_html.label("page_top"),
+                _pages.c.summary_html.label("page_summary"), _pages.c.bottom_html.label("page_bottom"),
+                _pages.c.mac.label("page_mac"))
 
 
 def head_statement(*extra_columns, joined=None, key_column=_sites.c.code):
@@ -21,17 +26,19 @@ def head_statement(*extra_columns, joined=None, key_column=_sites.c.code):
     A feature built on notices (signs) passes its own table joined to sites and its own key column.
     """
     source = (joined if joined is not None else _sites).outerjoin(
-        _versions, and_(_versions.c.site_id == _sites.c.id, _versions.c.number == _latest))
+        _versions, and_(_versions.c.site_id == _sites.c.id, _versions.c.number == _latest)).outerjoin(
+        _pages, and_(_pages.c.version_id == _versions.c.id, _pages.c.language == bindparam("language")))
     return select(*HEAD_COLUMNS, *extra_columns).select_from(source).where(key_column == bindparam("key"))
 
 
 SITE_HEAD = head_statement()
 
 
-def query_head(statement, key: str):
-    """Return the page head for a key (upper-cased, as codes and serials are), or None."""
+def query_head(statement, key: str, language: str = ""):
+    """Return the page head for a key (upper-cased, as codes and serials are), or None; with the page
+    rendered ahead in `language`, if there is one."""
     with db.engine.connect() as connection:
-        return connection.execute(statement, {"key": key.upper()}).first()
+        return connection.execute(statement, {"key": key.upper(), "language": language}).first()
 
 
 def version_hash(site_id: int, number: int) -> str | None:

@@ -65,14 +65,17 @@ def preview(site_id: int):
                           urls={"current": url_for("notices.current", code=site.code), "print": None,
                                 "css": url_for("static", filename="notice.css", v=caches().assets)},
                           version_url=lambda number: url_for("notices.version", code=site.code, number=number))
+        page["preview"] = True
         html = current_app.jinja_env.get_template("notices/notice.html").render(
-            page={**page, "preview": True, "parts": render_parts(page)})
+            page={**page, "parts": render_parts(page)})
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
 def cached_head(kind: str, key: str, statement):
-    """Return a page's head (site state and latest version), kept a few seconds per worker."""
-    return caches().head((kind, key.upper()), lambda: query_head(statement, key))
+    """Return a page's head (site state, latest version and its page in the reader's language), kept a
+    few seconds per worker."""
+    tag = TAGS[select_locale()]
+    return caches().head((kind, key.upper(), tag), lambda: query_head(statement, key, tag))
 
 
 def head_showing(code: str, number: int):

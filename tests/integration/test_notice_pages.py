@@ -81,7 +81,7 @@ def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, ma
 def test_a_page_of_another_release_or_secret_is_rendered_live(live_site, db, make_app):
     site, sign = live_site
     run_housekeeping()
-    db.session.execute(text("UPDATE notice_pages SET title = 'Old title'"))  # its MAC now fails too
+    db.session.execute(text("UPDATE notice_pages SET top_html = replace(top_html, '<h1', '<h1 title=\"Old title\"')"))
     db.session.commit()
     other_secret = make_app(SECRET_KEY="another secret")
     served = fetch_all(other_secret, pages_of(site, sign.serial))
@@ -100,3 +100,16 @@ def test_a_new_version_replaces_the_pages_of_the_one_before(live_site, db, owner
     assert run_housekeeping()["pages"] == 1
     rows = stored_rows(db)
     assert len(rows) == 2 and {version_id for version_id, _language in rows}.isdisjoint(first)
+
+
+@pytest.mark.parametrize("shown, latest", [(3, 3), (2, 3)])
+def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
+    from flask import url_for
+
+    from signage.notices.pages import page_urls
+
+    with app.test_request_context("/S/ABC", environ_base={"SCRIPT_NAME": "/signage"}):
+        assert page_urls("K7P2QX", shown, latest, "a1b2") == {
+            "current": url_for("notices.current", code="K7P2QX"),
+            "print": url_for("notices.printable", code="K7P2QX", number=shown if shown != latest else None),
+            "css": url_for("static", filename="notice.css", v="a1b2")}
