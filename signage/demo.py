@@ -88,6 +88,7 @@ def seed_demo(*, now: datetime) -> dict:
         "dpo_contact": {"name": "Wang Fang", "email": "dpo@demo.signage.example", "phone": "+86 21 5555 0101"},
         "name_translations": {"zh-Hans": {"legal_name": "示范地铁与零售集团有限公司", "address": "上海市浦东新区世纪大道88号",
                                           "dpo_name": "王芳"}},
+        "time_zone": "Asia/Shanghai",
     }, by="demo", now=now)
     owner = accounts.create_user(organisation, {"email": DEMO_OWNER, "password": DEMO_PASSWORD, "role": "owner",
                                                 "name": "Lin Yue"}, by="demo", now=now)

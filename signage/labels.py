@@ -5,9 +5,11 @@ happens when a label is shown (lazy_gettext), in the locale of the moment.
 """
 import re
 
+from flask import g
 from flask_babel import get_locale
 
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
+from signage.local_time import TIME_ZONES, local_text
 from signage.rules.engine import BANS, RULES
 from signage.rules.findings import N_, problem_count, refusal_groups
 from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, TEXT_LANGUAGES, TRANSLATED_FIELDS
@@ -109,6 +111,7 @@ OTHER_LABELS = {
     "operator_legal_name": _l("Operator"), "status": _l("Status"), "dpo_contact": _l("Data protection officer"),
     "text_translations": _l("Text in other languages"), "acknowledged": _l("Acknowledged"),
     "text_language": _l("Language of the main text"), "name_translations": _l("Names in other languages"),
+    "time_zone": _l("Time zone"),
     "legal_name": _l("Legal name"), "registration_number": _l("Registration number"),
     "fields": _l("Fields changed"), "number": _l("Version"), "sha256": "SHA-256", "site_id": _l("Site"),
     "contact_email": _l("E-mail"), "contact_phone": _l("Phone"), "dpo_name": _l("Name of the data protection officer"),
@@ -128,6 +131,7 @@ INPUT_MESSAGES = (
     N_("Not a JSON object."), N_("Not a current warning for this site."),
     N_("Not a valid URL: use http:// or https:// and plain ASCII, as in https://example.com/policy."),
     N_("Already registered by another organisation."), N_("Not a field of this form."),
+    N_("Not a time zone: give its IANA name, such as Asia/Shanghai or Europe/Berlin."), N_("Choose a time zone."),
 )
 #: Details the services raise and the pages show, and the commonest rule source.
 SERVICE_MESSAGES = (
@@ -229,8 +233,20 @@ def template_globals() -> dict:
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
-            "subject_label": subject_label, "part_label": part_label,
+            "subject_label": subject_label, "part_label": part_label, "local_time": local_time,
+            "time_zone": time_zone, "time_zones": TIME_ZONES,
             "problem_count": lambda findings: problem_count(findings, BANS)}
+
+
+def time_zone() -> str:
+    """Return the signed-in user's organisation's time zone (UTC before one is chosen, or signed out)."""
+    user = g.get("user")
+    return getattr(getattr(user, "organisation", None), "time_zone", None) or "UTC"
+
+
+def local_time(value) -> str:
+    """Show a stored UTC time in the organisation's time zone, with its offset."""
+    return local_text(value, time_zone())
 
 
 def grouped(findings) -> dict:

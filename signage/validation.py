@@ -7,6 +7,7 @@ import re
 from marshmallow import ValidationError, fields, validate
 
 from signage.fonts import printable_form, printable_pattern, unprintable
+from signage.local_time import is_time_zone
 
 #: What Text accepts, as the OpenAPI document states it: the characters the sign fonts draw.
 PRINTABLE_PATTERN = printable_pattern()
@@ -90,3 +91,9 @@ class Url(fields.String):
         extra = kwargs.pop("validate", None)
         validators += extra if isinstance(extra, list) else ([extra] if extra else [])
         super().__init__(validate=validators, **kwargs)
+
+
+def time_zone_name(value: str) -> None:
+    """Refuse anything but an IANA time zone name, exactly as the database of zones writes it."""
+    if not is_time_zone(value):
+        raise ValidationError("Not a time zone: give its IANA name, such as Asia/Shanghai or Europe/Berlin.")

@@ -4,7 +4,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import has_request_context
 from sqlalchemy import func, insert, select, text
@@ -16,6 +16,7 @@ from signage.audit.server_walk import walk_on_server
 from signage.audit.signals import verification_requested
 from signage.database import WRITE_LOCK_KEY, write_intent
 from signage.extensions import db
+from signage.local_time import day_start
 from signage.rules.findings import N_
 
 logger = logging.getLogger(__name__)
@@ -233,14 +234,18 @@ def entries_query(subject_type: str | None = None, subject_id: int | None = None
     return query
 
 
-def filtered_entries(query, *, action: str | None = None, since: date | None = None, until: date | None = None):
-    """Narrow a query of entries to one action and to the UTC days from `since` to `until`, both included."""
+def filtered_entries(query, *, action: str | None = None, since: date | None = None, until: date | None = None,
+                     time_zone: str = "UTC"):
+    """Narrow a query of entries to one action and to the days from `since` to `until`, both included, as
+    the days of `time_zone` (an IANA name: the organisation's in the dashboard, UTC in the API)."""
     if action:
         query = query.where(AuditEntry.action == action)
-    if since:
-        query = query.where(AuditEntry.created_at >= datetime.combine(since, time(), timezone.utc))
-    if until and until < date.max:  # the last day there is leaves nothing after it to exclude
-        query = query.where(AuditEntry.created_at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
+    start = day_start(since, time_zone) if since else None
+    if start is not None:  # None: the first days there are, with nothing before them
+        query = query.where(AuditEntry.created_at >= start)
+    end = day_start(until + timedelta(days=1), time_zone) if until and until < date.max else None
+    if end is not None:  # None: the last days there are, with nothing after them to exclude
+        query = query.where(AuditEntry.created_at < end)
     return query
 
 

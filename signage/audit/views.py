@@ -15,7 +15,9 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _entries_page(query: dict):
-    return keyset_page(db.session, audit_query(g.user.organisation_id, query), AuditEntry.id, descending=True,
+    # the dashboard's days are the organisation's own (the API's are UTC days)
+    entries = audit_query(g.user.organisation_id, query, time_zone=g.user.organisation.time_zone)
+    return keyset_page(db.session, entries, AuditEntry.id, descending=True,
                        limit=query["limit"], cursor=query["cursor"])
 
 

@@ -31,6 +31,8 @@ class Organisation(db.Model):
     stored_individuals_count: Mapped[int] = mapped_column(BigInteger, default=0)
     #: Set when the count first reaches the filing threshold; the filing clock starts the next day.
     count_threshold_reached_on: Mapped[datetime | None] = mapped_column(Date)
+    #: The IANA time zone the dashboard shows times in (the audit log, since when), e.g. Asia/Shanghai.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users = relationship("User", back_populates="organisation", order_by="User.email")

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from signage.auth.models import ROLES
-from signage.validation import Boolean, Email, Text, WholeNumber
+from signage.validation import Boolean, Email, Text, WholeNumber, time_zone_name
 from signage.vocabulary import MAX_STORED_INDIVIDUALS
 
 
@@ -63,4 +63,7 @@ class OrganisationSchema(Schema):
     name_translations = fields.Nested(OrganisationNameTranslationsSchema, allow_none=True, metadata={
         "description": "The legal name, address and officer's name in other languages, by language tag."})
     stored_individuals_count = WholeNumber(validate=validate.Range(min=0, max=MAX_STORED_INDIVIDUALS))
+    time_zone = Text(validate=time_zone_name, error_messages={"null": "Choose a time zone."}, metadata={
+        "description": "The IANA time zone the dashboard shows times and audit-log days in.",
+        "example": "Asia/Shanghai"})
     count_threshold_reached_on = fields.Date(dump_only=True)

@@ -119,6 +119,8 @@ def organisation_update():
     """Change the operator's details."""
     try:
         data = load_input(OrganisationSchema(partial=("legal_name",)))
+        if "time_zone" in request.form and not request.form["time_zone"].strip():  # blank is not "keep it"
+            raise InvalidInput("The details were not saved.", errors={"time_zone": ["Choose a time zone."]})
         for name in OPTIONAL_DETAILS:  # a field left blank on the form is cleared, not kept
             data.setdefault(name, None)
         services.update_organisation(g.user.organisation, data, by=g.user, now=utcnow(),

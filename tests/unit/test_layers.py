@@ -12,7 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "signage"
 #: Rows from the top; a module may import its own row and the rows above it (a smaller number).
 ROWS = (
-    ("signage.vocabulary", "signage.rules", "signage.translation", "signage.labels", "signage.form_ui", "signage.fonts"),
+    ("signage.vocabulary", "signage.rules", "signage.translation", "signage.labels", "signage.form_ui", "signage.fonts",
+     "signage.local_time"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
      "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs"),
     ("signage.audit",), ("signage.auth",), ("signage.sites",), ("signage.notices",), ("signage.signs",),
@@ -24,7 +25,7 @@ EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.d
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.cover", "signage.signs.qr",
-        "signage.signs.wrap", "signage.signs.spec", "signage.fonts")
+        "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time")
 FRAMEWORKS = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel")
 
 

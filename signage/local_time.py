@@ -1,0 +1,57 @@
+"""Times in an organisation's own time zone (IANA names, from the tzdata package): what the dashboard
+shows, and where its days begin. Pure functions; UTC is stored everywhere."""
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+#: Every IANA zone a user may choose, sorted (the form offers them as suggestions).
+TIME_ZONES = tuple(sorted(available_timezones() - {"Factory", "localtime"}))
+_KNOWN = frozenset(TIME_ZONES)
+
+
+def is_time_zone(name) -> bool:
+    """Say whether `name` is a time zone we know, exactly as written (IANA names are case-sensitive)."""
+    return isinstance(name, str) and name in _KNOWN
+
+
+@lru_cache(maxsize=64)
+def zone(name: str | None) -> ZoneInfo:
+    """Return the zone of this name; UTC for a name we do not know (as before any was chosen)."""
+    return ZoneInfo(name if is_time_zone(name) else "UTC")
+
+
+def offset_label(moment: datetime) -> str:
+    """Name a moment's offset from UTC unambiguously: "UTC", "UTC+8", "UTC+5:30", "UTC-4"."""
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign = "+" if offset > timedelta(0) else "-"
+    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
+    return f"UTC{sign}{hours}" + (f":{rest // 60:02d}" if rest else "")
+
+
+def local_text(value, zone_name: str | None) -> str:
+    """Show a stored UTC time (ISO text or aware datetime) in the zone: "2026-12-02 01:43 UTC+8"; a date
+    alone stays a date."""
+    if isinstance(value, str):
+        if len(value) <= 10:
+            return value
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(zone(zone_name))
+    return f"{local:%Y-%m-%d %H:%M} {offset_label(local)}"
+
+
+def day_start(day: date, zone_name: str | None) -> datetime | None:
+    """Return the UTC moment a day begins in the zone, or None when that lies outside what a datetime
+    holds (the first or the last days there are: nothing lies beyond them)."""
+    try:
+        return datetime.combine(day, time(), zone(zone_name)).astimezone(timezone.utc)
+    except OverflowError:
+        return None
