@@ -1,5 +1,5 @@
 """Languages: English and Simplified Chinese, chosen by the user, a link, or Accept-Language."""
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user
 
 from signage.extensions import babel
@@ -41,7 +41,9 @@ def select_locale() -> str:
     if chosen:
         return chosen
     if is_public_path(request.path):  # public pages read no cookie: the browser's languages decide
-        return negotiated_locale(request.accept_languages)
+        if "public_locale" not in g:  # asked several times a page; the header does not change
+            g.public_locale = negotiated_locale(request.accept_languages)
+        return g.public_locale
     if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED:
         return current_user.locale
     if session.get("locale") in SUPPORTED:

@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, request, url_for
 from markupsafe import Markup
@@ -31,7 +32,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "3"
+PAGE_FORMAT = "4"
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Pages rendered by one housekeeping batch (each about 2 ms a language here).
 PAGE_BATCH = 200
@@ -51,19 +52,28 @@ class Parts:
 def page_format(assets: str) -> str:
     """Return the format stored pages must have to be served: the page format, the assets' signature
     and the MAC key's fingerprint, so a release or a new secret turns every stored page over."""
-    fingerprint = hashlib.sha256(_mac_key()).hexdigest()[:12]
-    return f"{PAGE_FORMAT}.{assets}.{fingerprint}"
+    return _format(assets, current_app.config["SECRET_KEY"])
 
 
-def _mac_key() -> bytes:
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"signage notice pages", hashlib.sha256).digest()
+@lru_cache(maxsize=8)
+def _format(assets: str, secret: str) -> str:
+    return f"{PAGE_FORMAT}.{assets}.{hashlib.sha256(_mac_key(secret)).hexdigest()[:12]}"
+
+
+@lru_cache(maxsize=8)
+def _mac_key(secret: str) -> bytes:
+    """The pages' own key, derived from the app's secret (which signs sessions too)."""
+    return hmac.new(secret.encode(), b"signage notice pages", hashlib.sha256).digest()
 
 
 def parts_mac(head, language: str, fmt: str, top: str, summary: str, bottom: str) -> str:
     """Return the MAC binding a page's parts to its site, version, content hash, language and format."""
-    message = json.dumps([head.id, head.code, head.version_id, head.number, head.sha256, language, fmt, top,
-                          summary, bottom], ensure_ascii=False, separators=(",", ":")).encode()
-    return hmac.new(_mac_key(), message, hashlib.sha256).hexdigest()
+    binding = json.dumps([head.id, head.code, head.version_id, head.number, head.sha256, language, fmt,
+                          len(top), len(summary), len(bottom)], separators=(",", ":")).encode()
+    mac = hmac.new(_mac_key(current_app.config["SECRET_KEY"]), binding, hashlib.sha256)
+    for part in (top, summary, bottom):  # their lengths are bound above, so no two splits give one MAC
+        mac.update(part.encode())
+    return mac.hexdigest()
 
 
 def render_parts(page: dict) -> Parts:
