@@ -67,9 +67,10 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         report["summaries"] += len(sites)
         if on_batch:
             on_batch("summaries", report["summaries"], report["summaries"])
-    assets = caches().assets
+    notice_caches = caches()
     while deadline is None or time.monotonic() < deadline:
-        done = render_missing_pages(assets, limit=batch_size)  # the public pages of new versions, rendered ahead
+        # the public pages of new versions, rendered ahead; an idle pass looks only at versions it has not seen
+        done = render_missing_pages(notice_caches.assets, limit=batch_size, checked=notice_caches.pages_checked)
         if not done:
             db.session.rollback()
             break

@@ -22,6 +22,8 @@ class NoticeCaches:
         self.heads = TTLCache(maxsize=HEAD_CACHE_SIZE, ttl=head_ttl, timer=clock) if head_ttl > 0 else None
         self.pages: LRUCache = LRUCache(maxsize=RENDER_CACHE_SIZE)
         self.assets = _assets_signature(assets_root)
+        #: notices.pages.render_missing_pages's memory of what it found done, per page format
+        self.pages_checked: dict[str, int] = {}
 
     def head(self, key: tuple, load):
         """Return a page head, reusing one read less than the TTL ago; load() reads it otherwise."""

@@ -108,8 +108,9 @@ def version_url(code: str):
     return lambda number: url_for("notices.version", code=code, number=number)
 
 
-def _missing(fmt: str, limit: int):
-    """Current versions of live sites lacking a page in this format in some language, oldest first."""
+def _missing(fmt: str, limit: int, *, above: int, up_to: int):
+    """Current versions of live sites lacking a page in this format in some language, oldest first,
+    among the version ids above..up_to."""
     latest = (select(func.max(_versions.c.number)).where(_versions.c.site_id == _sites.c.id)
               .correlate(_sites).scalar_subquery())
     stored = (select(func.count()).select_from(_pages)
@@ -119,14 +120,27 @@ def _missing(fmt: str, limit: int):
                    _versions.c.id.label("version_id"), _versions.c.number, _versions.c.sha256)
             .select_from(_versions.join(_sites, and_(_sites.c.id == _versions.c.site_id,
                                                      _versions.c.number == latest)))
-            .where(stored < len(LANGUAGES)).order_by(_versions.c.id).limit(limit))
+            .where(_versions.c.id > above, _versions.c.id <= up_to, stored < len(LANGUAGES))
+            .order_by(_versions.c.id).limit(limit))
 
 
-def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH) -> int:
+def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH, checked: dict | None = None) -> int:
     """Render and store the pages of up to `limit` current versions that lack them, in the caller's
-    transaction; drop the pages of the versions they replace. Return how many versions got pages."""
+    transaction; drop the pages of the versions they replace. Return how many versions got pages.
+
+    `checked`, kept by a long-lived caller (a server's housekeeping thread), remembers per format the
+    highest version id below which nothing lacked its pages: versions are appended, so later passes look
+    only above it, and an idle pass costs one indexed query however many notices there are.
+    """
     fmt = page_format(assets)
-    heads = db.session.execute(_missing(fmt, limit)).all()
+    floor = (checked or {}).get(fmt, 0)
+    # read first, so a version published meanwhile lies above it and is looked at next time
+    top = db.session.scalar(select(func.max(_versions.c.id))) or 0
+    heads = db.session.execute(_missing(fmt, limit, above=floor, up_to=top)).all()
+    if not heads:
+        if checked is not None:
+            checked[fmt] = top
+        return 0
     rows = []
     with current_app.test_request_context("/"), translating():  # url_for and gettext outside a request
         for head in heads:
@@ -145,10 +159,8 @@ def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH) -> int:
                              "top_html": str(parts.top), "summary_html": str(parts.summary),
                              "bottom_html": str(parts.bottom),
                              "mac": parts_mac(head, tag, fmt, parts.top, parts.summary, parts.bottom)})
-    if heads:
-        site_ids = [head.id for head in heads]
-        replaced = select(_versions.c.id).where(_versions.c.site_id.in_(site_ids))  # their older versions too
-        db.session.execute(delete(_pages).where(_pages.c.version_id.in_(replaced)))
+    replaced = select(_versions.c.id).where(_versions.c.site_id.in_([head.id for head in heads]))  # older ones too
+    db.session.execute(delete(_pages).where(_pages.c.version_id.in_(replaced)))
     if rows:
         db.session.execute(insert(_pages), rows)
     return len(rows) // len(LANGUAGES)  # a tampered version is skipped, so a run of them ends the work

@@ -113,3 +113,19 @@ def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
             "current": url_for("notices.current", code="K7P2QX"),
             "print": url_for("notices.printable", code="K7P2QX", number=shown if shown != latest else None),
             "css": url_for("static", filename="notice.css", v="a1b2")}
+
+
+def test_a_servers_housekeeping_looks_only_at_versions_it_has_not_seen(live_site, db, owner, settings):
+    from signage.notices.pages import render_missing_pages
+    site, _sign = live_site
+    checked = {}
+    assert render_missing_pages("assets", checked=checked) == 1
+    assert render_missing_pages("assets", checked=checked) == 0 and list(checked.values()) == [1]
+    db.session.commit()
+    update_site(site, {"retention_period_days": 3}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    assert render_missing_pages("assets", checked=checked) == 1  # the new version lies above what it saw
+    assert render_missing_pages("assets", checked=checked) == 0 and list(checked.values()) == [2]
+    db.session.execute(text("DELETE FROM notice_pages"))
+    assert render_missing_pages("assets", checked=checked) == 0  # below it: left to the live render
+    assert render_missing_pages("assets") == 1  # a fresh runner (the command) looks at everything
