@@ -1,7 +1,7 @@
 """Published notice versions: immutable, numbered, hashed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from signage.database import UTCDateTime
@@ -40,9 +40,8 @@ class NoticePage(db.Model):
     language: Mapped[str] = mapped_column(String(10), primary_key=True)
     #: Page format, templates and catalogs, and the MAC key the page was made with (notices.pages.page_format)
     format: Mapped[str] = mapped_column(String(80))
-    #: the page's three parts (templates/notices/_parts.html): its top down to the headline, the summary,
-    #: and the details with the history and the foot
-    top_html: Mapped[str] = mapped_column(Text)
-    summary_html: Mapped[str] = mapped_column(Text)
-    bottom_html: Mapped[str] = mapped_column(Text)
+    #: the page's three parts (templates/notices/_parts.html: its top down to the headline, the summary,
+    #: and the details with the history and the foot) in one zlib-compressed text: a page is one
+    #: database page to read instead of three
+    parts: Mapped[bytes] = mapped_column(LargeBinary)
     mac: Mapped[str] = mapped_column(String(64))

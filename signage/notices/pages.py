@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +33,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "4"
+PAGE_FORMAT = "6"
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Pages rendered by one housekeeping batch (each about 2 ms a language here).
 PAGE_BATCH = 200
@@ -66,14 +67,31 @@ def _mac_key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"signage notice pages", hashlib.sha256).digest()
 
 
-def parts_mac(head, language: str, fmt: str, top: str, summary: str, bottom: str) -> str:
-    """Return the MAC binding a page's parts to its site, version, content hash, language and format."""
-    binding = json.dumps([head.id, head.code, head.version_id, head.number, head.sha256, language, fmt,
-                          len(top), len(summary), len(bottom)], separators=(",", ":")).encode()
+def parts_mac(head, language: str, fmt: str, packed: bytes) -> str:
+    """Return the MAC binding a page's packed parts to its site, version, content hash, language and format."""
+    binding = json.dumps([head.id, head.code, head.version_id, head.number, head.sha256, language, fmt],
+                         separators=(",", ":")).encode()
     mac = hmac.new(_mac_key(current_app.config["SECRET_KEY"]), binding, hashlib.sha256)
-    for part in (top, summary, bottom):  # their lengths are bound above, so no two splits give one MAC
-        mac.update(part.encode())
+    mac.update(b"\n" + packed)  # the binding is JSON on one line: nothing in it can end where the parts begin
     return mac.hexdigest()
+
+
+#: Between the packed parts: rendered HTML never holds it (stored text refuses control characters).
+SEPARATOR = "\x00"
+
+
+def pack(parts: Parts) -> bytes:
+    """Store a page's parts as one compressed text, the parts apart by SEPARATOR."""
+    texts = (str(parts.top), str(parts.summary), str(parts.bottom))
+    if any(SEPARATOR in text for text in texts):
+        raise ValueError("a rendered notice part holds a NUL")
+    return zlib.compress(SEPARATOR.join(texts).encode(), 6)
+
+
+def unpack(packed: bytes) -> Parts:
+    """Read parts stored by pack(): only after their MAC matched, so nothing but our own output is inflated."""
+    top, summary, bottom = zlib.decompress(packed).decode().split(SEPARATOR)
+    return Parts(Markup(top), Markup(summary), Markup(bottom))
 
 
 def render_parts(page: dict) -> Parts:
@@ -88,12 +106,12 @@ def stored_parts(head, language: str, fmt: str) -> Parts | None:
     version, or their MAC does not match: then the page is rendered live."""
     if head.page_format != fmt:
         return None
-    expected = parts_mac(head, language, fmt, head.page_top, head.page_summary, head.page_bottom)
-    if not hmac.compare_digest(expected, head.page_mac):
+    packed = bytes(head.page_parts)  # psycopg gives bytes, SQLite bytes too; a memoryview would not hash
+    if not hmac.compare_digest(parts_mac(head, language, fmt, packed), head.page_mac):
         log.error("notice page integrity alarm: stored page of site %s version %s (%s) fails its MAC",
                   head.id, head.number, language)
         return None
-    return Parts(Markup(head.page_top), Markup(head.page_summary), Markup(head.page_bottom))
+    return unpack(packed)
 
 
 def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
@@ -155,10 +173,9 @@ def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH, checked: dict 
                                       urls=page_urls(head.code, head.number, head.number, assets),
                                       version_url=version_url(head.code))
                     parts = render_parts(page)
-                rows.append({"version_id": head.version_id, "language": tag, "format": fmt,
-                             "top_html": str(parts.top), "summary_html": str(parts.summary),
-                             "bottom_html": str(parts.bottom),
-                             "mac": parts_mac(head, tag, fmt, parts.top, parts.summary, parts.bottom)})
+                packed = pack(parts)
+                rows.append({"version_id": head.version_id, "language": tag, "format": fmt, "parts": packed,
+                             "mac": parts_mac(head, tag, fmt, packed)})
     replaced = select(_versions.c.id).where(_versions.c.site_id.in_([head.id for head in heads]))  # older ones too
     db.session.execute(delete(_pages).where(_pages.c.version_id.in_(replaced)))
     if rows:

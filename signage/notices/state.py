@@ -16,8 +16,7 @@ _latest = (select(func.max(_older.c.number)).where(_older.c.site_id == _sites.c.
            .scalar_subquery())
 HEAD_COLUMNS = (_sites.c.id, _sites.c.code, _sites.c.status, _sites.c.status_changed_at,
                 _versions.c.id.label("version_id"), _versions.c.number, _versions.c.sha256,
-                _pages.c.format.label("page_format"), _pages.c.top_html.label("page_top"),
-                _pages.c.summary_html.label("page_summary"), _pages.c.bottom_html.label("page_bottom"),
+                _pages.c.format.label("page_format"), _pages.c.parts.label("page_parts"),
                 _pages.c.mac.label("page_mac"))
 
 

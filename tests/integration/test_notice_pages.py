@@ -8,6 +8,7 @@ from sqlalchemy import event, text
 
 from signage.housekeeping import run_housekeeping
 from signage.notices.models import NoticePage
+from signage.notices.pages import Parts, pack
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, update_site
 
@@ -69,7 +70,8 @@ def test_pages_rendered_ahead_are_byte_for_byte_what_a_live_render_gives(live_si
 def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, make_app, caplog):
     site, sign = live_site
     run_housekeeping()
-    db.session.execute(text("UPDATE notice_pages SET summary_html = '<p>Nothing is recorded here.</p>'"))
+    forged = pack(Parts("<p>Nothing is recorded here.</p>", "", ""))  # well formed: only its MAC gives it away
+    db.session.execute(text("UPDATE notice_pages SET parts = :forged"), {"forged": forged})
     db.session.commit()
     with caplog.at_level(logging.ERROR):
         served = fetch_all(make_app(), pages_of(site, sign.serial))
@@ -81,7 +83,8 @@ def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, ma
 def test_a_page_of_another_release_or_secret_is_rendered_live(live_site, db, make_app):
     site, sign = live_site
     run_housekeeping()
-    db.session.execute(text("UPDATE notice_pages SET top_html = replace(top_html, '<h1', '<h1 title=\"Old title\"')"))
+    old = pack(Parts('<h1 title="Old title">', "", ""))
+    db.session.execute(text("UPDATE notice_pages SET parts = :old"), {"old": old})
     db.session.commit()
     other_secret = make_app(SECRET_KEY="another secret")
     served = fetch_all(other_secret, pages_of(site, sign.serial))
