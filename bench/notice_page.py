@@ -153,7 +153,7 @@ def main():
     print(f"backend: {backend}; {args.sites:,} extra sites; page of {size:,} bytes, 200 each time")
     print(f"notice over {len(serials):,} random sign URLs: {random_rps:8.0f} requests/s")
     print(f"notice of one hot sign URL:            {hot_rps:8.0f} requests/s")
-    print(f"ratio random/hot: {random_rps / hot_rps:.2f} (target >= 0.50); medians of {ROUNDS} interleaved "
+    print(f"ratio random/hot: {random_rps / hot_rps:.3f} (target >= 0.5); medians of {ROUNDS} interleaved "
           f"rounds of {args.duration} s, wrk with {args.connections} connections, gunicorn with gunicorn.conf.py")
 
 

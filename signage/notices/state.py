@@ -1,7 +1,7 @@
 """What a public notice page depends on, read in as few and as cheap queries as possible."""
 from sqlalchemy import and_, bindparam, func, select
 
-from signage.database import SINGLE_READ
+from signage.database import single_read
 from signage.extensions import db
 from signage.notices.models import NoticePage, NoticeVersion
 from signage.notices.services import current_content
@@ -38,8 +38,7 @@ def query_head(statement, key: str, language: str = ""):
     """Return the page head for a key (upper-cased, as codes and serials are), or None; with the page
     rendered ahead in `language`, if there is one."""
     with db.engine.connect() as connection:
-        connection.execution_options(**{SINGLE_READ: True})
-        return connection.execute(statement, {"key": key.upper(), "language": language}).first()
+        return single_read(connection).execute(statement, {"key": key.upper(), "language": language}).first()
 
 
 def version_hash(site_id: int, number: int) -> str | None:
