@@ -50,15 +50,17 @@ class Parts:
     bottom: Markup
 
 
-def page_format(assets: str) -> str:
-    """Return the format stored pages must have to be served: the page format, the assets' signature
-    and the MAC key's fingerprint, so a release or a new secret turns every stored page over."""
-    return _format(assets, current_app.config["SECRET_KEY"])
+def page_format(assets: str, script_root: str) -> str:
+    """Return the format stored pages must have to be served: the page format, the assets' signature,
+    the MAC key's fingerprint and the path the app is served under (its links begin with it), so a
+    release, a new secret or a move turns every stored page over."""
+    return _format(assets, current_app.config["SECRET_KEY"], script_root)
 
 
 @lru_cache(maxsize=8)
-def _format(assets: str, secret: str) -> str:
-    return f"{PAGE_FORMAT}.{assets}.{hashlib.sha256(_mac_key(secret)).hexdigest()[:12]}"
+def _format(assets: str, secret: str, script_root: str) -> str:
+    key = hashlib.sha256(_mac_key(secret)).hexdigest()[:12]
+    return f"{PAGE_FORMAT}.{assets}.{key}.{hashlib.sha256(script_root.encode()).hexdigest()[:8]}"
 
 
 @lru_cache(maxsize=8)
@@ -150,7 +152,9 @@ def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH, checked: dict 
     highest version id below which nothing lacked its pages: versions are appended, so later passes look
     only above it, and an idle pass costs one indexed query however many notices there are.
     """
-    fmt = page_format(assets)
+    # rendered as a request to the public address would be: its links begin with that address's path
+    context = current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"] + "/")
+    fmt = page_format(assets, context.request.script_root)
     floor = (checked or {}).get(fmt, 0)
     # read first, so a version published meanwhile lies above it and is looked at next time
     top = db.session.scalar(select(func.max(_versions.c.id))) or 0
@@ -160,7 +164,7 @@ def render_missing_pages(assets: str, *, limit: int = PAGE_BATCH, checked: dict 
             checked[fmt] = top
         return 0
     rows = []
-    with current_app.test_request_context("/"), translating():  # url_for and gettext outside a request
+    with context, translating():  # url_for and gettext outside a request
         for head in heads:
             try:
                 versions, content = page_versions(head.id, head.number, head.number)

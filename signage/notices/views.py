@@ -106,7 +106,7 @@ def answer(head, *, number=None, fmt=None, panel=None) -> Response:
     key = (PAGE_FORMAT, caches().assets, fmt, head.code, head.status, head.status_changed_at.isoformat(), shown,
            head.number, head.sha256 if draft is None else content_sha256({"operator": draft.get("operator")}),
            None if fmt == "pdf" else tag,
-           panel.key if panel else None)
+           panel.key if panel else None, request.script_root)  # links begin with the path the app is under
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,
                "Vary": "Accept" if fmt == "pdf" else "Accept, Accept-Language"}
@@ -142,7 +142,7 @@ def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
     urls = page_urls(head.code, shown, latest, caches().assets)
     sign = panel.build(latest) if panel else None
     if fmt == "html" and shown == latest:  # the current version: its parts were most likely rendered ahead
-        parts = stored_parts(head, tag, page_format(caches().assets))
+        parts = stored_parts(head, tag, page_format(caches().assets, request.script_root))
         if parts is not None:
             return _html(stored_page_model(head, parts, tag, urls=urls, sign=sign)), "text/html"
     versions, content = page_versions(head.id, head.number, shown)

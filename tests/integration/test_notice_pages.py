@@ -132,3 +132,18 @@ def test_a_servers_housekeeping_looks_only_at_versions_it_has_not_seen(live_site
     db.session.execute(text("DELETE FROM notice_pages"))
     assert render_missing_pages("assets", checked=checked) == 0  # below it: left to the live render
     assert render_missing_pages("assets") == 1  # a fresh runner (the command) looks at everything
+
+
+def test_pages_rendered_for_an_app_served_under_a_path_carry_that_path(live_site, db, make_app):
+    site, sign = live_site
+    under = make_app(PUBLIC_BASE_URL="https://signs.example/signage")
+    path = f"/S/{sign.serial}?lang=en"
+    live = under.test_client().get(path, base_url="https://signs.example/signage/").get_data()
+    with under.app_context():
+        assert run_housekeeping()["pages"] == 1
+    fresh = make_app(PUBLIC_BASE_URL="https://signs.example/signage")
+    served = fresh.test_client().get(path, base_url="https://signs.example/signage/").get_data()
+    assert b'href="/signage/static/notice.css' in live
+    assert served == live
+    at_root = fresh.test_client().get(path).get_data()  # the same app reached without the path: rendered live
+    assert b'href="/static/notice.css' in at_root and b"/signage/" not in at_root
