@@ -1,5 +1,4 @@
 """Appending to the audit log, reading it back, and verifying it with every record it vouches for."""
-import itertools
 import json
 import logging
 import os
@@ -180,14 +179,16 @@ def _walk_here(connection, dialect: str, batch_size: int):
         # (memory stays flat however long the log) in psycopg's binary protocol
         cursor = raw.cursor(name="audit_verify", binary=True)
         try:
-            return walk_on_server(cursor, raw.cursor(), (), above=False, below=False, start_hash=GENESIS_HASH)[0]
+            return walk_on_server(cursor, raw.cursor(), (), above=False, below=False, start_hash=GENESIS_HASH,
+                                  batch_size=batch_size)[0]
         finally:
             cursor.close()
     cursor = raw.cursor()
     try:
         cursor.execute(stored_rows_sql(dialect))
-        rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(batch_size), []))
-        return walk_chain(rows)  # plain tuples in StoredEntry's order: a named tuple per row costs more
+        # plain tuples in StoredEntry's order, row by row from SQLite's own cursor: a named tuple per row,
+        # or lists of fetchmany, cost more
+        return walk_chain(iter(cursor))
     finally:
         cursor.close()
 
