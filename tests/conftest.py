@@ -12,9 +12,9 @@ from signage.database import write_intent
 from signage.extensions import db as _db
 from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
-from signage.sites.services import register_site
+from signage.sites.services import change_status, register_site
 
-from helpers import PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
+from helpers import NORTH_GATE_ZH, PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
 
 
 def pytest_collection_modifyitems(config, items):
@@ -196,6 +196,16 @@ def make_sign(db, owner):
         db.session.commit()
         return sign
     return make
+
+
+@pytest.fixture
+def live_site(db, make_site, make_sign, owner):
+    """An active CN site with its Chinese words, one sign at the north entrance, and notice v1."""
+    site = make_site(text_translations=NORTH_GATE_ZH)
+    sign = make_sign(site)
+    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    return site, sign
 
 
 class AuthActions:

@@ -32,6 +32,23 @@ def in_chinese(**texts) -> dict:
     return {"zh-Hans": {**SITE_DEFAULTS["text_translations"]["zh-Hans"], **texts}}
 
 
+#: A CN site's own words in Chinese, as the notice tests print and read them.
+NORTH_GATE_ZH = in_chinese(site_name="北门", purpose_text="发现公安布控名单上的人员。",
+                           capture_area_description="北门和售票厅。")
+
+
+def grow_log(db, site, owner, settings, *, entries: int) -> int:
+    """Edit a site until the audit log holds at least `entries` entries; return the last entry's id."""
+    from signage.audit.models import AuditEntry
+    from signage.sites.services import update_site
+    days = 30
+    while db.session.scalar(db.select(db.func.count(AuditEntry.id))) < entries:
+        days -= 1
+        update_site(site, {"retention_period_days": days}, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+
+
 def pdf_text(data: bytes) -> str:
     """Return the text of every page of a PDF, as pdfium extracts it."""
     document = pypdfium2.PdfDocument(data)

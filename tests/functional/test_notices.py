@@ -12,20 +12,9 @@ from pypdf import PdfReader
 from signage.rules.packs import PackSettings
 from signage.signs.services import change_sign_status
 from signage.sites.services import change_status, update_site
-from helpers import T0, in_chinese
+from helpers import T0
 
-ZH = in_chinese(site_name="北门", purpose_text="发现公安布控名单上的人员。", capture_area_description="北门和售票厅。")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def live_site(db, make_site, make_sign, owner):
-    """An active CN site with one installed-at-the-north-entrance sign and notice v1."""
-    site = make_site(text_translations=ZH)
-    sign = make_sign(site)
-    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
-    db.session.commit()
-    return site, sign
 
 
 def html(response) -> str:

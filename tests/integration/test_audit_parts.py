@@ -3,12 +3,10 @@ joined give the answer one walk gives, also where the tampering sits at a seam b
 import pytest
 from sqlalchemy import text
 
-from signage.audit.models import AuditEntry
 from signage.audit.ranges import PartFailed, Source, cut, walk_parts
 from signage.audit.services import verify_log
-from signage.sites.services import update_site
 
-from helpers import T0, tampering
+from helpers import grow_log, tampering
 
 PARTS = 3
 
@@ -16,13 +14,7 @@ PARTS = 3
 @pytest.fixture
 def twelve(make_site, owner, db, settings):
     """A log of at least twelve entries: parts 1-4, 5-8 and 9-12 (and the rest) when cut in three."""
-    site = make_site()
-    days = 30
-    while db.session.scalar(db.select(db.func.count(AuditEntry.id))) < 12:
-        days -= 1
-        update_site(site, {"retention_period_days": days}, by=owner, now=T0, settings=settings)
-        db.session.commit()
-    return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+    return grow_log(db, make_site(), owner, settings, entries=12)
 
 
 @pytest.fixture

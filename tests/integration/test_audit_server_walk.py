@@ -11,9 +11,8 @@ from signage.audit.models import AuditEntry
 from signage.audit.ranges import stored_rows_sql
 from signage.audit.server_walk import SUSPECTS_SQL, walk_on_server
 from signage.audit.services import append_entry, verify_log
-from signage.sites.services import update_site
 
-from helpers import T0, tampering
+from helpers import T0, grow_log, tampering
 
 
 @pytest.fixture(autouse=True)
@@ -28,12 +27,7 @@ def log(make_site, owner, db, settings):
     site = make_site()
     append_entry("site.noted", actor=owner, subject=site, now=T0, reason='a "quoted" reason',
                  changes={"a": [1, 2], "organisation_id": site.organisation_id, "reason": "copied"})
-    days = 30
-    while db.session.scalar(db.select(db.func.count(AuditEntry.id))) < 10:
-        days -= 1
-        update_site(site, {"retention_period_days": days}, by=owner, now=T0, settings=settings)
-    db.session.commit()
-    return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+    return grow_log(db, site, owner, settings, entries=10)
 
 
 def both_walks(db):

@@ -9,22 +9,11 @@ from sqlalchemy import event, text
 from signage.housekeeping import run_housekeeping
 from signage.notices.models import NoticePage
 from signage.notices.pages import Parts, pack
-from signage.rules.packs import PackSettings
-from signage.sites.services import change_status, update_site
+from signage.sites.services import update_site
 
-from helpers import T0, in_chinese
+from helpers import T0
 
-ZH = in_chinese(site_name="北门", purpose_text="发现公安布控名单上的人员。", capture_area_description="北门和售票厅。")
 LANGUAGES = ("zh-Hans", "en")
-
-
-@pytest.fixture
-def live_site(db, make_site, make_sign, owner):
-    site = make_site(text_translations=ZH)
-    sign = make_sign(site)
-    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
-    db.session.commit()
-    return site, sign
 
 
 def pages_of(site, serial) -> list[str]:
