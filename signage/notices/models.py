@@ -38,7 +38,7 @@ class NoticePage(db.Model):
 
     version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id", ondelete="CASCADE"), primary_key=True)
     language: Mapped[str] = mapped_column(String(10), primary_key=True)
-    #: Page format, templates and catalogs, and the MAC key the page was made with (notices.pages.page_format)
+    #: Page format, templates and catalogs, MAC key and app path the page was made with (pages.page_format)
     format: Mapped[str] = mapped_column(String(80))
     #: the page's three parts (templates/notices/_parts.html: its top down to the headline, the summary,
     #: and the details with the history and the foot) in one zlib-compressed text: a page is one

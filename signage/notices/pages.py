@@ -3,12 +3,13 @@ answered as fast as one scanned a second ago.
 
 A page is three parts that depend only on the version and the language (its top down to the headline;
 the summary; the details with the version history and the foot); the status banner and the scanned
-sign's panel between them are put in per request. Housekeeping renders the parts from the version's content after checking it against the
-entry that published it, exactly as a live page does (integrity.page_versions), and stores them with a
-MAC keyed by the app's secret: someone who can write to the database, but has not the secret, cannot
-make the public page say anything else. The public page serves stored parts only while their format
-(page format, templates and catalogs, MAC key) is the running one and their MAC matches; otherwise it
-renders live, so a new release or an empty table costs speed, never correctness.
+sign's panel between them are put in per request. Housekeeping renders the parts from the version's
+content after checking it against the entry that published it, exactly as a live page does
+(integrity.page_versions), and stores them with a MAC keyed by the app's secret: someone who can write
+to the database, but has not the secret, cannot make the public page say anything else. The public page
+serves stored parts only while their format (page format, templates and catalogs, MAC key, the path the
+app is served under) is the running one and their MAC matches; otherwise it renders live, so a new
+release or an empty table costs speed, never correctness.
 """
 import hashlib
 import hmac
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
 PAGE_FORMAT = "6"
 PARTS_TEMPLATE = "notices/_parts.html"
-#: Pages rendered by one housekeeping batch (each about 2 ms a language here).
+#: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200
 
 _pages, _versions, _sites = NoticePage.__table__, NoticeVersion.__table__, Site.__table__
