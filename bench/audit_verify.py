@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from _setup import bench_app
 
 from signage.audit.chain import GENESIS_HASH, canonical_bytes, entry_hash
-from signage.audit.services import verify_log
+from signage.audit.verification import verify_log
 from signage.extensions import db
 
 START = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from _setup import bench_app
 from sqlalchemy import event, func, select
 
-from signage.audit.services import verify_log
+from signage.audit.verification import verify_log
 from signage.audit.signals import verification_requested
 from signage.auth import services as accounts
 from signage.config import pack_settings

@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from signage.audit.services import checkpoint_break, verify_log
+from signage.audit.verification import checkpoint_break, verify_log
 from signage.auth import services as accounts
 from signage.auth.models import ROLES, User
 from signage.database import reads_only, utcnow

@@ -5,7 +5,8 @@ from flask.views import MethodView
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditEntrySchema, AuditQuerySchema, VerificationSchema, VerifyQuerySchema
-from signage.audit.services import checkpoint_break, decoded, report_for, verify_log
+from signage.audit.services import decoded
+from signage.audit.verification import checkpoint_break, report_for, verify_log
 from signage.extensions import db, limiter
 from signage.pagination import keyset_page
 from signage.signs.history import audit_query

@@ -3,7 +3,8 @@ from flask import Blueprint, current_app, g, render_template
 
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditQuerySchema
-from signage.audit.services import decoded, report_for, verify_log
+from signage.audit.services import decoded
+from signage.audit.verification import report_for, verify_log
 from signage.auth.login import require
 from signage.database import reads_only
 from signage.extensions import db, limiter

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import Text, and_, bindparam, case, cast, select
 
 from signage.audit.models import AuditEntry
-from signage.audit.services import RecordBreak, published_stream
+from signage.audit.verification import RecordBreak, published_stream
 from signage.extensions import db
 from signage.notices.content import content_sha256
 from signage.notices.models import NoticeVersion

@@ -2,7 +2,7 @@
 from sqlalchemy import text
 
 from signage.audit.models import AuditEntry
-from signage.audit.services import OTHER_ORGANISATION
+from signage.audit.verification import OTHER_ORGANISATION
 from signage.sites.services import update_site
 
 from helpers import T0, tampering, verify

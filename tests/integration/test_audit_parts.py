@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from signage.audit.ranges import PartFailed, Source, cut, walk_parts
-from signage.audit.services import verify_log
+from signage.audit.verification import verify_log
 
 from helpers import grow_log, tampering
 

@@ -10,7 +10,8 @@ from signage.audit.chain import GENESIS_HASH, walk_chain
 from signage.audit.models import AuditEntry
 from signage.audit.ranges import stored_rows_sql
 from signage.audit.server_walk import SUSPECTS_SQL, walk_on_server
-from signage.audit.services import append_entry, verify_log
+from signage.audit.services import append_entry
+from signage.audit.verification import verify_log
 
 from helpers import T0, grow_log, tampering
 
