@@ -76,9 +76,9 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
             break
         try:
             db.session.commit()
-        except IntegrityError:  # another runner stored these pages first: the next batch leaves them out
+        except IntegrityError:  # another runner is storing the same pages: it finishes them, the next pass checks
             db.session.rollback()
-            continue
+            break
         report["pages"] += done
         if on_batch:
             on_batch("notice pages", report["pages"], report["pages"])

@@ -9,7 +9,7 @@ from flask import g
 from flask_babel import get_locale
 
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
-from signage.local_time import TIME_ZONES, local_text
+from signage.local_time import local_text, time_zones
 from signage.rules.engine import BANS, RULES
 from signage.rules.findings import N_, problem_count, refusal_groups
 from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, TEXT_LANGUAGES, TRANSLATED_FIELDS
@@ -234,7 +234,7 @@ def template_globals() -> dict:
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
             "subject_label": subject_label, "part_label": part_label, "local_time": local_time,
-            "time_zone": time_zone, "time_zones": TIME_ZONES,
+            "time_zone": time_zone, "time_zones": time_zones,
             "problem_count": lambda findings: problem_count(findings, BANS)}
 
 

@@ -76,7 +76,7 @@ def columns_match(row: StoredEntry) -> bool:
 
 
 #: Each action's expected opening bytes, computed once: a log holds a few dozen actions, read millions of times.
-_OPENINGS: dict[str, bytes | None] = {}
+_OPENINGS: dict[str, bytes] = {}
 
 
 def _opening(action) -> bytes | None:
@@ -87,9 +87,10 @@ def _opening(action) -> bytes | None:
         pass
     if type(action) is not str or '"' in action or "\\" in action:
         return None
+    opening = b'{"action":"%s",' % action.encode()
     if len(_OPENINGS) < 10_000:  # bounded: rewritten columns must not grow the cache without end
-        _OPENINGS[action] = b'{"action":"%s",' % action.encode()
-    return b'{"action":"%s",' % action.encode()
+        _OPENINGS[action] = opening
+    return opening
 
 
 def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_type, subject_id, action,

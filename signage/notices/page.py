@@ -90,7 +90,7 @@ def status_banner(head) -> dict:
 @lru_cache(maxsize=4096)
 def long_date(moment, locale: str) -> str:
     """Return a moment's date in the locale's long form: the same few dates on many pages, and Babel's
-    formatting costs a tenth of a uncached page. `locale` is part of the key; format_date reads it."""
+    formatting costs a tenth of an uncached page. `locale` is part of the key; format_date reads it."""
     return format_date(moment, "long")
 
 

@@ -126,6 +126,7 @@ def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
 
 
 def version_url(code: str):
+    """Return the function that links each published version of a site's notice."""
     return lambda number: url_for("notices.version", code=code, number=number)
 
 

@@ -64,7 +64,7 @@ def preview(site_id: int):
         page = page_model(head, [], None, current_content(site), tag,
                           urls={"current": url_for("notices.current", code=site.code), "print": None,
                                 "css": url_for("static", filename="notice.css", v=caches().assets)},
-                          version_url=lambda number: url_for("notices.version", code=site.code, number=number))
+                          version_url=version_url(site.code))
         page["preview"] = True
         html = current_app.jinja_env.get_template("notices/notice.html").render(
             page={**page, "parts": render_parts(page)})
