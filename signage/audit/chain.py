@@ -38,6 +38,8 @@ class StoredEntry(NamedTuple):
     subject_id: int | None
     action: str
     created_at: str
+    #: the acting user's id as the hashed actor gives it first, None for the system or a job's own label
+    actor_id: int | None
 
 
 def canonical_bytes(content: dict) -> bytes:
@@ -93,10 +95,27 @@ def _opening(action) -> bytes | None:
     return opening
 
 
+def actor_ref(described: dict) -> int | None:
+    """Return the actor id an entry's column holds: the user's id when the described actor opens with it.
+
+    Keys are sorted, so a user's "id" comes first and `"actor":{"id":N,` is what verification compares
+    the column with; an actor without an integer id first (the system, a job's label) has None.
+    """
+    value = described.get("id")
+    if type(value) is int and min(described) == "id":
+        return value
+    return None
+
+
 def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_type, subject_id, action,
-                   stamp) -> bool:
+                   stamp, actor_id) -> bool:
     opening = _opening(action)
     if opening is None or not canonical.startswith(opening):
+        return False
+    if actor_id is None:
+        if canonical.startswith(b'"actor":{"id":', len(opening)):
+            return False
+    elif type(actor_id) is not int or not canonical.startswith(b'"actor":{"id":%d,' % actor_id, len(opening)):
         return False
     # a column rewritten with another type (a float id, a number for a date) never matches
     if type(subject_type) is not str or '"' in subject_type or "\\" in subject_type:

@@ -14,7 +14,8 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
     # an organisation's log and a record's history are both paged newest first by id
     __table_args__ = (Index("ix_audit_entries_subject_page", "subject_type", "subject_id", "id"),
-                      Index("ix_audit_entries_organisation_page", "organisation_id", "id"))
+                      Index("ix_audit_entries_organisation_page", "organisation_id", "id"),
+                      Index("ix_audit_entries_actor_page", "organisation_id", "actor_id", "id"))
 
     #: Assigned as previous id + 1 under the append lock, so a gap means a deleted entry.
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
@@ -24,6 +25,8 @@ class AuditEntry(db.Model):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(60))
+    #: The acting user's id (chain.actor_ref), None for the system: the log filtered by who acted.
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: UTF-8 JSON with sorted keys: the bytes the hash is computed over.
     canonical: Mapped[bytes] = mapped_column(LargeBinary)

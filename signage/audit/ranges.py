@@ -21,7 +21,8 @@ from signage.audit.chain import GENESIS_HASH, Break, Walk, content_organisation,
 from signage.audit.server_walk import walk_on_server
 
 #: Every stored column, in StoredEntry's order; created_at as UTC text in SQLite's stored form.
-STORED_COLUMNS = "id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, {created_at}"
+STORED_COLUMNS = ("id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, {created_at}, "
+                  "actor_id")
 #: How much of an SQLite log file a worker maps into memory (the OS shares and evicts those pages).
 MMAP_BYTES = 1 << 30
 CREATED_AT = {"postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",

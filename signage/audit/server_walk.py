@@ -18,7 +18,7 @@ from signage.audit.chain import Walk, walk_chain
 #: Every stored column in StoredEntry's order, then the entry before (its id and hash) and the entry's
 #: position in the range, for each entry the server could not vouch for, in id order.
 SUSPECTS_SQL = r"""
-SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, stamp,
+SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, stamp, actor_id,
        before_id, before_hash, position
 FROM (
   SELECT *,
@@ -27,9 +27,11 @@ FROM (
                     || CASE WHEN substr(stamp, 21) = '000000' THEN substr(stamp, 12, 8) ELSE substr(stamp, 12) END
                     || '+00:00"}', 'UTF8') AS tail,
          convert_to(',"organisation_id":' || coalesce(organisation_id::text, 'null') || ',"reason":', 'UTF8')
-           AS marker
+           AS marker,
+         convert_to('{"action":"' || action || '","actor":{"id":' || coalesce(actor_id::text || ',', ''), 'UTF8')
+           AS opening
   FROM (
-    SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action,
+    SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, actor_id,
            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS stamp,
            lag(id) OVER w AS before_id, lag(hash) OVER w AS before_hash, row_number() OVER w AS position
     FROM audit_entries {where} WINDOW w AS (ORDER BY id)
@@ -42,6 +44,8 @@ WHERE NOT coalesce(
   AND strpos(action, '"') = 0 AND strpos(action, '\') = 0
   AND strpos(subject_type, '"') = 0 AND strpos(subject_type, '\') = 0
   AND position(convert_to('{"action":"' || action || '",', 'UTF8') in canonical) = 1
+  -- a user's id opens the hashed actor and equals the column; no column, no id there
+  AND (position(opening in canonical) = 1) = (actor_id IS NOT NULL)
   AND length(stamp) = 26
   AND substring(canonical from octet_length(canonical) - octet_length(tail) + 1) = tail
   AND position(marker in canonical) > 1
@@ -87,7 +91,7 @@ def _walk_suspects(stream_cursor, plain_cursor, where, bounds, start_seq, start_
     suspects = itertools.chain.from_iterable(iter(lambda: stream_cursor.fetchmany(batch_size), []))
     first = None
     for suspect in suspects:
-        row, before_id, before_hash, position = suspect[:9], suspect[9], suspect[10], suspect[11]
+        row, before_id, before_hash, position = suspect[:10], suspect[10], suspect[11], suspect[12]
         if position == 1:
             first = row  # the first entry of a range has no entry before it here: it is always sent
             found = walk_chain((row,), start_seq=start_seq, start_hash=start_hash)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import has_request_context
 from sqlalchemy import func, insert, select, text
 
-from signage.audit.chain import GENESIS_HASH, canonical_bytes, entry_hash
+from signage.audit.chain import GENESIS_HASH, actor_ref, canonical_bytes, entry_hash
 from signage.audit.models import AuditEntry
 from signage.database import WRITE_LOCK_KEY, write_intent
 from signage.extensions import db
@@ -77,11 +77,12 @@ def _chain_tail() -> tuple[int, str]:
 def _entry_row(seq, prev_hash, now, action, actor, subject_type, subject_id, organisation_id, changes,
                reason) -> dict:
     """Return one entry's stored columns, its canonical bytes hashed with its predecessor's hash."""
-    canonical = canonical_bytes({"seq": seq, "time": now, "action": action, "actor": describe_actor(actor),
+    described = describe_actor(actor)
+    canonical = canonical_bytes({"seq": seq, "time": now, "action": action, "actor": described,
                                  "subject": {"type": subject_type, "id": subject_id},
                                  "organisation_id": organisation_id, "changes": changes or {}, "reason": reason})
     return {"id": seq, "organisation_id": organisation_id, "subject_type": subject_type, "subject_id": subject_id,
-            "action": action, "created_at": now, "canonical": canonical, "prev_hash": prev_hash,
+            "action": action, "actor_id": actor_ref(described), "created_at": now, "canonical": canonical, "prev_hash": prev_hash,
             "hash": entry_hash(prev_hash, canonical)}
 
 

@@ -24,10 +24,12 @@ def postgresql_only(db):
 
 @pytest.fixture
 def log(make_site, owner, db, settings):
-    """A log of ten entries or more, one of them with the organisation's marker inside its changes."""
+    """A log of ten entries or more, one of them with the organisation's marker inside its changes and
+    one by the system."""
     site = make_site()
     append_entry("site.noted", actor=owner, subject=site, now=T0, reason='a "quoted" reason',
                  changes={"a": [1, 2], "organisation_id": site.organisation_id, "reason": "copied"})
+    append_entry("site.checked", actor="housekeeping", subject=site, now=T0)
     return grow_log(db, site, owner, settings, entries=10)
 
 
@@ -73,6 +75,9 @@ def test_an_entry_the_server_doubts_is_still_found_sound(log, db):
     "UPDATE audit_entries SET created_at = created_at + interval '1 second' WHERE id = 6",
     "UPDATE audit_entries SET id = 1000 WHERE id = 4",
     "UPDATE audit_entries SET hash = 'x' WHERE id = {last}",
+    "UPDATE audit_entries SET actor_id = actor_id + 1 WHERE id = 6",
+    "UPDATE audit_entries SET actor_id = NULL WHERE id = 6",
+    "UPDATE audit_entries SET actor_id = (SELECT max(actor_id) FROM audit_entries) WHERE action = 'site.checked'",
 ])
 def test_any_tampering_gives_the_walk_that_reading_every_row_gives(log, db, statement):
     with tampering(db) as session:
