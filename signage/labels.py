@@ -132,6 +132,7 @@ INPUT_MESSAGES = (
     N_("Not a valid URL: use http:// or https:// and plain ASCII, as in https://example.com/policy."),
     N_("Already registered by another organisation."), N_("Not a field of this form."),
     N_("Not a time zone: give its IANA name, such as Asia/Shanghai or Europe/Berlin."), N_("Choose a time zone."),
+    N_("Use TYPE:ID, e.g. sites:12."), N_("Use a user's id, or system."),
 )
 #: Details the services raise and the pages show, and the commonest rule source.
 SERVICE_MESSAGES = (
@@ -233,7 +234,7 @@ def template_globals() -> dict:
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
-            "subject_label": subject_label, "part_label": part_label, "local_time": local_time,
+            "subject_label": subject_label, "actor_label": actor_label, "part_label": part_label, "local_time": local_time,
             "time_zone": time_zone, "time_zones": time_zones,
             "problem_count": lambda findings: problem_count(findings, BANS)}
 
@@ -264,6 +265,16 @@ def checklist_label(finding) -> str:
 #: What an audit entry can be about, by table.
 SUBJECTS = {"sites": _l("Site"), "signs": _l("Sign"), "notice_versions": _l("Notice version"),
             "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token")}
+
+
+#: Who acted when no user did: the label an entry was written with (signage.audit.services.describe_actor).
+SYSTEM_ACTORS = {"system": _l("the system"), "cli": _l("the command line"), "demo": _l("the demo data")}
+
+
+def actor_label(actor: dict | None) -> str:
+    """Name an entry's actor that is not a user, in the reader's language where the label is one of ours."""
+    label = (actor or {}).get("label") or "system"
+    return str(SYSTEM_ACTORS.get(label, label))
 
 
 def subject_label(kind: str) -> str:

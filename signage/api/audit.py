@@ -22,7 +22,7 @@ class AuditEntries(MethodView):
     @blp.problems(403, 422)
     def get(self, query):
         """List the organisation's audit entries, newest first, optionally of one subject (sites:12, with its
-        signs and notice versions), one action and a range of days."""
+        signs and notice versions), one action, one actor (a user's id, or system) and a range of days."""
         page = keyset_page(db.session, audit_query(g.user.organisation_id, query), AuditEntry.id, descending=True, limit=query["limit"],
                            cursor=query["cursor"])
         return paged(page, items=[decoded(entry) for entry in page.items])

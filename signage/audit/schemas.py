@@ -10,6 +10,8 @@ from signage.pagination import PageQuerySchema
 AUDIT_ACTION_NAMES = tuple(AUDIT_ACTIONS)
 #: TYPE:ID with an id no larger than a database's big integer (at most 18 digits, so always within it).
 SUBJECT_PATTERN = r"^[a-z_]{1,40}:(0|[1-9][0-9]{0,17})$"
+#: A user's id, or "system" for whatever no user did.
+ACTOR_PATTERN = r"^(system|0|[1-9][0-9]{0,17})$"
 #: SEQ:HASH as a verification prints it.
 CHECKPOINT_PATTERN = r"^(0|[1-9][0-9]{0,17}):[0-9a-f]{64}$"
 
@@ -29,15 +31,31 @@ class Pair(fields.String):
         return self.types[0](first), self.types[1](second)
 
 
+class Actor(fields.String):
+    """A user's id, loaded as an int, or the word system."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": ACTOR_PATTERN, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(ACTOR_PATTERN, text):
+            raise ValidationError("Use a user's id, or system.")
+        return text if text == "system" else int(text)
+
+
 class AuditQuerySchema(PageQuerySchema):
-    """The query of the audit log: a page of entries, newest first, optionally of one subject, one action and
-    a range of days."""
+    """The query of the audit log: a page of entries, newest first, optionally of one subject, one action, one
+    actor and a range of days."""
 
     subject = Pair(SUBJECT_PATTERN, "Use TYPE:ID, e.g. sites:12.", (str, int), load_default=None, allow_none=False,
                    metadata={"description": "Only entries about one record, as TYPE:ID (sites:12); a site's "
                                             "include those of its signs and notice versions."})
     action = fields.String(validate=validate.OneOf(AUDIT_ACTION_NAMES), load_default=None, allow_none=False,
                            metadata={"description": "Only entries of one action, such as site.updated."})
+    actor = Actor(load_default=None, allow_none=False,
+                  metadata={"description": "Only entries by one user, by id, or by the system (system): "
+                                           "the command line, the demo data, housekeeping."})
     since = fields.Date(load_default=None, allow_none=False,
                         metadata={"description": "Only entries from this UTC day on (YYYY-MM-DD)."})
     until = fields.Date(load_default=None, allow_none=False,

@@ -121,12 +121,17 @@ def entries_query(subject_type: str | None = None, subject_id: int | None = None
     return query
 
 
-def filtered_entries(query, *, action: str | None = None, since: date | None = None, until: date | None = None,
-                     time_zone: str = "UTC"):
-    """Narrow a query of entries to one action and to the days from `since` to `until`, both included, as
-    the days of `time_zone` (an IANA name: the organisation's in the dashboard, UTC in the API)."""
+def filtered_entries(query, *, action: str | None = None, actor: int | str | None = None, since: date | None = None,
+                     until: date | None = None, time_zone: str = "UTC"):
+    """Narrow a query of entries to one action, one actor (a user's id, or "system" for what no user did) and
+    to the days from `since` to `until`, both included, as the days of `time_zone` (an IANA name: the
+    organisation's in the dashboard, UTC in the API)."""
     if action:
         query = query.where(AuditEntry.action == action)
+    if actor == "system":
+        query = query.where(AuditEntry.actor_id.is_(None))
+    elif actor is not None:
+        query = query.where(AuditEntry.actor_id == actor)
     start = day_start(since, time_zone) if since else None
     if start is not None:  # None: the first days there are, with nothing before them
         query = query.where(AuditEntry.created_at >= start)

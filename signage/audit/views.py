@@ -6,6 +6,8 @@ from signage.audit.schemas import AuditQuerySchema
 from signage.audit.services import decoded
 from signage.audit.verification import report_for, verify_log
 from signage.auth.login import require
+from signage.auth.models import User
+from signage.auth.services import member_names, members_query
 from signage.database import reads_only
 from signage.extensions import db, limiter
 from signage.http import load_data, query_args
@@ -13,6 +15,8 @@ from signage.pagination import keyset_page
 from signage.signs.history import audit_query, subject_names
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+#: The users offered in the actor filter; an organisation with more reaches the others from an entry's name.
+ACTOR_CHOICES = 200
 
 
 def _entries_page(query: dict):
@@ -30,7 +34,7 @@ def index():
     page = _entries_page(query)
     entries = [decoded(entry) for entry in page.items]
     return render_template("audit/index.html", entries=entries, page=page, subject=query["subject"], query=query,
-                           subject_names=subject_names(entries), verification=None)
+                           subject_names=_names(entries), actors=_actor_choices(), verification=None)
 
 
 @bp.get("/verify")
@@ -43,4 +47,14 @@ def verify():
     page = _entries_page(load_data(AuditQuerySchema(), {}))
     entries = [decoded(entry) for entry in page.items]
     return render_template("audit/index.html", entries=entries, page=page, subject=None, query={},
-                           subject_names=subject_names(entries), verification=report)
+                           subject_names=_names(entries), actors=_actor_choices(), verification=report)
+
+
+def _names(entries: list[dict]) -> dict:
+    """Name what the entries are about and who made them."""
+    return subject_names(entries) | member_names(g.user.organisation_id, entries)
+
+
+def _actor_choices() -> list[tuple[int, str]]:
+    users = members_query(g.user.organisation_id).order_by(User.email).limit(ACTOR_CHOICES)
+    return [(user.id, user.name or user.email) for user in db.session.scalars(users)]

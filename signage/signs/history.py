@@ -21,14 +21,14 @@ def site_history_query(organisation_id: int, site_id: int):
 
 def audit_query(organisation_id: int, query: dict, *, time_zone: str = "UTC"):
     """Return the query of the organisation's entries an audit-log query asks for: of one subject (a site's
-    with its signs' and notice versions'), of one action, within a range of days of `time_zone`."""
+    with its signs' and notice versions'), of one action, of one actor, within a range of days of `time_zone`."""
     subject_type, subject_id = query.get("subject") or (None, None)
     if subject_type == "sites":
         entries = site_history_query(organisation_id, subject_id)
     else:
         entries = entries_query(subject_type, subject_id, organisation_id=organisation_id)
-    return filtered_entries(entries, action=query.get("action"), since=query.get("since"), until=query.get("until"),
-                            time_zone=time_zone)
+    return filtered_entries(entries, action=query.get("action"), actor=query.get("actor"), since=query.get("since"),
+                            until=query.get("until"), time_zone=time_zone)
 
 
 def site_history(site, *, limit: int) -> list[dict]:

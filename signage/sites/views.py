@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 
 from signage.auth.login import require
+from signage.auth.services import member_names
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, RuleViolation
 from signage.extensions import db
@@ -93,7 +94,7 @@ def _detail(site, status=200, refused=None):
     return render_template("sites/detail.html", site=site, record=site_record(site), findings=findings,
                            findings_by_field=services.findings_by_field(findings), refused=refused,
                            transitions=vocab.STATUS_TRANSITIONS[site.status], sections=vocab.SECTIONS,
-                           history=history, subject_names=subject_names(history),
+                           history=history, subject_names=subject_names(history) | member_names(site.organisation_id, history),
                            notices=versions_for(site, limit=FIRST_VERSIONS + 1),
                            signs=signs_for(site, limit=FIRST_SIGNS + 1),
                            first=(FIRST_ENTRIES, FIRST_VERSIONS, FIRST_SIGNS)), status
