@@ -159,19 +159,39 @@ def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
     return band + list(icon) + _texts(found[1], x, g.margin + (h - found[0]) / 2), g.margin + h
 
 
-def _footer(spec: SignSpec, g: _Grid) -> tuple[list, float]:
+def _footer(spec: SignSpec, g: _Grid, *, lines: int = 3) -> tuple[list, float]:
+    """Lay the footer out in at most `lines` lines at the bottom; the placement is cut if it must be."""
     base = max(0.036 * g.width, FLOOR_PT)
 
-    def build(scale):
-        parts = _parts((spec.footer,), (_size(base, scale),) * 2, g.right - g.left, (False, False))
+    def build(scale, text=spec.footer):
+        parts = _parts((text,), (_size(base, scale),) * 2, g.right - g.left, (False, False))
         return None if parts is None else (_height(parts), parts)
 
-    found = _shrink(build, 3 * base * LEAD * PT)
+    avail = lines * base * LEAD * PT + 1e-6
+    found = _shrink(build, avail)
+    if found is None and spec.placement and spec.footer.startswith(spec.placement):
+        found = _footer_with_short_placement(spec, build, avail)
     if found is None:
         raise TextTooLong("footer", spec.size)
     top = g.height - g.margin - 0.45 * g.pad - found[0]
     rule = Shape(rect(g.margin, top - 0.4 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
     return [rule] + _texts(found[1], g.left, top), top - 0.4 * g.pad
+
+
+def _footer_with_short_placement(spec: SignSpec, build, avail: float):
+    """Cut the placement in the footer, with an ellipsis, to the longest start that fits: the footer only
+    tells the installer which sign this is, and the pack's cover sheet and the dashboard give it whole."""
+    rest = spec.footer[len(spec.placement):]
+
+    def attempt(count: int):
+        cut = f"{spec.placement[:count].rstrip()}…{rest}" if count else rest.removeprefix(" · ")
+        return _shrink(lambda scale: build(scale, cut), avail)
+
+    low, high = 0, len(spec.placement) - 1  # attempt(low) is tried last if nothing longer fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if attempt(middle) is not None else (low, middle - 1)
+    return attempt(low)
 
 
 def _one_line_size(text: str, size: float, width: float) -> float:
@@ -285,13 +305,28 @@ def _place_blocks(named, g: _Grid, y: float, gap: float) -> list:
     return items
 
 
+def _lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_lines: int):
+    foot, foot_top = _footer(spec, g, lines=footer_lines)
+    panel, panel_top = _qr_panel(spec, g, foot_top - 0.3 * g.pad)
+    body, moved, body_pt = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
+    return foot, foot_top, panel, panel_top, body, moved, body_pt
+
+
 def layout(spec: SignSpec) -> Page:
     """Lay the sign out; raise TextTooLong naming the element that cannot fit at the minimum size."""
     g = page_grid(spec.size)
     head, head_bottom = _heading(spec, g)
-    foot, foot_top = _footer(spec, g)
-    panel, panel_top = _qr_panel(spec, g, foot_top - 0.3 * g.pad)
-    body, moved, body_pt = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
+    # a long placement's footer lines are the body's too: the installer's label gives way to the public's text
+    first_error = None
+    for footer_lines in (3, 2, 1) if spec.placement else (3,):
+        try:
+            foot, foot_top, panel, panel_top, body, moved, body_pt = _lower_part(spec, g, head_bottom,
+                                                                                 footer_lines=footer_lines)
+            break
+        except TextTooLong as error:
+            first_error = first_error or error  # what to shorten is what failed with the footer as written
+    else:
+        raise first_error
     rule = Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
     frame = Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, g.height - 2 * g.margin, 2 * g.line),
                   None, INK, g.line)

@@ -95,6 +95,17 @@ def test_pdf_prints_operator_purpose_short_url_and_footer(client, headers, make_
         assert "".join(expected.split()) in text
 
 
+@pytest.mark.parametrize("size", ["A5", "STICKER"])
+def test_a_placement_of_the_longest_allowed_kind_is_issued_its_footer_cut_with_an_ellipsis(client, headers, site,
+                                                                                        size):
+    response = issue(client, headers, site.id, placement="0" * 100, size=size)
+    assert response.status_code == 201, response.get_json()
+    sign = response.get_json()
+    assert sign["placement"] == "0" * 100  # kept whole: the dashboard and the pack's cover sheet show it
+    text = "".join(pdf_text(client.get(sign["files"]["pdf"], headers=headers).data).split())
+    assert f"…·Sign{sign['serial']}" in text and "0" * 100 not in text
+
+
 @pytest.mark.parametrize("body, field", [
     ({"size": "A2"}, "size"),
     ({"size": "poster"}, "size"),

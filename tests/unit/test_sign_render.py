@@ -266,3 +266,19 @@ def test_a_long_packs_cover_runs_over_pages_and_numbers_each_sign_by_the_page_it
     assert len(covers) == 3 and "Checklist" in lines[-1] and "Checklist" not in lines[0]
     first_row = lines[0].index("S0000000")
     assert lines[0][first_row - 1] == str(len(covers) + 1)  # the first sign follows the three cover pages
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("placement", ["0" * 99, "Exit 3, north-west corner, the pillar beside the lifts "
+                                                  "that go to the platforms of lines 2 and 10 and the bus hall"])
+def test_a_placement_too_long_for_the_footer_is_cut_there_with_an_ellipsis(size, placement):
+    rest = "Sign S7K2Q9 · Notice v3 (2026-11-01) · Printed 2026-11-26"
+    page = layout(make_spec(size, placement=placement, footer=f"{placement} · {rest}"))
+    footer = "".join(text for item in page.items if getattr(item, "runs", None) and item.y > page.height * 0.9
+                     for _font, text in item.runs)
+    assert footer.endswith(rest.replace(" ", "")) or squeeze(footer).endswith(squeeze(rest))
+    printed = squeeze(footer)[:-len(squeeze(rest))]
+    if printed != squeeze(placement) + "·":
+        assert printed.endswith("…·") and squeeze(placement).startswith(printed[:-2]) and len(printed) > 3
+    pdf = pdf_text(sign_pdf(make_spec(size, placement=placement, footer=f"{placement} · {rest}")))
+    assert "S7K2Q9" in pdf
