@@ -24,6 +24,8 @@ STATION = {
     "pia_version": "1.0", "pia_completed_on": PIA_DONE, "automated_decisions": False,
     "pia_report_url": "https://demo.signage.example/pia/PIA-2026-004.pdf", "filing": {"status": "not_required"},
     "text_language": "zh-Hans",
+    "secondary_uses": [{"use": "刷脸进站", "consent_mode": "separate_consent",
+                        "text_translations": {"en": {"use": "Face entry at the gates"}}}],
     "text_translations": {"en": {
         "site_name": "Renmin Square Station, Line 2", "address": "120 Renmin Avenue, Huangpu District, Shanghai",
         "capture_area_description": "Ticket hall, gates A–F and the platform stairs.",
@@ -44,6 +46,9 @@ OFFICE = {
     "automated_decisions": False, "pia_id": "DPIA-BER-01", "pia_version": "2", "pia_completed_on": PIA_DONE,
     "pia_report_url": "https://demo.signage.example/pia/DPIA-BER-01.pdf",
     "minors_expected": False,
+    "recipients_third_parties": [{
+        "name": "Example Security GmbH", "country": "DE", "purpose": "running the turnstiles and reception",
+        "for_value": False, "text_translations": {"zh-Hans": {"name": "示例安保有限公司", "purpose": "运营闸机和前台"}}}],
     "text_translations": {"zh-Hans": {
         "site_name": "柏林办公室大堂", "capture_area_description": "大堂与电梯之间的闸机。",
         "purpose_text": "为已登记的员工打开闸机。", "necessity_justification": "丢失的工牌会让陌生人进入大楼；登记完全自愿。",

@@ -11,8 +11,8 @@ from werkzeug.routing import BaseConverter, IntegerConverter, UnicodeConverter
 from signage.errors import InvalidInput
 from signage.vocabulary import MAX_FORM_ROWS
 
-#: Dots a form key may have: recipients_third_parties.0.name is the deepest the forms write.
-MAX_FORM_KEY_DEPTH = 4
+#: Parts a form key may have: secondary_uses.0.text_translations.zh-Hans.use is the deepest the forms write.
+MAX_FORM_KEY_DEPTH = 5
 #: Nesting a JSON body may have: the deepest document the API accepts is three levels.
 MAX_JSON_DEPTH = 16
 #: Values a JSON body may hold, and fields a form may send: far beyond any real site record, far below

@@ -12,7 +12,7 @@ from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SE
 from signage.local_time import local_text, time_zones
 from signage.rules.engine import BANS, RULES
 from signage.rules.findings import N_, problem_count, refusal_groups
-from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, TEXT_LANGUAGES, TRANSLATED_FIELDS
+from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, ROW_NAMES, ROW_TRANSLATED, TEXT_LANGUAGES, TRANSLATED_FIELDS
 from signage.translation import catalog, gettext, lazy_gettext as _l
 from signage.vocabulary import MAX_FORM_ROWS
 
@@ -232,7 +232,8 @@ def template_globals() -> dict:
             "finding_text": finding_text, "finding_source": finding_source, "error_text": error_text, "tr": tr,
             "row_parts": ROW_PARTS, "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
             "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
-            "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS, "text_languages": TEXT_LANGUAGES,
+            "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS,
+            "row_translated": ROW_TRANSLATED, "row_names": ROW_NAMES, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
             "subject_label": subject_label, "actor_label": actor_label, "part_label": part_label, "local_time": local_time,
             "time_zone": time_zone, "time_zones": time_zones,

@@ -56,21 +56,25 @@ def data_categories(function: str | None) -> str | None:
     return None
 
 
-def recipients_sentence(content: dict) -> str:
-    """List recipients with country and purpose, or say that nobody else receives the data."""
-    recipients = content.get("recipients_third_parties") or []
+def recipients_sentence(recipients: list[dict], names: list, purposes: list) -> str:
+    """List recipients with country and purpose (where given in the reader's language, else left to an item
+    of its own), or say that nobody else receives the data."""
     if not recipients:
         return _("Nobody outside the operator.")
-    return "; ".join(_("%(name)s (%(country)s), for %(purpose)s", name=r.get("name") or "—",
-                       country=r.get("country") or "—", purpose=r.get("purpose") or "—") for r in recipients)
+    return "; ".join(
+        _("%(name)s (%(country)s), for %(purpose)s", name=name or "—", country=r.get("country") or "—",
+          purpose=purpose) if purpose else _("%(name)s (%(country)s)", name=name or "—", country=r.get("country") or "—")
+        for r, name, purpose in zip(recipients, names, purposes))
 
 
-def secondary_use_sentence(use: dict) -> str:
-    """Describe a use beyond the main purpose and whether it needs the person's consent."""
+def secondary_use_sentence(use: dict, words: str | None) -> str:
+    """Describe a use beyond the main purpose, in the reader's language, and whether it needs the person's
+    consent."""
     mode = use.get("consent_mode")
     if mode in CONSENT_BASES_CN:
-        return _("%(use)s, only with your separate consent", use=use.get("use") or "—")
-    return use.get("use") or "—"
+        # the operator's full stop would end our sentence in its middle
+        return _("%(use)s, only with your separate consent", use=(words or "—").rstrip(" .。;；"))
+    return words or "—"
 
 
 def field_label(name: str) -> str:

@@ -17,7 +17,7 @@ from signage.notices.phrases import (cn_basis_labels, complaint_authorities, dat
                                      purpose_label, recipients_sentence, role_label, secondary_use_sentence,
                                      storage_labels, transfer_basis_labels)
 from signage.labels import choice_label
-from signage.rules.texts import organisation_name, shown_text
+from signage.rules.texts import organisation_name, shown_row_text, shown_text
 from signage.vocabulary import CONSENT_BASES_CN
 
 CONSENT_BASES_GDPR = ("6_1_a", "9_2_a")
@@ -166,7 +166,7 @@ def purpose_items(content: dict, text) -> list[dict]:
     else:  # the operator's words in another language stand apart from ours
         rows = [_item("purpose", _("Purpose"), label), _item("purpose_text", None, text("purpose_text"))]
     for use in content.get("secondary_uses") or []:
-        rows.append(_item("secondary_use", _("Also used for"), secondary_use_sentence(use)))
+        rows += _secondary_use_items(content, use, text.tag)
     rows.append(_item("method", _("Method"), method_sentence(content.get("function"), content.get("live_mode"))))
     if content.get("function") in ("categorisation", "emotion_recognition"):
         rows.append(_item("disclosure", _("Please note"), disclosure_sentence(content["function"])))
@@ -192,7 +192,7 @@ def data_items(content: dict, text) -> list[dict]:
     rows.append(_item("storage", _("Where it is stored"), storage_labels().get(content.get("storage_mode"))))
     rows.append(_item("transfer_basis", _("Why it may travel over the internet"),
                       transfer_basis_labels().get(content.get("internet_transfer_basis"))))
-    rows.append(_item("recipients", _("Who else receives it"), recipients_sentence(content)))
+    rows += _recipient_items(content, text.tag)
     if set(content.get("jurisdictions") or []) & set(NO_SALE_JURISDICTIONS):
         rows.append(_item("no_sale", _("Not for sale"), _(
             "We do not sell, lease, trade or otherwise profit from your biometric data.")))
@@ -249,6 +249,32 @@ def history_items(versions: list[dict]) -> list[dict]:
         rows.append({"number": version["number"], "date": format_date(version["effective_from"], "long"),
                      "changes": changed or (_("First version") if version["number"] == 1 else "—")})
     return rows
+
+
+def _secondary_use_items(content: dict, use: dict, tag: str) -> list[dict]:
+    """A secondary use in a sentence of ours where the operator wrote it in the reader's language, else on its
+    own (marked with its language), with whether it needs consent as a sentence apart."""
+    words = shown_row_text(content, "secondary_uses", use, "use", tag) if isinstance(use, dict) else None
+    if words is None or words.lang in (None, tag):
+        return [_item("secondary_use", _("Also used for"), secondary_use_sentence(use, words))]
+    items = [_item("secondary_use", _("Also used for"), words)]
+    if use.get("consent_mode") in CONSENT_BASES_CN:
+        items.append(_item("secondary_use_consent", None, _("Only with your separate consent.")))
+    return items
+
+
+def _recipient_items(content: dict, tag: str) -> list[dict]:
+    """Who else receives the data, in one sentence; a purpose the operator did not write in the reader's
+    language follows as an item of its own, marked with its language."""
+    recipients = [r for r in content.get("recipients_third_parties") or [] if isinstance(r, dict)]
+    names = [shown_row_text(content, "recipients_third_parties", r, "name", tag) for r in recipients]
+    purposes = [shown_row_text(content, "recipients_third_parties", r, "purpose", tag) for r in recipients]
+    own = [p if p is not None and p.lang in (None, tag) else None for p in purposes]
+    items = [_item("recipients", _("Who else receives it"), recipients_sentence(recipients, names, own))]
+    for name, purpose, kept in zip(names, purposes, own):
+        if purpose is not None and kept is None:
+            items.append(_item("recipient_purpose", _("Why %(name)s receives it", name=name or "—"), purpose))
+    return items
 
 
 def _joined(*parts) -> str:

@@ -3,7 +3,7 @@ from itertools import groupby
 
 from signage.vocabulary import CONSENT_BASES_CN, GATEKEEPING_PURPOSES
 from signage.rules.findings import ERROR, WARN, N_, Rule, RuleContext, Site, goes_live, in_jurisdiction, is_given
-from signage.rules.texts import PROSE_FIELDS, TEXT_LANGUAGES, missing_languages
+from signage.rules.texts import PROSE_FIELDS, ROW_PROSE, TEXT_LANGUAGES, missing_languages, missing_row_languages
 
 PIA_JURISDICTIONS = ("CN", "EU", "UK")
 #: Bases under which the person's consent is what makes processing lawful.
@@ -40,7 +40,7 @@ SIGN_LANGUAGE = Rule(
     N_("Write “%(field)s” in %(language)s too: signs and the notice print it in each of their "
        "languages, and a sentence is never printed in the wrong one."),
     "PIPL 17 (“clear and understandable language”); CN Measures Art 5; GDPR 12(1); "
-    "WP29 WP260 rev.01 para 13 (secondary)", PROSE_FIELDS)
+    "WP29 WP260 rev.01 para 13 (secondary)", PROSE_FIELDS + tuple(ROW_PROSE))
 SIGN_STALE = Rule(
     "SIGN-STALE", WARN, N_("Signs %(serials)s show notice v%(version)s; reprint them. Re-consent may be needed."),
     "PIPL 14, 17; ISO/IEC 29184 5.5 (secondary)")
@@ -108,6 +108,12 @@ def sign_language(site: Site, ctx: RuleContext):
     for name in PROSE_FIELDS:
         for tag in missing_languages(site, name, TEXT_LANGUAGES):
             yield SIGN_LANGUAGE.finding({"field": name, "language": tag}, fields=(name,))
+    # a row's sentence (a secondary use, a recipient's purpose) is named by its list, once per language
+    seen = set()
+    for list_name, _index, _part, tag in missing_row_languages(site, TEXT_LANGUAGES):
+        if (list_name, tag) not in seen:
+            seen.add((list_name, tag))
+            yield SIGN_LANGUAGE.finding({"field": list_name, "language": tag}, fields=(list_name,))
 
 
 def sign_stale(site: Site, ctx: RuleContext):

@@ -25,6 +25,12 @@ PROSE_FIELDS = ("capture_area_description", "purpose_text", "necessity_justifica
 NAME_FIELDS = ("site_name", "address")
 #: Every operator-written site field that has a version per language.
 TRANSLATED_FIELDS = NAME_FIELDS + PROSE_FIELDS
+#: Sentences and names inside a site's repeatable rows, by list: each row has its own text_translations,
+#: so a translation stays with its row however the rows are reordered.
+ROW_PROSE = {"secondary_uses": ("use",), "recipients_third_parties": ("purpose",)}
+ROW_NAMES = {"recipients_third_parties": ("name",)}
+#: Every translated part of each list's rows.
+ROW_TRANSLATED = {name: ROW_NAMES.get(name, ()) + ROW_PROSE[name] for name in ROW_PROSE}
 #: The organisation's names: its legal name, its address and its data protection officer's name.
 ORGANISATION_NAME_FIELDS = ("legal_name", "address", "dpo_name")
 
@@ -54,26 +60,46 @@ def text_in(record: Mapping, name: str, tag: str, *, translations_key: str = "te
 
     A name falls back to the main field as written; prose never does unless the main field is in `tag`.
     """
-    translated = ((record.get(translations_key) or {}).get(tag) or {}).get(name)
+    return _text_in(record, name, tag, text_language(record), name in PROSE_FIELDS, translations_key)
+
+
+def row_text(record: Mapping, list_name: str, row: Mapping, part: str, tag: str) -> Worded | None:
+    """Return one part of a row of the record's list (a secondary use's `use`) in one language, as text_in
+    does for a field: the row's main parts are written in the record's language."""
+    return _text_in(row, part, tag, text_language(record), part in ROW_PROSE.get(list_name, ()))
+
+
+def _text_in(values: Mapping, name: str, tag: str, own: str, prose: bool,
+             translations_key: str = "text_translations") -> Worded | None:
+    translated = ((values.get(translations_key) or {}).get(tag) or {}).get(name)
     if _given(translated):
         return Worded(translated, tag)
-    main = record.get(name)
+    main = values.get(name)
     if not _given(main):
         return None
-    if text_language(record) == tag:
+    if own == tag:
         return Worded(main, tag)
-    return Worded(main, None) if name not in PROSE_FIELDS else None
+    return None if prose else Worded(main, None)
 
 
 def shown_text(record: Mapping, name: str, tag: str) -> Worded | None:
     """Return the text to show a reader of `tag`: theirs when it exists, else another language's,
     whose `lang` then differs from `tag` so the page can mark it and say so."""
-    found = text_in(record, name, tag)
+    return _shown(lambda language: text_in(record, name, language), record, tag)
+
+
+def shown_row_text(record: Mapping, list_name: str, row: Mapping, part: str, tag: str) -> Worded | None:
+    """Return a row's part to show a reader of `tag`, falling back visibly as shown_text does."""
+    return _shown(lambda language: row_text(record, list_name, row, part, language), record, tag)
+
+
+def _shown(text_for, record: Mapping, tag: str) -> Worded | None:
+    found = text_for(tag)
     if found is not None:
         return found
     for other in (text_language(record),) + TEXT_LANGUAGES:
         if other != tag:
-            found = text_in(record, name, other)
+            found = text_for(other)
             if found is not None:
                 return found
     return None
@@ -84,6 +110,21 @@ def missing_languages(record: Mapping, name: str, tags) -> list[str]:
     if not any(text_in(record, name, tag) for tag in TEXT_LANGUAGES + tuple(tags)):
         return []
     return [tag for tag in tags if text_in(record, name, tag) is None]
+
+
+def missing_row_languages(record: Mapping, tags) -> list[tuple[str, int, str, str]]:
+    """Name each row's prose that is given in some language but lacks one of `tags`:
+    (list, row index, part, language)."""
+    missing = []
+    for list_name, parts in ROW_PROSE.items():
+        for index, row in enumerate(record.get(list_name) or ()):
+            if not isinstance(row, Mapping):
+                continue
+            for part in parts:
+                found = {tag: row_text(record, list_name, row, part, tag) for tag in TEXT_LANGUAGES + tuple(tags)}
+                if any(found.values()):
+                    missing += [(list_name, index, part, tag) for tag in tags if found[tag] is None]
+    return missing
 
 
 def organisation_name(operator: Mapping, name: str, tag: str) -> str | None:
@@ -100,9 +141,18 @@ def organisation_name(operator: Mapping, name: str, tag: str) -> str | None:
 
 def folded(record: Mapping, *, translations_key: str = "text_translations") -> dict:
     """Return the record as a form edits it: each main field holds its text in the record's own language
-    (a translation given for that language wins, as when printed), and the translations hold the others."""
+    (a translation given for that language wins, as when printed), and the translations hold the others;
+    the rows of its lists likewise."""
     own = text_language(record)
-    translations = dict(record.get(translations_key) or {})
+    rows = {name: [_folded_row(row, own) for row in record[name]] for name in ROW_TRANSLATED
+            if isinstance(record.get(name), list) and translations_key == "text_translations"}
+    return {**_folded_row(record, own, translations_key), **rows}
+
+
+def _folded_row(values, own: str, translations_key: str = "text_translations"):
+    if not isinstance(values, Mapping):
+        return values
+    translations = dict(values.get(translations_key) or {})
     mine = translations.pop(own, None) or {}
-    return {**record, **{name: value for name, value in mine.items() if _given(value)},
+    return {**values, **{name: value for name, value in mine.items() if _given(value)},
             translations_key: translations or None}

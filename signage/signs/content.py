@@ -20,7 +20,7 @@ from signage.fonts import unprintable
 from signage.i18n import LOCALES_BY_TAG
 from signage.labels import choice_label
 from signage.notices.phrases import disclosure_sentence, purpose_label
-from signage.rules.texts import organisation_name, shown_text
+from signage.rules.texts import organisation_name, shown_row_text, shown_text
 from signage.signs.layout import layout
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
 
@@ -181,7 +181,9 @@ def _retention(record, operator, text, tag):
 
 def _recipients(record, operator, text, tag):
     rows = record.get("recipients_third_parties") or []
-    names = ", ".join(f"{row['name']} ({row['country']})" for row in rows)
+    # a name, so printed as written where the operator gave none in this language
+    names = ", ".join(f"{shown_row_text(record, 'recipients_third_parties', row, 'name', tag)} ({row['country']})"
+                      for row in rows)
     return _("Shared with: %(names)s", names=names) if names else None
 
 

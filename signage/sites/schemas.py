@@ -30,16 +30,48 @@ class GeoSchema(Schema):
     lng = Number(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
 
 
+class SecondaryUseTextSchema(Schema):
+    """A secondary use in one more language."""
+
+    use = text(SHORT)
+
+
+class SecondaryUseTranslationsSchema(Schema):
+    """A secondary use's words in English and in Simplified Chinese."""
+
+    en = fields.Nested(SecondaryUseTextSchema, allow_none=True)
+    zh_hans = fields.Nested(SecondaryUseTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+
+
 class SecondaryUseSchema(Schema):
-    use = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    use = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT), metadata={
+        "description": "In the site's text_language; text_translations gives it in the others."})
     consent_mode = fields.String(required=True, validate=validate.OneOf(vocab.CONSENT_MODES))
+    text_translations = fields.Nested(SecondaryUseTranslationsSchema, allow_none=True)
+
+
+class RecipientTextSchema(Schema):
+    """A recipient's name and purpose in one more language."""
+
+    name = text(SHORT)
+    purpose = text(SHORT)
+
+
+class RecipientTranslationsSchema(Schema):
+    """A recipient's name and purpose in English and in Simplified Chinese."""
+
+    en = fields.Nested(RecipientTextSchema, allow_none=True)
+    zh_hans = fields.Nested(RecipientTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
 
 
 class RecipientSchema(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT))
+    name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT), metadata={
+        "description": "As written; text_translations may give it per language."})
     country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter ISO country code, such as CN or DE."))
-    purpose = Text(validate=SHORT, load_default=None, allow_none=True)
+    purpose = Text(validate=SHORT, load_default=None, allow_none=True, metadata={
+        "description": "In the site's text_language; text_translations gives it in the others."})
     for_value = Boolean(load_default=False)
+    text_translations = fields.Nested(RecipientTranslationsSchema, allow_none=True)
 
 
 class FilingSchema(Schema):
