@@ -239,6 +239,25 @@ def test_sign_language_leaves_names_and_unwritten_prose_alone():
     assert findings_of("SIGN-LANGUAGE", site, ctx_for()) == []
 
 
+def test_sign_language_names_a_list_whose_rows_lack_a_language_once_per_language():
+    uses = [{"use": "Fire-drill head count", "consent_mode": "notice_only",
+             "text_translations": {"zh-Hans": {"use": "消防演练清点人数"}}},
+            {"use": "Visitor statistics", "consent_mode": "notice_only"},
+            {"use": "Lost-child search", "consent_mode": "notice_only"}]
+    recipients = [{"name": "Example Security GmbH", "country": "DE", "purpose": "running reception",
+                   "text_translations": {"zh-Hans": {"purpose": "运营前台"}}},
+                  {"name": "Only A Name Ltd", "country": "DE", "purpose": None}]
+    site = site_for("OTHER", secondary_uses=uses, recipients_third_parties=recipients)
+
+    missing = [(f.fields, f.params) for f in findings_of("SIGN-LANGUAGE", site, ctx_for())]
+
+    # two uses lack Chinese: the list is named once; a recipient's name is a name, and a missing purpose is
+    # nothing to translate
+    assert missing == [(("secondary_uses",), {"field": "secondary_uses", "language": "zh-Hans"})]
+    uses[1]["text_translations"] = uses[2]["text_translations"] = {"zh-Hans": {"use": "访客统计"}}
+    assert findings_of("SIGN-LANGUAGE", site, ctx_for()) == []
+
+
 def test_a_private_space_in_china_is_refused_once_with_the_chinese_article():
     site = site_for("CN", venue_class="private_space", private_space_type="hotel_guest_room")
 
