@@ -139,11 +139,13 @@ def _culprit(named) -> str:
 
 
 def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
-    h = 0.145 * g.width
-    inset = 0.14 * h
+    # a sticker is mostly its warning and its QR code: a deeper band, a larger pictogram and headline
+    sticker = spec.size == "STICKER"
+    h = (0.17 if sticker else 0.145) * g.width
+    inset = (0.1 if sticker else 0.14) * h
     side = h - 2 * inset
     x = g.margin + inset + side + inset * 1.3
-    base = max(0.125 * g.width, HEADLINE_MIN_PT * g.width / A4_WIDTH)
+    base = max((0.15 if sticker else 0.125) * g.width, HEADLINE_MIN_PT * g.width / A4_WIDTH)
 
     def build(scale):
         parts = _parts(spec.heading, (_size(base, scale), _size(base * 0.62, scale)),
@@ -305,7 +307,48 @@ def _place_blocks(named, g: _Grid, y: float, gap: float) -> list:
     return items
 
 
+def _qr_strip(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
+    """The sticker's caption, URL and phone across its width above the footer; return the items and top."""
+    width = g.right - g.left
+    gap = 0.25 * g.body * PT
+
+    def build(scale):
+        named = _qr_texts(spec, g, width, scale)
+        if any(parts is None for _, parts in named):
+            return None
+        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
+
+    found = _shrink(build, 0.3 * g.height)
+    if found is None:
+        raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
+    items, y = [], bottom - found[0]
+    for parts in found[1]:
+        items += _texts(parts, g.left, y)
+        y += _height(parts) + gap
+    return items, bottom - found[0]
+
+
+def _sticker_lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_lines: int):
+    """A sticker's own layout, for a square read at arm's length: the QR code beside the few lines it
+    carries, and the caption, URL and phone in one strip beneath them both."""
+    foot, foot_top = _footer(spec, g, lines=footer_lines)
+    strip, strip_top = _qr_strip(spec, g, foot_top - 0.35 * g.pad)
+    rule = Shape(rect(g.margin, strip_top - 0.45 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
+    side = max(QR_SIDE_MM[spec.size], QR_MIN_MM[spec.size])
+    module = side / len(qr_matrix(spec.url))
+    h = side + 2 * QUIET_ZONE * module
+    top, bottom = head_bottom + 0.2 * g.pad, strip_top - 0.45 * g.pad
+    x = g.width - g.margin - g.line - h  # the quiet zone inside the frame
+    symbol = QRSymbol(x + QUIET_ZONE * module, top + (bottom - top - h) / 2 + QUIET_ZONE * module, module, spec.url)
+    # the body's column ends where the QR code's quiet zone begins
+    column = replace(g, width=x + g.margin + 0.6 * g.pad)
+    body, moved, body_pt = _body(spec, column, top + 0.5 * g.pad, bottom - 0.5 * g.pad)
+    return foot, strip_top, [symbol, rule] + strip, strip_top, body, moved, body_pt
+
+
 def _lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_lines: int):
+    if spec.size == "STICKER":
+        return _sticker_lower_part(spec, g, head_bottom, footer_lines=footer_lines)
     foot, foot_top = _footer(spec, g, lines=footer_lines)
     panel, panel_top = _qr_panel(spec, g, foot_top - 0.3 * g.pad)
     body, moved, body_pt = _body(spec, g, head_bottom + 0.7 * g.pad, panel_top - 0.5 * g.pad)
@@ -327,9 +370,10 @@ def layout(spec: SignSpec) -> Page:
             first_error = first_error or error  # what to shorten is what failed with the footer as written
     else:
         raise first_error
-    rule = Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
+    rule = () if spec.size == "STICKER" else \
+        (Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK),)
     frame = Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, g.height - 2 * g.margin, 2 * g.line),
                   None, INK, g.line)
     page = Shape(rect(0, 0, g.width, g.height), PAPER)
-    items = (page, *head, *body, rule, *panel, *foot, frame)
+    items = (page, *head, *body, *rule, *panel, *foot, frame)
     return Page(g.width, g.height, f"{spec.heading[0]} · {spec.serial}", items, moved, body_pt)

@@ -33,30 +33,47 @@ def ellipse(cx: float, cy: float, rx: float, ry: float) -> tuple:
             ("C", cx + kx, cy - ry, cx + rx, cy - ky, cx + rx, cy), ("Z",))
 
 
-def _corners(x: float, y: float, s: float) -> tuple:
-    """Four viewfinder brackets around the face, as open polylines."""
-    a, b, n = 0.13 * s, 0.87 * s, 0.2 * s
-    ops = []
-    for cx, cy, dx, dy in ((a, a, 1, 1), (b, a, -1, 1), (a, b, 1, -1), (b, b, -1, -1)):
-        ops += [("M", x + cx, y + cy + dy * n), ("L", x + cx, y + cy), ("L", x + cx + dx * n, y + cy)]
-    return tuple(ops)
+def polygon(points) -> tuple:
+    """Outline a closed polygon through the points."""
+    (x0, y0), rest = points[0], points[1:]
+    return (("M", x0, y0),) + tuple(("L", x, y) for x, y in rest) + (("Z",),)
 
 
-def _face(x: float, y: float, s: float) -> tuple:
-    """A stylised head: outline, and a straight mouth (a warning sign's face does not smile)."""
-    head = ellipse(x + 0.5 * s, y + 0.5 * s, 0.19 * s, 0.235 * s)
-    mouth = (("M", x + 0.44 * s, y + 0.6 * s), ("L", x + 0.56 * s, y + 0.6 * s))
-    return head + mouth
+def _triangle(x: float, y: float, s: float, inset: float = 0.0) -> tuple:
+    """The points of an equilateral triangle standing on its base, s wide, centred in the s × s square at
+    (x, y), moved `inset` mm inwards from each side."""
+    height = s * 3 ** 0.5 / 2
+    top, base = y + (s - height) / 2, y + (s + height) / 2
+    cx, cy = x + s / 2, base - height / 3  # the centroid, which insetting keeps
+    scale = 1 - inset / (height / 3)  # the inradius is a third of the height
+    return tuple((cx + (px - cx) * scale, cy + (py - cy) * scale)
+                 for px, py in ((x + s / 2, top), (x + s, base), (x, base)))
 
 
 def pictogram(x: float, y: float, s: float, ink: str, paper: str) -> tuple[Shape, ...]:
-    """Draw our facial-recognition pictogram: a face inside viewfinder corners on a dark tile."""
-    line = 0.055 * s
-    eyes = ellipse(x + 0.43 * s, y + 0.455 * s, 0.03 * s, 0.03 * s) + \
-        ellipse(x + 0.57 * s, y + 0.455 * s, 0.03 * s, 0.03 * s)
-    scan = (rect(x + 0.2 * s, y + 0.488 * s, 0.085 * s, 0.024 * s)  # a scan beam meeting the face
-            + rect(x + 0.715 * s, y + 0.488 * s, 0.085 * s, 0.024 * s))
-    return (Shape(rect(x, y, s, s, 0.16 * s), ink),
-            Shape(_corners(x, y, s), None, paper, line),
-            Shape(_face(x, y, s), None, paper, line * 0.8),
-            Shape(eyes + scan, paper))
+    """Draw our facial-recognition warning sign in an s × s square: a yellow triangle with a black band, as
+    ISO 3864-1 and GB 2894 draw a warning, holding a camera that looks at a face with a straight mouth (a
+    warning sign does not smile). `paper` is the triangle's yellow."""
+    corner = 0.035 * s  # a stroke with round joins softens the corners, as printed signs have them
+    outer, inner = _triangle(x, y, s, corner / 2), _triangle(x, y, s, 0.08 * s)
+    top = y + (s - s * 3 ** 0.5 / 2) / 2
+    # camera and face side by side, in the triangle's widest part; u is the drawing's unit
+    u = 1.2 * s
+    cx, cy = x + s / 2 + 0.03 * u, top + 0.66 * s  # the pair centred across
+    # the camera, on the left: body, a lens hood widening towards the face, and the stem it hangs from
+    body = rect(cx - 0.215 * u, cy - 0.045 * u, 0.15 * u, 0.09 * u, 0.012 * u)
+    hood = polygon(((cx - 0.07 * u, cy - 0.045 * u), (cx - 0.025 * u, cy - 0.068 * u),
+                    (cx - 0.025 * u, cy + 0.068 * u), (cx - 0.07 * u, cy + 0.045 * u)))
+    stem = rect(cx - 0.155 * u, cy - 0.1 * u, 0.026 * u, 0.06 * u)
+    # the face, on the right: head outline, eyes, and a straight mouth
+    fx, line = cx + 0.09 * u, 0.022 * u
+    head = ellipse(fx, cy, 0.06 * u, 0.078 * u)
+    eyes = ellipse(fx - 0.024 * u, cy - 0.016 * u, 0.011 * u, 0.011 * u) + \
+        ellipse(fx + 0.024 * u, cy - 0.016 * u, 0.011 * u, 0.011 * u)
+    mouth = (("M", fx - 0.022 * u, cy + 0.036 * u), ("L", fx + 0.022 * u, cy + 0.036 * u))
+    return (Shape(polygon(outer), ink, ink, corner),
+            Shape(polygon(inner), paper),
+            Shape(body + hood + stem, ink),
+            Shape(head, None, ink, line),
+            Shape(eyes, ink),
+            Shape(mouth, None, ink, line * 0.8))

@@ -311,8 +311,10 @@ def test_issuing_a_sticker_names_the_field_by_its_label_and_how_much_to_cut_and_
         client, auth, owner, make_site, db):
     auth.login(owner)
     english = ("Finding people on the police watch list at the north gate, the ticket hall, the platforms "
-               "and every stairway between them, day and night.")
-    chinese = "在北门、售票厅、站台以及它们之间的每一段楼梯上，日夜查找公安布控名单上的人员，并通知车站民警到场处理。"
+               "and every stairway between them, day and night, and telling the station's police officers on "
+               "duty so that they can come and deal with it.")
+    chinese = ("在北门、售票厅、站台以及它们之间的每一段楼梯上，日夜查找公安布控名单上的人员，并通知车站值班民警"
+               "到场处理，处理结果记入车站的值班日志。")
     site = make_site(purpose_text=english, text_translations=in_chinese(purpose_text=chinese))
     form = {"placement": "Gate A", "size": "STICKER", "languages": ["zh-Hans", "en"]}
 
@@ -339,7 +341,7 @@ def test_an_edit_that_would_no_longer_fit_an_issued_sticker_says_so_before_savin
     site = make_site()
     sign = make_sign(site, size="STICKER")
     pairs = form_values(client.get(f"/sites/{site.id}/edit").get_data(as_text=True))
-    pairs["purpose_text"] = "Finding people on the police watch list " * 6
+    pairs["purpose_text"] = "Finding people on the police watch list " * 10
     page = client.post(f"/sites/{site.id}", data=pairs).get_data(as_text=True)
     assert "could no longer be reprinted at its size" in page and sign.serial in page
     assert "cut about" in page

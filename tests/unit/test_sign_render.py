@@ -274,11 +274,43 @@ def test_a_long_packs_cover_runs_over_pages_and_numbers_each_sign_by_the_page_it
 def test_a_placement_too_long_for_the_footer_is_cut_there_with_an_ellipsis(size, placement):
     rest = "Sign S7K2Q9 · Notice v3 (2026-11-01) · Printed 2026-11-26"
     page = layout(make_spec(size, placement=placement, footer=f"{placement} · {rest}"))
-    footer = "".join(text for item in page.items if getattr(item, "runs", None) and item.y > page.height * 0.9
-                     for _font, text in item.runs)
+    # the footer is what follows its rule, the last shape before the frame
+    rule = max(i for i, item in enumerate(page.items[:-1]) if not hasattr(item, "runs") and hasattr(item, "ops"))
+    footer = "".join(text for item in page.items[rule:] if getattr(item, "runs", None) for _font, text in item.runs)
     assert footer.endswith(rest.replace(" ", "")) or squeeze(footer).endswith(squeeze(rest))
     printed = squeeze(footer)[:-len(squeeze(rest))]
     if printed != squeeze(placement) + "·":
         assert printed.endswith("…·") and squeeze(placement).startswith(printed[:-2]) and len(printed) > 3
     pdf = pdf_text(sign_pdf(make_spec(size, placement=placement, footer=f"{placement} · {rest}")))
     assert "S7K2Q9" in pdf
+
+
+def test_a_sticker_sets_its_qr_code_beside_its_lines_and_its_url_beneath_both():
+    page = layout(make_spec("STICKER"))
+    symbol = next(item for item in page.items if hasattr(item, "module"))
+    side = symbol.module * len(qr_matrix(symbol.url))
+    texts = [item for item in page.items if hasattr(item, "runs")]
+    body = [t for t in texts if any("用途" in part or "Purpose" in part for _font, part in t.runs)]
+    url = next(t for t in texts if any("S7K2Q9" in part and "Sign" not in part for _font, part in t.runs))
+    assert body and all(t.x < symbol.x and symbol.y - t.size * 0.36 < t.y < symbol.y + side for t in body)
+    assert url.y > symbol.y + side  # the URL, caption and phone run under both, across the sticker
+    assert symbol.x + side < SIZES["STICKER"][0] - 3  # with its quiet zone inside the frame
+    # the A4 keeps its panel: the QR code at the bottom left, its texts beside it
+    a4 = layout(make_spec("A4"))
+    a4_symbol = next(item for item in a4.items if hasattr(item, "module"))
+    assert a4_symbol.x < 30 and a4_symbol.y > a4.height / 2
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_pictogram_is_a_warning_triangle_standing_on_its_base_in_the_yellow_band(size):
+    page = layout(make_spec(size))
+    band = next(item for item in page.items if getattr(item, "fill", None) == "#FFD100")
+    band_bottom = max(op[-1] for op in band.ops if len(op) > 1)
+    triangles = [item for item in page.items if getattr(item, "ops", None) and [op[0] for op in item.ops]
+                 == ["M", "L", "L", "Z"]]
+    outer, inner = triangles[0], triangles[1]
+    (ax, ay), (bx, by), (cx, cy) = (op[1:] for op in outer.ops[:3])
+    assert outer.fill == "#000000" and inner.fill == "#FFD100"  # black band, yellow inside
+    assert by == pytest.approx(cy) and ay < by and ax == pytest.approx((bx + cx) / 2)  # apex up, base flat
+    assert abs(bx - cx) == pytest.approx(math.hypot(ax - bx, ay - by), rel=1e-6)  # equilateral
+    assert by < band_bottom
