@@ -25,8 +25,8 @@ def public_base_url() -> str:
 
 def sign_document(sign) -> dict:
     """Return a sign as the API shows it: the record, its short URL, reprint flag and file links."""
-    names = ("serial", "site_id", "placement", "size", "languages", "notice_version", "status", "issued_at",
-             "installed_at", "retired_at", "stale_since")
+    names = ("serial", "site_id", "placement", "text_translations", "size", "languages", "notice_version",
+             "status", "issued_at", "installed_at", "retired_at", "stale_since")
     document = {name: getattr(sign, name) for name in names}
     document.update(url=sign_url(public_base_url(), sign.serial), stale=sign.stale_since is not None,
                     stale_fields=list(sign.stale_fields or []),

@@ -127,6 +127,13 @@ def missing_row_languages(record: Mapping, tags) -> list[tuple[str, int, str, st
     return missing
 
 
+def placement_in(placement: str, translations: Mapping | None, tag: str) -> str:
+    """Return a sign's placement in one language where it was given one, else as written (a name keeps its
+    script)."""
+    translated = ((translations or {}).get(tag) or {}).get("placement")
+    return translated if _given(translated) else placement
+
+
 def organisation_name(operator: Mapping, name: str, tag: str) -> str | None:
     """Return one of the organisation's names in a language, else as written (names keep their script)."""
     if name == "dpo_name" and not operator.get("dpo"):  # no officer any more: no officer's name either

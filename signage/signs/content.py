@@ -20,7 +20,7 @@ from signage.fonts import unprintable
 from signage.i18n import LOCALES_BY_TAG
 from signage.labels import choice_label
 from signage.notices.phrases import disclosure_sentence, purpose_label
-from signage.rules.texts import organisation_name, shown_row_text, shown_text
+from signage.rules.texts import organisation_name, placement_in, shown_row_text, shown_text
 from signage.signs.layout import layout
 from signage.signs.spec import SignLine, SignSpec, TextTooLong
 
@@ -55,6 +55,9 @@ def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, n
     Text that the sign fonts cannot print (stored before input was checked) is refused naming its field.
     """
     printed = printed_text(record, operator, tuple(sign.languages), size)
+    # for the installer, in the sign's first language where it has one
+    placement = placement_in(getattr(sign, "placement", "") or "", getattr(sign, "text_translations", None),
+                             printed.languages[0])
     for line in printed.lines:
         for text in line.texts:
             reason = unprintable(text)
@@ -64,9 +67,8 @@ def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, n
     return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=printed.languages,
                     heading=printed.heading, lines=printed.lines, qr_caption=printed.qr_caption,
                     phone=operator.get("phone") or None,
-                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now,
-                                       placement=getattr(sign, "placement", None)),
-                    printed_url=printed_url(base_url, sign.serial), placement=getattr(sign, "placement", "") or "",
+                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now, placement=placement),
+                    printed_url=printed_url(base_url, sign.serial), placement=placement,
                     site_name=shown_text(record, "site_name", printed.languages[0]) or "")
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime
+from signage.rules.texts import placement_in
 from signage.extensions import db
 
 
@@ -22,6 +23,9 @@ class Sign(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     #: Where the sign should hang, e.g. "North entrance"; one per NYC customer entrance.
     placement: Mapped[str] = mapped_column(String(100))
+    #: The placement in other languages, {"zh-Hans": {"placement": "东出口"}}: a name, so printed as written
+    #: in a language without one.
+    text_translations: Mapped[dict | None] = mapped_column(JSON)
     size: Mapped[str] = mapped_column(String(12))
     #: Language pair printed, e.g. ["zh-Hans", "en"], first one larger.
     languages: Mapped[list] = mapped_column(JSON)
@@ -36,3 +40,7 @@ class Sign(db.Model):
     stale_fields: Mapped[list] = mapped_column(JSON, default=list)
 
     site = relationship("Site")
+
+    def placement_in(self, tag: str) -> str:
+        """Where the sign hangs, in one language where given, else as written."""
+        return placement_in(self.placement, self.text_translations, tag)

@@ -41,13 +41,35 @@ def _visible(value: str) -> None:
         raise ValidationError(N_("Say where the sign hangs: only spaces were given."))
 
 
+def placement_field(**kwargs):
+    """Where a sign hangs: at most 100 printable characters, one of them visible."""
+    return Text(validate=[validate.Length(min=1, max=100), _visible],
+                metadata={"pattern": printable_pattern(visible=True), **kwargs.pop("metadata", {})}, **kwargs)
+
+
+class PlacementTextSchema(Schema):
+    """The placement in one more language."""
+
+    placement = placement_field(allow_none=True)
+
+
+class PlacementTranslationsSchema(Schema):
+    """The placement in English and in Simplified Chinese, each optional: a name is printed as written in a
+    language that has none."""
+
+    en = fields.Nested(PlacementTextSchema, allow_none=True)
+    zh_hans = fields.Nested(PlacementTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+
+
 class SignIssueSchema(Schema):
     """A new sign: where it hangs, its paper size and its language pair."""
 
     # checked as given, as the document states it (at most 100 characters, one of them visible), then
     # stored without the whitespace around it
-    placement = Text(required=True, validate=[validate.Length(min=1, max=100), _visible],
-                     metadata={"pattern": printable_pattern(visible=True)})
+    placement = placement_field(required=True)
+    text_translations = fields.Nested(PlacementTranslationsSchema, load_default=None, allow_none=True, metadata={
+        "description": "The placement per language, printed on signs and shown to people who scan them "
+                       "in that language; as written where not given."})
     size = size_field(load_default="A4")
     languages = fields.List(fields.String(validate=validate.OneOf(SIGN_LANGUAGES)),
                             validate=[validate.Length(equal=2), _language_pair], metadata={"uniqueItems": True},
@@ -59,7 +81,10 @@ class SignIssueSchema(Schema):
 
     @post_load
     def trimmed(self, data, **kwargs):
-        return {**data, "placement": data["placement"].strip()}
+        translations = {tag: {"placement": text["placement"].strip()}
+                        for tag, text in (data.get("text_translations") or {}).items()
+                        if text and text.get("placement")}
+        return {**data, "placement": data["placement"].strip(), "text_translations": translations or None}
 
 
 class SignStatusSchema(Schema):
@@ -102,6 +127,8 @@ class SignSchema(Schema):
     serial = fields.String(dump_only=True)
     site_id = fields.Integer(dump_only=True)
     placement = fields.String(dump_only=True)
+    text_translations = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "The placement in other languages, as {\"zh-Hans\": {\"placement\": …}}."})
     size = fields.String(dump_only=True)
     languages = fields.List(fields.String(), dump_only=True)
     notice_version = fields.Integer(dump_only=True)

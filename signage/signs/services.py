@@ -51,7 +51,8 @@ def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replace
         raise Conflict("Signs cannot be issued for a decommissioned site.",
                        errors={"site": ["The site is decommissioned."]})
     current = latest_version(site)
-    sign = Sign(serial=_unused_serial(), site_id=site.id, placement=data["placement"], size=data["size"],
+    sign = Sign(serial=_unused_serial(), site_id=site.id, placement=data["placement"],
+                text_translations=data.get("text_translations") or None, size=data["size"],
                 languages=list(data["languages"]), notice_version=current.number if current else 1,
                 status="issued", issued_at=now, stale_fields=[])
     sign.site = site
@@ -61,6 +62,8 @@ def _issue(site, data: dict, *, by, now: datetime, base_url: str | None, replace
     db.session.add(sign)
     changes = {"serial": [None, sign.serial], "placement": [None, sign.placement], "size": [None, sign.size],
                "languages": [None, sign.languages], "notice_version": [None, sign.notice_version]}
+    if sign.text_translations:
+        changes["text_translations"] = [None, sign.text_translations]
     if replaces is not None:
         changes["replaces"] = [None, replaces.serial]
     append_entry("sign.issued", actor=by, subject=sign, now=now, organisation_id=site.organisation_id,
@@ -112,7 +115,8 @@ def reprint_sign(sign: Sign, *, by, now: datetime, settings: PackSettings, base_
     if sign.status == "retired":
         raise Conflict("A retired sign cannot be reprinted; issue a new sign instead.",
                        errors={"status": ["The sign is retired."]})
-    data = {"placement": sign.placement, "size": sign.size, "languages": sign.languages}
+    data = {"placement": sign.placement, "text_translations": sign.text_translations, "size": sign.size,
+            "languages": sign.languages}
     new = _issue(sign.site, data, by=by, now=now, base_url=base_url, replaces=sign)
     before = sign.status
     sign.status, sign.retired_at = "retired", now
