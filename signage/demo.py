@@ -69,6 +69,9 @@ NYC_STORE = {
         "site_name": "第五大道门店", "capture_area_description": "两个顾客入口和卖场。",
         "purpose_text": "识别此前因盗窃或暴力被禁止入店的人员。", "necessity_justification": "被禁人员屡次盗窃；保安无法记住每一张脸。"}},
 }
+#: The station's signs, where they hang in English and in Chinese; New York's entrances keep their labels as
+#: written, as NYC-ENTRANCE-SIGNS matches them.
+STATION_PLACEMENTS = {"Exit 3 stairs": "3号口楼梯", "Ticket hall east": "站厅东侧"}
 REFUSED_DRAFT = {
     "site_name": "Xujiahui Mall atrium", "address": "1 Hongqiao Road, Xuhui District, Shanghai", "city": "Shanghai",
     "geo": {"lat": 31.1950, "lng": 121.4370}, "jurisdictions": ["CN"], "venue_class": "public_place",
@@ -101,13 +104,14 @@ def seed_demo(*, now: datetime) -> dict:
         accounts.create_user(organisation, {"email": f"{role}@demo.signage.example", "password": DEMO_PASSWORD,
                                             "role": role, "name": f"Demo {role}"}, by="demo", now=now)
     settings = PackSettings()
-    for record, placements in ((STATION, ["Exit 3 stairs", "Ticket hall east"]), (OFFICE, ["Lobby turnstiles"]),
-                               (NYC_STORE, NYC_STORE["customer_entrances"])):
+    for record, placements in ((STATION, STATION_PLACEMENTS), (OFFICE, {"Lobby turnstiles": "大堂闸机"}),
+                               (NYC_STORE, dict.fromkeys(NYC_STORE["customer_entrances"]))):
         site = register_site(organisation, record, by=owner, now=now, settings=settings)
-        for placement in placements:
+        for placement, chinese in placements.items():
             issue_sign(site, {"placement": placement, "size": "A4", "languages": ["zh-Hans", "en"]
-                              if "CN" in record["jurisdictions"] else ["en", "zh-Hans"]}, by=owner, now=now,
-                       settings=settings)
+                              if "CN" in record["jurisdictions"] else ["en", "zh-Hans"],
+                              "text_translations": {"zh-Hans": {"placement": chinese}} if chinese else None},
+                       by=owner, now=now, settings=settings)
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
     register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}
