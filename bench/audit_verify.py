@@ -36,7 +36,7 @@ def fill(count: int) -> list[tuple[str, bytes]]:
                                      "changes": CHANGES, "reason": REASON})
         digest = entry_hash(prev, canonical)
         rows.append({"id": seq, "organisation_id": None, "subject_type": "sites", "subject_id": seq % 40 + 1,
-                     "action": "site.updated", "created_at": when, "canonical": canonical,
+                     "action": "site.updated", "actor_id": 1, "created_at": when, "canonical": canonical,
                      "prev_hash": prev, "hash": digest})
         pairs.append((prev, canonical))
         prev = digest

@@ -67,7 +67,8 @@ def register_extensions(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
                                                "json_serializer": canonical_json}
     db.init_app(app)
-    register_database(app)
+    with app.app_context():
+        register_database(app, db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), include_object=maintained_by_hand)
     login.register_login(app, login_manager)
     csrf.init_app(app)

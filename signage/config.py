@@ -18,7 +18,9 @@ PACK_SETTINGS_EXTENSION = "signage.pack_settings"
 class Config:
     """Defaults for a single-machine install; production overrides through the environment."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    #: A pooled server connection idle longer than this (seconds) is checked before use (signage.database).
+    DATABASE_PING_AFTER_IDLE = 1.0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -58,8 +60,6 @@ def environment_overrides(instance_path: str) -> dict:
     """Read SIGNAGE_* variables into Flask config keys; called by create_app, never at import."""
     overrides = {}
     overrides["SQLALCHEMY_DATABASE_URI"] = _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'signage.db'}"
-    if overrides["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {}  # a local file needs no liveness ping per checkout
     if _env("PUBLIC_BASE_URL"):
         overrides["PUBLIC_BASE_URL"] = _env("PUBLIC_BASE_URL").rstrip("/")
     if _env("SECURE_COOKIES") is not None:
