@@ -28,7 +28,7 @@ FROM (
                     || '+00:00"}', 'UTF8') AS tail,
          convert_to(',"organisation_id":' || coalesce(organisation_id::text, 'null') || ',"reason":', 'UTF8')
            AS marker,
-         convert_to('{"action":"' || action || '","actor":{"id":' || coalesce(actor_id::text || ',', ''), 'UTF8')
+         convert_to('{"action":"' || action || '","actor":{' || coalesce('"id":' || actor_id::text || ',', ''), 'UTF8')
            AS opening
   FROM (
     SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, actor_id,
@@ -43,9 +43,10 @@ WHERE NOT coalesce(
   AND encode(sha256(convert_to(prev_hash, 'UTF8') || '\x0a'::bytea || canonical), 'hex') = hash
   AND strpos(action, '"') = 0 AND strpos(action, '\') = 0
   AND strpos(subject_type, '"') = 0 AND strpos(subject_type, '\') = 0
-  AND position(convert_to('{"action":"' || action || '",', 'UTF8') in canonical) = 1
-  -- a user's id opens the hashed actor and equals the column; no column, no id there
-  AND (position(opening in canonical) = 1) = (actor_id IS NOT NULL)
+  -- the action opens the bytes, then the actor: a user's id first, equal to the column; no column, no id there
+  -- (compared as prefixes: a position() that finds nothing reads the whole entry)
+  AND substring(canonical from 1 for octet_length(opening)) = opening
+  AND (actor_id IS NOT NULL OR substring(canonical from octet_length(opening) + 1 for 5) <> '"id":'::bytea)
   AND length(stamp) = 26
   AND substring(canonical from octet_length(canonical) - octet_length(tail) + 1) = tail
   AND position(marker in canonical) > 1
