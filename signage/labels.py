@@ -191,7 +191,15 @@ def choice_label(kind: str, value) -> str:
     """Return the label of an enum value; unknown values show as they are."""
     if value is None or value == "":
         return ""
-    return str(CHOICES.get(kind, {}).get(value, value))
+    kind = CHOICE_ALIASES.get(kind, kind)
+    try:
+        return str(CHOICES.get(kind, {}).get(value, value))
+    except TypeError:  # a value no choice can be (a list inside a logged value)
+        return str(value)
+
+
+#: Logged keys whose values are another key's choices: a sign's languages, a row's consent mode.
+CHOICE_ALIASES = {"languages": "language", "secondary_uses.consent_mode": "consent_mode"}
 
 
 def finding_text(finding: dict) -> str:

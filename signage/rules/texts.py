@@ -127,6 +127,17 @@ def missing_row_languages(record: Mapping, tags) -> list[tuple[str, int, str, st
     return missing
 
 
+def compact_translations(translations: Mapping | None) -> dict | None:
+    """Drop blank texts and languages left empty, so that {"en": null} or {"en": {"use": " "}} says what
+    no translation says, and saving it changes nothing."""
+    compact = {}
+    for tag, texts in (translations or {}).items():
+        kept = {name: text for name, text in (texts or {}).items() if _given(text)}
+        if kept:
+            compact[tag] = kept
+    return compact or None
+
+
 def placement_in(placement: str, translations: Mapping | None, tag: str) -> str:
     """Return a sign's placement in one language where it was given one, else as written (a name keeps its
     script)."""

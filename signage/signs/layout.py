@@ -359,17 +359,22 @@ def layout(spec: SignSpec) -> Page:
     """Lay the sign out; raise TextTooLong naming the element that cannot fit at the minimum size."""
     g = page_grid(spec.size)
     head, head_bottom = _heading(spec, g)
-    # a long placement's footer lines are the body's too: the installer's label gives way to the public's text
-    first_error = None
+    # a long placement's footer lines are the body's too: the installer's label gives way to the public's
+    # text, both when the body would not fit and when it would leave an element to the notice
+    best, first_error = None, None
     for footer_lines in (3, 2, 1) if spec.placement else (3,):
         try:
-            foot, foot_top, panel, panel_top, body, moved, body_pt = _lower_part(spec, g, head_bottom,
-                                                                                 footer_lines=footer_lines)
-            break
+            found = _lower_part(spec, g, head_bottom, footer_lines=footer_lines)
         except TextTooLong as error:
             first_error = first_error or error  # what to shorten is what failed with the footer as written
-    else:
+            continue
+        if best is None or len(found[5]) < len(best[5]):  # fewer elements moved; else more footer lines
+            best = found
+        if not best[5]:
+            break
+    if best is None:
         raise first_error
+    foot, foot_top, panel, panel_top, body, moved, body_pt = best
     rule = () if spec.size == "STICKER" else \
         (Shape(rect(g.margin, panel_top - 0.25 * g.pad, g.width - 2 * g.margin, g.line / 3), INK),)
     frame = Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, g.height - 2 * g.margin, 2 * g.line),

@@ -5,7 +5,6 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime
-from signage.rules.texts import placement_in
 from signage.extensions import db
 
 
@@ -40,7 +39,3 @@ class Sign(db.Model):
     stale_fields: Mapped[list] = mapped_column(JSON, default=list)
 
     site = relationship("Site")
-
-    def placement_in(self, tag: str) -> str:
-        """Where the sign hangs, in one language where given, else as written."""
-        return placement_in(self.placement, self.text_translations, tag)

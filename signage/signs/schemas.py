@@ -127,7 +127,7 @@ class SignSchema(Schema):
     serial = fields.String(dump_only=True)
     site_id = fields.Integer(dump_only=True)
     placement = fields.String(dump_only=True)
-    text_translations = fields.Dict(dump_only=True, allow_none=True, metadata={
+    text_translations = fields.Nested(PlacementTranslationsSchema, dump_only=True, allow_none=True, metadata={
         "description": "The placement in other languages, as {\"zh-Hans\": {\"placement\": …}}."})
     size = fields.String(dump_only=True)
     languages = fields.List(fields.String(), dump_only=True)

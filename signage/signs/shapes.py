@@ -58,8 +58,8 @@ def pictogram(x: float, y: float, s: float, ink: str, paper: str) -> tuple[Shape
     outer, inner = _triangle(x, y, s, corner / 2), _triangle(x, y, s, 0.08 * s)
     top = y + (s - s * 3 ** 0.5 / 2) / 2
     # camera and face side by side, in the triangle's widest part; u is the drawing's unit
-    u = 1.2 * s
-    cx, cy = x + s / 2 + 0.03 * u, top + 0.66 * s  # the pair centred across
+    u = 1.3 * s
+    cx, cy = x + s / 2 + 0.03 * u, top + 0.665 * s  # the pair centred across
     # the camera, on the left: body, a lens hood widening towards the face, and the stem it hangs from
     body = rect(cx - 0.215 * u, cy - 0.045 * u, 0.15 * u, 0.09 * u, 0.012 * u)
     hood = polygon(((cx - 0.07 * u, cy - 0.045 * u), (cx - 0.025 * u, cy - 0.068 * u),

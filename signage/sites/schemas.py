@@ -1,11 +1,11 @@
 """What a site accepts and returns, for the dashboard form and the API alike."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from signage import vocabulary as vocab
 from signage.pagination import PageQuerySchema
 from signage.rules.engine import RULES
 from signage.rules.findings import WARN
-from signage.rules.texts import TEXT_LANGUAGES
+from signage.rules.texts import TEXT_LANGUAGES, compact_translations
 from signage.validation import Boolean, Date, Number, Text, Url, WholeNumber
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
@@ -43,7 +43,17 @@ class SecondaryUseTranslationsSchema(Schema):
     zh_hans = fields.Nested(SecondaryUseTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
 
 
-class SecondaryUseSchema(Schema):
+class RowSchema(Schema):
+    """A row of a site's list, whose own text_translations are kept only where they say something."""
+
+    @post_load
+    def compacted(self, data, **kwargs):
+        data = dict(data)
+        translations = compact_translations(data.pop("text_translations", None))
+        return {**data, "text_translations": translations} if translations else data
+
+
+class SecondaryUseSchema(RowSchema):
     use = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT), metadata={
         "description": "In the site's text_language; text_translations gives it in the others."})
     consent_mode = fields.String(required=True, validate=validate.OneOf(vocab.CONSENT_MODES))
@@ -64,7 +74,7 @@ class RecipientTranslationsSchema(Schema):
     zh_hans = fields.Nested(RecipientTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
 
 
-class RecipientSchema(Schema):
+class RecipientSchema(RowSchema):
     name = Text(required=True, validate=validate.Length(min=1, max=vocab.SHORT_TEXT), metadata={
         "description": "As written; text_translations may give it per language."})
     country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter ISO country code, such as CN or DE."))
@@ -104,7 +114,7 @@ class TranslationsSchema(Schema):
 
 
 class SiteSchema(Schema):
-    """The editable site record, named as in regulation.md §3."""
+    """The editable site record."""
 
     id = fields.Integer(dump_only=True)
     code = fields.String(dump_only=True)
@@ -182,6 +192,12 @@ class SiteSchema(Schema):
         "description": "The language the main text fields are written in; English when never given. "
                        "text_translations holds the other languages and wins where it gives a field."})
     text_translations = fields.Nested(TranslationsSchema, allow_none=True)
+
+    @post_load
+    def compacted(self, data, **kwargs):
+        if "text_translations" in data:  # given: kept only where it says something, else cleared
+            data = {**data, "text_translations": compact_translations(data["text_translations"])}
+        return data
 
 
 class EditReasonSchema(Schema):

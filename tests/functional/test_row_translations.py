@@ -84,3 +84,38 @@ def test_the_api_refuses_a_bad_row_translation_naming_the_field(client, make_tok
     assert field in response.get_json()["errors"]
     db.session.expire_all()
     assert db.session.get(Site, site.id).secondary_uses == []
+
+
+def test_the_audit_log_reads_a_rows_words_and_choices_in_the_readers_language(signed_in, make_site, make_sign, db):
+    site = make_site(secondary_uses=[USE], recipients_third_parties=[RECIPIENT])
+    make_sign(site)
+    page = signed_in.get(f"/audit?subject=sites:{site.id}").get_data(as_text=True)
+    uses = page[page.index("<dt>Other uses of the images</dt>"):]
+    uses = uses[:uses.index("</dd>")]
+    assert "Use: Face entry at the gates" in uses and "Consent: Separate consent" in uses
+    assert "Chinese: Use: 刷脸进站" in uses and "separate_consent" not in uses and "use:" not in uses
+    recipients = page[page.index("<dt>Recipients and third parties</dt>"):]
+    recipients = recipients[:recipients.index("</dd>")]
+    assert "Why they receive it: 核对布控名单的比中结果" in recipients and "Purpose" not in recipients
+    signs = page[page.index("<dt>Languages</dt>"):]
+    assert signs[:signs.index("</dd>")].count("Chinese") == 1 and "zh-Hans" not in signs[:signs.index("</dd>")]
+
+
+@pytest.mark.parametrize("body", [
+    {"secondary_uses": [{**USE, "text_translations": {**USE["text_translations"], "en": None}}]},
+    {"secondary_uses": [{**USE, "text_translations": {**USE["text_translations"], "en": {"use": None}}}]},
+    {"secondary_uses": [USE], "text_translations": {"en": None}},
+])
+def test_an_api_edit_that_says_nothing_new_publishes_nothing(client, make_token, owner, make_site, make_sign,
+                                                            settings, db, body):
+    from signage.notices.services import latest_version
+    site = make_site(secondary_uses=[USE])
+    make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)
+    db.session.commit()
+    if "text_translations" in body:  # the site's own translations, given again with an empty language
+        body = {**body, "text_translations": {**site.text_translations, **body["text_translations"]}}
+    response = client.patch(f"/api/v1/sites/{site.id}", json=body, headers=make_token(owner))
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    assert latest_version(db.session.get(Site, site.id)).number == 1

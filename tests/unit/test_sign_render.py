@@ -314,3 +314,16 @@ def test_the_pictogram_is_a_warning_triangle_standing_on_its_base_in_the_yellow_
     assert by == pytest.approx(cy) and ay < by and ax == pytest.approx((bx + cx) / 2)  # apex up, base flat
     assert abs(bx - cx) == pytest.approx(math.hypot(ax - bx, ay - by), rel=1e-6)  # equilateral
     assert by < band_bottom
+
+
+@pytest.mark.parametrize("size", ["A5", "A4"])
+def test_a_long_placement_never_sends_the_publics_text_to_the_notice(size):
+    rest = "Sign S7K2Q9 · Notice v3 (2026-11-01) · Printed 2026-11-26"
+    placement = ("北门地面层售票厅东侧靠近二号线换乘通道与无障碍电梯之间的立柱上方位置，面向进站闸机" * 2)[:100]
+    # a body that just fits: with a three-line footer the legal basis would have to go to the notice
+    lines = tuple(SignLine(line.key, ("摄像头覆盖大堂、电梯和站台楼梯。" * 7,
+                                      "Cameras cover the lobby, the lifts and the platform stairs. " * 7))
+                  if line.key == "capture_area" else line for line in LINES)
+    short = layout(make_spec(size, lines=lines, placement="北门", footer=f"北门 · {rest}"))
+    long = layout(make_spec(size, lines=lines, placement=placement, footer=f"{placement} · {rest}"))
+    assert short.moved == () and long.moved == ()  # the body may be set smaller, never below its minimums
