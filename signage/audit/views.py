@@ -1,5 +1,6 @@
 """The audit log for auditors: the organisation's entries a page at a time, and a verification of the chain."""
 from flask import Blueprint, current_app, g, render_template
+from sqlalchemy import func
 
 from signage.audit.models import AuditEntry
 from signage.audit.schemas import AuditQuerySchema
@@ -56,5 +57,7 @@ def _names(entries: list[dict]) -> dict:
 
 
 def _actor_choices() -> list[tuple[int, str]]:
-    users = members_query(g.user.organisation_id).order_by(User.email).limit(ACTOR_CHOICES)
+    # in the order they are listed by: their names, else their e-mails
+    users = members_query(g.user.organisation_id).order_by(func.coalesce(User.name, User.email), User.id).limit(
+        ACTOR_CHOICES)
     return [(user.id, user.name or user.email) for user in db.session.scalars(users)]

@@ -67,7 +67,8 @@ def sign_spec(record: dict, operator: dict, sign, *, size: str, base_url: str, n
     return SignSpec(serial=sign.serial, url=sign_url(base_url, sign.serial), size=size, languages=printed.languages,
                     heading=printed.heading, lines=printed.lines, qr_caption=printed.qr_caption,
                     phone=operator.get("phone") or None,
-                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now, placement=placement),
+                    footer=sign_footer(sign.serial, sign.notice_version, notice_date, now, placement=placement,
+                                       tag=printed.languages[0]),
                     printed_url=printed_url(base_url, sign.serial), placement=placement,
                     site_name=shown_text(record, "site_name", printed.languages[0]) or "")
 
@@ -109,12 +110,14 @@ class ReadLog(dict):
 
 
 def sign_footer(serial: str, version: int, notice_date: date | None, now: datetime, *,
-                placement: str | None = None) -> str:
-    """Return the footer: where the sign hangs (for the installer), serial, notice version with its effective
-    date when published, print date."""
-    published = f" ({notice_date.isoformat()})" if notice_date else ""
-    where = f"{placement} · " if placement else ""
-    return f"{where}Sign {serial} · Notice v{version}{published} · Printed {now.date().isoformat()}"
+                placement: str | None = None, tag: str = "en") -> str:
+    """Return the footer in the sign's first language (`tag`): where the sign hangs (for the installer),
+    serial, notice version with its effective date when published, print date."""
+    with force_locale(LOCALES_BY_TAG[tag]):
+        notice = (_("Notice v%(version)s (%(date)s)", version=version, date=notice_date.isoformat()) if notice_date
+                  else _("Notice v%(version)s", version=version))
+        parts = [_("Sign %(serial)s", serial=serial), notice, _("Printed %(date)s", date=now.date().isoformat())]
+    return " · ".join(([placement] if placement else []) + parts)
 
 
 def _in_language(tag: str, record: dict, operator: dict, *, compact: bool) -> dict:

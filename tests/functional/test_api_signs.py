@@ -91,7 +91,7 @@ def test_pdf_prints_operator_purpose_short_url_and_footer(client, headers, make_
     text = "".join(pdf_text(client.get(sign["files"]["pdf"], headers=headers).data).split())
     for expected in (owner.organisation.legal_name, "Finding people on the police watch list.", "查找警方名单上的人员。",
                      "此处使用人脸识别", f"signs.example/S/{sign['serial']}",
-                     f"North entrance · Sign {sign['serial']} · Notice v1 · Printed"):
+                     f"North entrance · 标识 {sign['serial']} · 告知第 1 版 · 印制于"):
         assert "".join(expected.split()) in text
 
 
@@ -103,7 +103,7 @@ def test_a_placement_of_the_longest_allowed_kind_is_issued_its_footer_cut_with_a
     sign = response.get_json()
     assert sign["placement"] == "0" * 100  # kept whole: the dashboard and the pack's cover sheet show it
     text = "".join(pdf_text(client.get(sign["files"]["pdf"], headers=headers).data).split())
-    assert f"…·Sign{sign['serial']}" in text and "0" * 100 not in text
+    assert f"…·标识{sign['serial']}" in text and "0" * 100 not in text
 
 
 @pytest.mark.parametrize("body, field", [

@@ -27,7 +27,7 @@ def test_the_issue_form_takes_the_placement_in_each_language(signed_in, make_sit
     entry = entries_for("signs", sign.id)[0]
     assert entry["changes"]["text_translations"] == [None, {"zh-Hans": {"placement": "东出口"}}]
     # the footer, for the installer, is in the sign's first language
-    assert "东出口 · Sign" in pdf_text(signed_in.get(f"/signs/{sign.serial}.pdf").data)
+    assert "东出口 · 标识" in pdf_text(signed_in.get(f"/signs/{sign.serial}.pdf").data)
     assert "东出口" in signed_in.get(f"/sites/{site.id}").get_data(as_text=True)
 
 

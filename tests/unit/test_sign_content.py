@@ -124,8 +124,11 @@ def test_operator_text_comes_from_the_translation_for_each_language():
     assert found.languages == ("zh-Hans", "en")
 
 
-def test_footer_names_serial_notice_version_its_date_and_print_date():
-    assert spec().footer == "Sign S7K2Q9AB · Notice v3 (2026-11-01) · Printed 2026-11-26"
+def test_footer_names_serial_notice_version_its_date_and_print_date_in_the_signs_first_language(app):
+    with app.test_request_context():  # the catalogs are the app's
+        chinese_first = spec().footer
+    assert chinese_first == "标识 S7K2Q9AB · 告知第 3 版（2026-11-01） · 印制于 2026-11-26"
+    assert spec(languages=["en", "zh-Hans"]).footer == "Sign S7K2Q9AB · Notice v3 (2026-11-01) · Printed 2026-11-26"
     assert sign_footer("S7K2Q9AB", 1, None, NOW) == "Sign S7K2Q9AB · Notice v1 · Printed 2026-11-26"
 
 
