@@ -38,14 +38,19 @@ def site_history(site, *, limit: int) -> list[dict]:
 
 
 def subject_names(entries: list[dict]) -> dict[tuple[str, int], str]:
-    """Name the signs and notice versions the entries are about (serial, version number), in two queries."""
+    """Name the signs and notice versions the entries are about (serial, version number), with the site
+    each belongs to under ("site_of", kind, id), in two queries."""
     ids = {kind: {e["subject"]["id"] for e in entries if (e.get("subject") or {}).get("type") == kind}
            for kind in ("signs", "notice_versions")}
     names = {}
     if ids["signs"]:
-        names |= {("signs", sign_id): serial for sign_id, serial in
-                  db.session.execute(select(Sign.id, Sign.serial).where(Sign.id.in_(ids["signs"])))}
+        for sign_id, serial, site_id in db.session.execute(
+                select(Sign.id, Sign.serial, Sign.site_id).where(Sign.id.in_(ids["signs"]))):
+            names[("signs", sign_id)], names[("site_of", "signs", sign_id)] = serial, site_id
     if ids["notice_versions"]:
-        names |= {("notice_versions", version_id): f"v{number}" for version_id, number in db.session.execute(
-            select(NoticeVersion.id, NoticeVersion.number).where(NoticeVersion.id.in_(ids["notice_versions"])))}
+        for version_id, number, site_id in db.session.execute(
+                select(NoticeVersion.id, NoticeVersion.number, NoticeVersion.site_id).where(
+                    NoticeVersion.id.in_(ids["notice_versions"]))):
+            names[("notice_versions", version_id)] = f"v{number}"
+            names[("site_of", "notice_versions", version_id)] = site_id
     return names

@@ -520,6 +520,9 @@ def test_a_sites_history_holds_its_signs_and_notice_versions_in_readable_words(s
 
     whole = signed_in.get(f"/audit?subject=sites:{site.id}").get_data(as_text=True)
     assert f"Sign {sign.serial}" in whole and "Notice v1" in whole
+    # each links to where it lives: the sign's row and the notice versions on the site's page
+    assert f'<a href="/sites/{site.id}#sign-{sign.serial}">Sign {sign.serial}</a>' in whole
+    assert f'<a href="/sites/{site.id}#notices-title">Notice v1</a>' in whole
     only = signed_in.get(f"/audit?subject=sites:{site.id}&action=sign.issued").get_data(as_text=True)
     assert "Sign issued" in only and "Notice published</strong>" not in only
     later = signed_in.get("/audit?since=2026-11-03").get_data(as_text=True)
