@@ -102,6 +102,11 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+#: The longest base URL, without its scheme, whose signs print the short URL (it, "/S/" and an 8-character
+#: serial) on one line on every size; tests/unit/test_sign_content.py holds the layout to it.
+PRINTED_BASE_MAX = 40
+
+
 class ConfigurationError(RuntimeError):
     """A setting that cannot work; raised while the app is created, never on a request."""
 
@@ -116,6 +121,11 @@ def check_configuration(app: Flask) -> None:
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"SIGNAGE_PUBLIC_BASE_URL must be an http(s) URL, not {base!r}.")
+    printed = len(base.split("://", 1)[1].rstrip("/"))
+    if printed > PRINTED_BASE_MAX:
+        log.warning("SIGNAGE_PUBLIC_BASE_URL is %d characters without its scheme: signs print their short URL "
+                    "on one line only up to %d (A5 is the narrowest); a longer one is split after a / or a dot.",
+                    printed, PRINTED_BASE_MAX)
     if _is_loopback(parts.hostname):
         message = (f"SIGNAGE_PUBLIC_BASE_URL is {base}: QR codes printed now open only on this machine, "
                    "never on a passer-by's phone.")

@@ -40,3 +40,14 @@ def test_pack_settings_from_the_environment_must_be_json(app_config, monkeypatch
 def test_a_url_that_is_no_url_is_refused(app_config):
     with pytest.raises(ConfigurationError, match="http"):
         create_app({**app_config, "PUBLIC_BASE_URL": "signs.example.com"})
+
+
+def test_a_public_address_too_long_to_print_on_one_line_starts_with_a_warning(app_config, caplog):
+    from signage.config import PRINTED_BASE_MAX
+    fits = "https://" + "s" * (PRINTED_BASE_MAX - len(".example")) + ".example"
+    with caplog.at_level(logging.WARNING, logger="signage.config"):
+        create_app({**app_config, "PUBLIC_BASE_URL": fits})
+    assert "on one line" not in caplog.text
+    with caplog.at_level(logging.WARNING, logger="signage.config"):
+        assert create_app({**app_config, "PUBLIC_BASE_URL": fits + "/notices"})
+    assert f"on one line only up to {PRINTED_BASE_MAX}" in caplog.text

@@ -7,6 +7,7 @@ import pytest
 import qrcode
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, optimal_data_chunks
 
+from signage.config import PRINTED_BASE_MAX
 from signage.errors import InvalidInput
 from signage.signs.content import ELEMENTS, fitted, sign_footer, sign_spec, sign_url
 from signage.signs.layout import layout
@@ -168,9 +169,12 @@ def test_the_footer_names_the_placement_for_the_installer():
 
 
 @pytest.mark.parametrize("size", ["A5", "A4", "A3", "LETTER", "STICKER"])
-def test_the_printed_url_is_never_split_across_lines(size):
+@pytest.mark.parametrize("long_base", [
+    "https://notices.shanghai-metro.example",  # 41 characters printed, as a real host would be
+    "https://" + "n" * (PRINTED_BASE_MAX - len(".example")) + ".example",  # the longest the start-up check takes
+])
+def test_the_printed_url_is_never_split_across_lines(size, long_base):
     from signage.signs.content import printed_url
-    long_base = "https://notices.shanghai-metro.example"  # 49 characters printed, as a real host would be
     found = sign_spec({**RECORD}, OPERATOR, make_sign(), size=size, base_url=long_base,
                       notice_date=date(2026, 11, 1), now=NOW)
     lines = ["".join(text for _font, text in item.runs) for item in layout(found).items if hasattr(item, "runs")]
