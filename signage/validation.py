@@ -4,10 +4,11 @@ API accepts exactly what its OpenAPI document describes."""
 import math
 import re
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from signage.fonts import printable_form, printable_pattern, unprintable
 from signage.local_time import is_time_zone
+from signage.rules.texts import TEXT_LANGUAGES
 
 #: What Text accepts, as the OpenAPI document states it: the characters the sign fonts draw.
 PRINTABLE_PATTERN = printable_pattern()
@@ -97,3 +98,11 @@ def time_zone_name(value: str) -> None:
     """Refuse anything but an IANA time zone name, exactly as the database of zones writes it."""
     if not is_time_zone(value):
         raise ValidationError("Not a time zone: give its IANA name, such as Asia/Shanghai or Europe/Berlin.")
+
+
+def per_language(text_schema: type[Schema], name: str, doc: str) -> type[Schema]:
+    """Return a schema named `name` holding text_schema once per language, keyed by tag as the API writes it
+    ({"en": …, "zh-Hans": …}), each optional."""
+    return type(name, (Schema,), {"__doc__": doc, **{
+        tag.replace("-", "_").lower(): fields.Nested(text_schema, allow_none=True, data_key=tag, attribute=tag)
+        for tag in TEXT_LANGUAGES}})

@@ -217,20 +217,24 @@ def _qr_texts(spec: SignSpec, g: _Grid, width: float, scale: float):
     return named
 
 
+def _stacked_qr_texts(spec: SignSpec, g: _Grid, width: float, gap: float):
+    """Return build(scale): the caption, URL and phone stacked within width mm, as (height, parts), or None
+    when one of them cannot be set at that scale."""
+    def build(scale):
+        named = _qr_texts(spec, g, width, scale)
+        if any(parts is None for _, parts in named):
+            return None
+        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
+    return build
+
+
 def _qr_panel(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
     side = max(QR_SIDE_MM[spec.size], QR_MIN_MM[spec.size], 20)
     module = side / len(qr_matrix(spec.url))
     h = side + 2 * QUIET_ZONE * module
     x, width = g.left + h, g.right - g.left - h
     gap = 0.4 * g.body * PT
-
-    def build(scale):
-        named = _qr_texts(spec, g, width, scale)
-        if any(parts is None for _, parts in named):
-            return None
-        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
-
-    found = _shrink(build, h)
+    found = _shrink(_stacked_qr_texts(spec, g, width, gap), h)
     if found is None:
         raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
     items, y = [], bottom - h + (h - found[0]) / 2
@@ -311,14 +315,7 @@ def _qr_strip(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
     """The sticker's caption, URL and phone across its width above the footer; return the items and top."""
     width = g.right - g.left
     gap = 0.25 * g.body * PT
-
-    def build(scale):
-        named = _qr_texts(spec, g, width, scale)
-        if any(parts is None for _, parts in named):
-            return None
-        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
-
-    found = _shrink(build, 0.3 * g.height)
+    found = _shrink(_stacked_qr_texts(spec, g, width, gap), 0.3 * g.height)
     if found is None:
         raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
     items, y = [], bottom - found[0]

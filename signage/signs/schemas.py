@@ -8,7 +8,7 @@ from signage.pagination import PageQuerySchema
 from signage.rules.findings import N_
 from signage.rules.texts import TEXT_LANGUAGES
 from signage.signs.spec import SIZES
-from signage.validation import Text
+from signage.validation import Text, per_language
 from signage.vocabulary import SIGN_STATUSES
 
 #: Languages a sign can print, by BCP 47 tag; the first of a pair is set larger.
@@ -53,12 +53,9 @@ class PlacementTextSchema(Schema):
     placement = placement_field(allow_none=True)
 
 
-class PlacementTranslationsSchema(Schema):
-    """The placement in English and in Simplified Chinese, each optional: a name is printed as written in a
-    language that has none."""
-
-    en = fields.Nested(PlacementTextSchema, allow_none=True)
-    zh_hans = fields.Nested(PlacementTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+PlacementTranslationsSchema = per_language(
+    PlacementTextSchema, "PlacementTranslationsSchema", "The placement in English and in Simplified Chinese, each "
+    "optional: a name is printed as written in a language that has none.")
 
 
 class SignIssueSchema(Schema):

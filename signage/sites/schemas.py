@@ -6,7 +6,7 @@ from signage.pagination import PageQuerySchema
 from signage.rules.engine import RULES
 from signage.rules.findings import WARN
 from signage.rules.texts import TEXT_LANGUAGES, compact_translations
-from signage.validation import Boolean, Date, Number, Text, Url, WholeNumber
+from signage.validation import Boolean, Date, Number, Text, Url, WholeNumber, per_language
 
 SHORT = validate.Length(max=vocab.SHORT_TEXT)
 MEDIUM = validate.Length(max=vocab.MEDIUM_TEXT)
@@ -36,11 +36,8 @@ class SecondaryUseTextSchema(Schema):
     use = text(SHORT)
 
 
-class SecondaryUseTranslationsSchema(Schema):
-    """A secondary use's words in English and in Simplified Chinese."""
-
-    en = fields.Nested(SecondaryUseTextSchema, allow_none=True)
-    zh_hans = fields.Nested(SecondaryUseTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+SecondaryUseTranslationsSchema = per_language(SecondaryUseTextSchema, "SecondaryUseTranslationsSchema",
+                                              "A secondary use's words in English and in Simplified Chinese.")
 
 
 class RowSchema(Schema):
@@ -67,11 +64,8 @@ class RecipientTextSchema(Schema):
     purpose = text(SHORT)
 
 
-class RecipientTranslationsSchema(Schema):
-    """A recipient's name and purpose in English and in Simplified Chinese."""
-
-    en = fields.Nested(RecipientTextSchema, allow_none=True)
-    zh_hans = fields.Nested(RecipientTextSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+RecipientTranslationsSchema = per_language(RecipientTextSchema, "RecipientTranslationsSchema",
+                                           "A recipient's name and purpose in English and in Simplified Chinese.")
 
 
 class RecipientSchema(RowSchema):
@@ -106,11 +100,9 @@ class TranslationSchema(Schema):
     automated_decisions_text = text(MEDIUM)
 
 
-class TranslationsSchema(Schema):
-    """Operator-written text in English and in Simplified Chinese, each language on its own."""
-
-    en = fields.Nested(TranslationSchema, allow_none=True)
-    zh_hans = fields.Nested(TranslationSchema, allow_none=True, data_key="zh-Hans", attribute="zh-Hans")
+TranslationsSchema = per_language(
+    TranslationSchema, "TranslationsSchema",
+    "Operator-written text in English and in Simplified Chinese, each language on its own.")
 
 
 class SiteSchema(Schema):
