@@ -12,7 +12,8 @@ from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SE
 from signage.local_time import local_text, time_zones
 from signage.rules.engine import BANS, RULES
 from signage.rules.findings import N_, problem_count, refusal_groups
-from signage.rules.texts import LANGUAGE_NAMES, NAME_FIELDS, ROW_NAMES, ROW_TRANSLATED, TEXT_LANGUAGES, TRANSLATED_FIELDS
+from signage.rules.texts import (LANGUAGE_NAMES, NAME_FIELDS, ROW_NAMES, ROW_TRANSLATED, TEXT_LANGUAGES,
+                                 TRANSLATED_FIELDS)
 from signage.translation import catalog, gettext, lazy_gettext as _l
 from signage.vocabulary import MAX_FORM_ROWS
 
@@ -243,7 +244,8 @@ def template_globals() -> dict:
             "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS,
             "row_translated": ROW_TRANSLATED, "row_names": ROW_NAMES, "text_languages": TEXT_LANGUAGES,
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
-            "subject_label": subject_label, "actor_label": actor_label, "part_label": part_label, "local_time": local_time,
+            "subject_label": subject_label, "actor_label": actor_label, "part_label": part_label,
+            "local_time": local_time,
             "time_zone": time_zone, "time_zones": time_zones,
             "problem_count": lambda findings: problem_count(findings, BANS)}
 

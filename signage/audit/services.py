@@ -82,8 +82,8 @@ def _entry_row(seq, prev_hash, now, action, actor, subject_type, subject_id, org
                                  "subject": {"type": subject_type, "id": subject_id},
                                  "organisation_id": organisation_id, "changes": changes or {}, "reason": reason})
     return {"id": seq, "organisation_id": organisation_id, "subject_type": subject_type, "subject_id": subject_id,
-            "action": action, "actor_id": actor_ref(described), "created_at": now, "canonical": canonical, "prev_hash": prev_hash,
-            "hash": entry_hash(prev_hash, canonical)}
+            "action": action, "actor_id": actor_ref(described), "created_at": now, "canonical": canonical,
+            "prev_hash": prev_hash, "hash": entry_hash(prev_hash, canonical)}
 
 
 def _lock_chain():

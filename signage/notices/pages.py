@@ -34,7 +34,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "6"
+PAGE_FORMAT = "7"  # 7: rows and placements in each language
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200

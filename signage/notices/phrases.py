@@ -61,10 +61,12 @@ def recipients_sentence(recipients: list[dict], names: list, purposes: list) -> 
     of its own), or say that nobody else receives the data."""
     if not recipients:
         return _("Nobody outside the operator.")
-    return "; ".join(
-        _("%(name)s (%(country)s), for %(purpose)s", name=name or "—", country=r.get("country") or "—",
-          purpose=purpose) if purpose else _("%(name)s (%(country)s)", name=name or "—", country=r.get("country") or "—")
-        for r, name, purpose in zip(recipients, names, purposes))
+    def one(recipient, name, purpose):
+        country = recipient.get("country") or "—"
+        if purpose:
+            return _("%(name)s (%(country)s), for %(purpose)s", name=name or "—", country=country, purpose=purpose)
+        return _("%(name)s (%(country)s)", name=name or "—", country=country)
+    return "; ".join(one(*row) for row in zip(recipients, names, purposes))
 
 
 def secondary_use_sentence(use: dict, words: str | None) -> str:

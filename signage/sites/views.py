@@ -94,7 +94,8 @@ def _detail(site, status=200, refused=None):
     return render_template("sites/detail.html", site=site, record=site_record(site), findings=findings,
                            findings_by_field=services.findings_by_field(findings), refused=refused,
                            transitions=vocab.STATUS_TRANSITIONS[site.status], sections=vocab.SECTIONS,
-                           history=history, subject_names=subject_names(history) | member_names(site.organisation_id, history),
+                           history=history,
+                           subject_names=subject_names(history) | member_names(site.organisation_id, history),
                            notices=versions_for(site, limit=FIRST_VERSIONS + 1),
                            signs=signs_for(site, limit=FIRST_SIGNS + 1),
                            first=(FIRST_ENTRIES, FIRST_VERSIONS, FIRST_SIGNS)), status
