@@ -182,7 +182,7 @@ def _footer(spec: SignSpec, g: _Grid, *, lines: int = 3) -> tuple[list, float]:
 
 def _footer_with_short_placement(spec: SignSpec, build, avail: float):
     """Cut the placement in the footer, with an ellipsis, to the longest start that fits: the footer only
-    tells the installer which sign this is, and the pack's cover sheet and the dashboard give it whole."""
+    tells the installer which sign this is, and the dashboard and the API give it whole."""
     rest = spec.footer[len(spec.placement):]
 
     def attempt(count: int):
@@ -340,6 +340,7 @@ def _sticker_lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_
     # the body's column ends where the QR code's quiet zone begins
     column = replace(g, width=x + g.margin + 0.6 * g.pad)
     body, moved, body_pt = _body(spec, column, top + 0.5 * g.pad, bottom - 0.5 * g.pad)
+    # the strip's top stands for the panel's: the QR code and its texts sit above it
     return foot, strip_top, [symbol, rule] + strip, strip_top, body, moved, body_pt
 
 
