@@ -1,6 +1,6 @@
 """Lay out a sign pack's cover sheet on A4: which page hangs where, and the installation checklist."""
 from signage.fonts import font_runs
-from .layout import INK, LEAD, PAPER, PT, Page, Text, page_grid
+from .typeset import INK, LEAD, PAPER, PT, Page, Text, page_grid
 from .shapes import Shape, rect
 from .wrap import wrap
 

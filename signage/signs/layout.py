@@ -1,24 +1,15 @@
 """Lay a sign out as a display list in mm: heading band, elements, QR panel and footer."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from signage.fonts import em_width, font_runs
+from signage.fonts import em_width
 from .qr import QUIET_ZONE, qr_matrix
 from .shapes import Shape, pictogram, rect
-from .spec import QR_MIN_MM, SIZES, SignSpec, TextTooLong
-from .wrap import wrap
+from .spec import QR_MIN_MM, SignSpec, TextTooLong
+from .typeset import (BAND, FLOOR_PT, INK, LEAD, PAPER, PT, RULE, SCALES, SECOND, SHRINK, URL_FLOOR_PT, Grid, Page,
+                      QRSymbol, culprit, height_of, largest_fitting, page_grid, set_size, text_items, wrapped)
 
-PT = 25.4 / 72  # mm per point
-LEAD = 1.22
-FLOOR_PT = 7.0  # no text is set smaller than this, not even on the sticker
-#: The printed URL alone may go a little below the floor rather than split across lines: it is typed from,
-#: read close up beside the QR code, which is what most people use.
-URL_FLOOR_PT = 5.5
-SECOND = 0.78  # size of the second and later languages relative to the first
-SCALES = (1.3, 1.2, 1.1, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.64, 0.6)
-SHRINK = SCALES[SCALES.index(1.0):]  # heading, QR panel and footer never grow
 #: side of the QR symbol per size in mm, above QR_MIN_MM where the paper allows
 QR_SIDE_MM = {"A5": 52, "A4": 74, "A3": 110, "LETTER": 74, "STICKER": 32}
-INK, PAPER, BAND, SOFT, RULE = "#000000", "#FFFFFF", "#FFD100", "#1F1F1F", "#8A8A8A"
 HIGHLIGHT = frozenset({"disclosure", "nyc_statement"})  # surprising processing stands out
 #: On A4 the headline is set at 28 pt at least and the body at 12 pt (first language) and 9 pt (second), in
 #: proportion on other sizes; the sticker, read from arm's length, has its own minimums.
@@ -30,115 +21,7 @@ STICKER_BODY_MIN_PT = (FLOOR_PT, FLOOR_PT)
 MOVABLE = ("legal_basis", "recipients", "capture_area", "retention", "alternative")
 
 
-@dataclass(frozen=True)
-class Text:
-    """One line of text; (x, y) is the baseline start in mm from the top-left, size in pt."""
-
-    x: float
-    y: float
-    size: float
-    runs: tuple[tuple[str, str], ...]  # (font key, text)
-    color: str
-
-
-@dataclass(frozen=True)
-class QRSymbol:
-    """The QR symbol; (x, y) is the top-left of its first module in mm, quiet zone outside it."""
-
-    x: float
-    y: float
-    module: float
-    url: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """A laid-out sign: page size in mm and the items to draw in order."""
-
-    width: float
-    height: float
-    title: str
-    items: tuple
-    #: Elements left to the full notice because the body did not fit at the minimum sizes.
-    moved: tuple[str, ...] = ()
-    #: The body's type sizes in pt: first language, second language.
-    body_pt: tuple[float, float] = (0.0, 0.0)
-
-
-@dataclass(frozen=True)
-class _Grid:
-    width: float
-    height: float
-    margin: float
-    pad: float
-    line: float
-    body: float  # normal size of the first language's element text, pt
-
-    @property
-    def left(self) -> float:
-        return self.margin + self.pad
-
-    @property
-    def right(self) -> float:
-        return self.width - self.margin - self.pad
-
-
-def page_grid(size: str) -> _Grid:
-    w, h = SIZES[size]
-    margin = min(max(0.035 * w, 3.5), 10)
-    return _Grid(w, h, margin, 0.035 * w, max(0.005 * w, 0.45), max(0.075 * w, 10))
-
-
-def _size(base: float, scale: float) -> float:
-    return max(base * scale, min(base, FLOOR_PT))
-
-
-def _parts(texts, sizes, width: float, bold=(True, False), url: bool = False):
-    """Wrap each language's text within width mm; None when a word is wider than the line.
-
-    The first language is set at sizes[0] in weight bold[0], the others at sizes[1], bold[1].
-    """
-    out = []
-    for i, text in enumerate(texts):
-        size, bold_ = (sizes[0], bold[0]) if i == 0 else (sizes[1], bold[1])
-        lines = wrap(text, size, width / PT, bold_, url)
-        if lines is None:
-            return None
-        out.append((lines, size, bold_, INK if i == 0 else SOFT))
-    return tuple(out)
-
-
-def _height(parts) -> float:
-    return sum(len(lines) * size * LEAD * PT for lines, size, _, _ in parts)
-
-
-def _texts(parts, x: float, y: float) -> list[Text]:
-    items = []
-    for lines, size, bold, color in parts:
-        for line in lines:
-            items.append(Text(x, y + 0.95 * size * PT, size, font_runs(line, bold), color))
-            y += size * LEAD * PT
-    return items
-
-
-def _shrink(build, avail: float, scales=SHRINK):
-    """Return build(scale) for the largest scale whose (height, ...) fits avail, else None."""
-    for scale in scales:
-        found = build(scale)
-        if found is not None and found[0] <= avail + 1e-6:
-            return found
-    return None
-
-
-def _culprit(named) -> str:
-    """Name the element to shorten: one with an unbreakable word, else the tallest."""
-    for key, parts in named:
-        if parts is None:
-            return key
-    return max(named, key=lambda kp: _height(kp[1]))[0]
-
-
-def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
+def _heading(spec: SignSpec, g: Grid) -> tuple[list, float]:
     # a sticker is mostly its warning and its QR code: a deeper band, a larger pictogram and headline
     sticker = spec.size == "STICKER"
     h = (0.17 if sticker else 0.145) * g.width
@@ -148,36 +31,36 @@ def _heading(spec: SignSpec, g: _Grid) -> tuple[list, float]:
     base = max((0.15 if sticker else 0.125) * g.width, HEADLINE_MIN_PT * g.width / A4_WIDTH)
 
     def build(scale):
-        parts = _parts(spec.heading, (_size(base, scale), _size(base * 0.62, scale)),
+        parts = wrapped(spec.heading, (set_size(base, scale), set_size(base * 0.62, scale)),
                        g.width - g.margin - inset - x, (True, True))
-        return None if not parts else (_height(parts), parts)
+        return None if not parts else (height_of(parts), parts)
 
-    found = _shrink(build, side)
+    found = largest_fitting(build, side)
     if found is None:
         raise TextTooLong("heading", spec.size)
     band = [Shape(rect(g.margin, g.margin, g.width - 2 * g.margin, h, 2 * g.line, 0), BAND),
             Shape(rect(g.margin, g.margin + h - g.line / 2, g.width - 2 * g.margin, g.line), INK)]
     icon = pictogram(g.margin + inset, g.margin + inset, side, INK, BAND)
-    return band + list(icon) + _texts(found[1], x, g.margin + (h - found[0]) / 2), g.margin + h
+    return band + list(icon) + text_items(found[1], x, g.margin + (h - found[0]) / 2), g.margin + h
 
 
-def _footer(spec: SignSpec, g: _Grid, *, lines: int = 3) -> tuple[list, float]:
+def _footer(spec: SignSpec, g: Grid, *, lines: int = 3) -> tuple[list, float]:
     """Lay the footer out in at most `lines` lines at the bottom; the placement is cut if it must be."""
     base = max(0.036 * g.width, FLOOR_PT)
 
     def build(scale, text=spec.footer):
-        parts = _parts((text,), (_size(base, scale),) * 2, g.right - g.left, (False, False))
-        return None if parts is None else (_height(parts), parts)
+        parts = wrapped((text,), (set_size(base, scale),) * 2, g.right - g.left, (False, False))
+        return None if parts is None else (height_of(parts), parts)
 
     avail = lines * base * LEAD * PT + 1e-6
-    found = _shrink(build, avail)
+    found = largest_fitting(build, avail)
     if found is None and spec.placement and spec.footer.startswith(spec.placement):
         found = _footer_with_short_placement(spec, build, avail)
     if found is None:
         raise TextTooLong("footer", spec.size)
     top = g.height - g.margin - 0.45 * g.pad - found[0]
     rule = Shape(rect(g.margin, top - 0.4 * g.pad, g.width - 2 * g.margin, g.line / 3), INK)
-    return [rule] + _texts(found[1], g.left, top), top - 0.4 * g.pad
+    return [rule] + text_items(found[1], g.left, top), top - 0.4 * g.pad
 
 
 def _footer_with_short_placement(spec: SignSpec, build, avail: float):
@@ -187,7 +70,7 @@ def _footer_with_short_placement(spec: SignSpec, build, avail: float):
 
     def attempt(count: int):
         cut = f"{spec.placement[:count].rstrip()}…{rest}" if count else rest.removeprefix(" · ")
-        return _shrink(lambda scale: build(scale, cut), avail)
+        return largest_fitting(lambda scale: build(scale, cut), avail)
 
     low, high = 0, len(spec.placement) - 1  # attempt(low) is tried last if nothing longer fits
     while low < high:
@@ -201,65 +84,65 @@ def _one_line_size(text: str, size: float, width: float) -> float:
     return max(min(size, width / PT / em_width(text, True)), min(size, FLOOR_PT))
 
 
-def _qr_texts(spec: SignSpec, g: _Grid, width: float, scale: float):
-    big, small = _size(g.body, scale), _size(g.body * SECOND, scale)
+def _qr_texts(spec: SignSpec, g: Grid, width: float, scale: float):
+    big, small = set_size(g.body, scale), set_size(g.body * SECOND, scale)
     shown = spec.printed_url or spec.url
     # the URL is not split: bold if it fits on one line at the floor size, else in the narrower regular weight,
     # down to its own floor
     fitting = 0.98 * width / PT  # a hair under the column, so rounding in the wrap never breaks the line
     bold = fitting / em_width(shown, True) >= min(small, FLOOR_PT)
     url = max(min(small, fitting / em_width(shown, bold)), min(small, URL_FLOOR_PT))
-    named = [("qr_caption", _parts(spec.qr_caption, (big, small), width)),
-             ("url", _parts((shown,), (url, url), width, (bold, bold), url=True))]
+    named = [("qr_caption", wrapped(spec.qr_caption, (big, small), width)),
+             ("url", wrapped((shown,), (url, url), width, (bold, bold), url=True))]
     if spec.phone:
         phone = _one_line_size(spec.phone, big, width)
-        named.append(("phone", _parts((spec.phone,), (phone, phone), width, (True, True))))
+        named.append(("phone", wrapped((spec.phone,), (phone, phone), width, (True, True))))
     return named
 
 
-def _stacked_qr_texts(spec: SignSpec, g: _Grid, width: float, gap: float):
+def _stacked_qr_texts(spec: SignSpec, g: Grid, width: float, gap: float):
     """Return build(scale): the caption, URL and phone stacked within width mm, as (height, parts), or None
     when one of them cannot be set at that scale."""
     def build(scale):
         named = _qr_texts(spec, g, width, scale)
         if any(parts is None for _, parts in named):
             return None
-        return sum(_height(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
+        return sum(height_of(p) for _, p in named) + gap * (len(named) - 1), [p for _, p in named]
     return build
 
 
-def _qr_panel(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
+def _qr_panel(spec: SignSpec, g: Grid, bottom: float) -> tuple[list, float]:
     side = max(QR_SIDE_MM[spec.size], QR_MIN_MM[spec.size], 20)
     module = side / len(qr_matrix(spec.url))
     h = side + 2 * QUIET_ZONE * module
     x, width = g.left + h, g.right - g.left - h
     gap = 0.4 * g.body * PT
-    found = _shrink(_stacked_qr_texts(spec, g, width, gap), h)
+    found = largest_fitting(_stacked_qr_texts(spec, g, width, gap), h)
     if found is None:
-        raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
+        raise TextTooLong(culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
     items, y = [], bottom - h + (h - found[0]) / 2
     for parts in found[1]:
-        items += _texts(parts, x, y)
-        y += _height(parts) + gap
+        items += text_items(parts, x, y)
+        y += height_of(parts) + gap
     symbol = QRSymbol(g.left + QUIET_ZONE * module, bottom - h + QUIET_ZONE * module, module, spec.url)
     return [symbol] + items, bottom - h
 
 
-def _body_blocks(spec: SignSpec, g: _Grid, scale: float):
-    sizes = (_size(g.body, scale), _size(g.body * SECOND, scale))
-    return [(line.key, _parts(line.texts, sizes, g.right - g.left)) for line in spec.lines], sizes[0]
+def _body_blocks(spec: SignSpec, g: Grid, scale: float):
+    sizes = (set_size(g.body, scale), set_size(g.body * SECOND, scale))
+    return [(line.key, wrapped(line.texts, sizes, g.right - g.left)) for line in spec.lines], sizes[0]
 
 
-def _body_scales(spec: SignSpec, g: _Grid) -> tuple[float, ...]:
+def _body_scales(spec: SignSpec, g: Grid) -> tuple[float, ...]:
     """Return the scales the body may take: none that sets it below the size's minimums."""
     first, second = STICKER_BODY_MIN_PT if spec.size == "STICKER" else \
         tuple(max(FLOOR_PT, minimum * g.width / A4_WIDTH) for minimum in BODY_MIN_PT)
-    allowed = tuple(scale for scale in SCALES if _size(g.body, scale) >= first - 1e-6
-                    and _size(g.body * SECOND, scale) >= second - 1e-6)
+    allowed = tuple(scale for scale in SCALES if set_size(g.body, scale) >= first - 1e-6
+                    and set_size(g.body * SECOND, scale) >= second - 1e-6)
     return allowed or SCALES[:1]
 
 
-def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> tuple[list, tuple[str, ...], tuple]:
+def _body(spec: SignSpec, g: Grid, top: float, bottom: float) -> tuple[list, tuple[str, ...], tuple]:
     """Lay the elements out as large as fits, never below the minimums: what does not fit then moves to the
     notice, in MOVABLE's order, before any text is refused."""
     scales = _body_scales(spec, g)
@@ -270,8 +153,8 @@ def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> tuple[list, tu
             if any(parts is None for _, parts in named):
                 return None
             gap = 0.9 * size * PT
-            return sum(_height(p) for _, p in named) + gap * max(len(named) - 1, 0), named, gap, scale
-        return _shrink(at, bottom - top, scales)
+            return sum(height_of(p) for _, p in named) + gap * max(len(named) - 1, 0), named, gap, scale
+        return largest_fitting(at, bottom - top, scales)
 
     lines, moved = spec.lines, []
     found = build(lines)
@@ -283,7 +166,7 @@ def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> tuple[list, tu
             moved.append(key)
             found = build(lines)
     if found is None:
-        raise TextTooLong(_culprit(_body_blocks(replace(spec, lines=lines), g, scales[-1])[0]), spec.size)
+        raise TextTooLong(culprit(_body_blocks(replace(spec, lines=lines), g, scales[-1])[0]), spec.size)
     for key in reversed(moved[:-1]):  # what went before the last one out, and fits again, comes back
         kept = tuple(line for line in spec.lines if line.key not in moved or line.key == key)
         again = build(kept)
@@ -294,38 +177,38 @@ def _body(spec: SignSpec, g: _Grid, top: float, bottom: float) -> tuple[list, tu
     spare = bottom - top - height
     extra = min(spare / (len(named) + 1), gap) if len(named) > 1 else 0.0
     items = _place_blocks(named, g, top + (spare - extra * (len(named) - 1)) / 2, gap + extra)
-    return items, tuple(moved), (_size(g.body, scale), _size(g.body * SECOND, scale))
+    return items, tuple(moved), (set_size(g.body, scale), set_size(g.body * SECOND, scale))
 
 
-def _place_blocks(named, g: _Grid, y: float, gap: float) -> list:
+def _place_blocks(named, g: Grid, y: float, gap: float) -> list:
     items = []
     for i, (key, parts) in enumerate(named):
         if i:
             items.append(Shape(rect(g.left, y - gap / 2, g.right - g.left, g.line / 4), RULE))
         if key in HIGHLIGHT:
-            h = _height(parts)
+            h = height_of(parts)
             items.append(Shape(rect(g.left - g.pad / 3, y - gap / 4, g.right - g.left + 2 * g.pad / 3,
                                     h + gap / 2, g.line), BAND))
-        items += _texts(parts, g.left, y)
-        y += _height(parts) + gap
+        items += text_items(parts, g.left, y)
+        y += height_of(parts) + gap
     return items
 
 
-def _qr_strip(spec: SignSpec, g: _Grid, bottom: float) -> tuple[list, float]:
+def _qr_strip(spec: SignSpec, g: Grid, bottom: float) -> tuple[list, float]:
     """The sticker's caption, URL and phone across its width above the footer; return the items and top."""
     width = g.right - g.left
     gap = 0.25 * g.body * PT
-    found = _shrink(_stacked_qr_texts(spec, g, width, gap), 0.3 * g.height)
+    found = largest_fitting(_stacked_qr_texts(spec, g, width, gap), 0.3 * g.height)
     if found is None:
-        raise TextTooLong(_culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
+        raise TextTooLong(culprit(_qr_texts(spec, g, width, SHRINK[-1])), spec.size)
     items, y = [], bottom - found[0]
     for parts in found[1]:
-        items += _texts(parts, g.left, y)
-        y += _height(parts) + gap
+        items += text_items(parts, g.left, y)
+        y += height_of(parts) + gap
     return items, bottom - found[0]
 
 
-def _sticker_lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_lines: int):
+def _sticker_lower_part(spec: SignSpec, g: Grid, head_bottom: float, *, footer_lines: int):
     """A sticker's own layout, for a square read at arm's length: the QR code beside the few lines it
     carries, and the caption, URL and phone in one strip beneath them both."""
     foot, foot_top = _footer(spec, g, lines=footer_lines)
@@ -344,7 +227,7 @@ def _sticker_lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_
     return foot, strip_top, [symbol, rule] + strip, strip_top, body, moved, body_pt
 
 
-def _lower_part(spec: SignSpec, g: _Grid, head_bottom: float, *, footer_lines: int):
+def _lower_part(spec: SignSpec, g: Grid, head_bottom: float, *, footer_lines: int):
     if spec.size == "STICKER":
         return _sticker_lower_part(spec, g, head_bottom, footer_lines=footer_lines)
     foot, foot_top = _footer(spec, g, lines=footer_lines)

@@ -7,7 +7,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from signage.fonts import BOLD_STROKE, FAKE_BOLD, PDF_NAMES, pdf_font
-from .layout import PT, Page, QRSymbol, Text
+from .typeset import PT, Page, QRSymbol, Text
 from .qr import qr_runs
 from .shapes import Shape
 

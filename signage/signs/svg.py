@@ -2,7 +2,7 @@
 from xml.sax.saxutils import escape, quoteattr
 
 from signage.fonts import BOLD_STROKE, FAKE_BOLD, glyph, pdf_font, units_per_em
-from .layout import PT, Page, QRSymbol, Text
+from .typeset import PT, Page, QRSymbol, Text
 from .qr import qr_runs
 from .shapes import Shape
 

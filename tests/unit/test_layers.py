@@ -24,7 +24,8 @@ EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.d
          "signage.demo_scale")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
-        "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.cover", "signage.signs.qr",
+        "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
+        "signage.signs.cover", "signage.signs.qr",
         "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time")
 FRAMEWORKS = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel")
 
