@@ -1,7 +1,7 @@
 """What the site form shows for each field: label, help sentence and widget, by section.
 
 Pure UI metadata keyed by the names in vocabulary.SECTIONS; help sentences come from
-regulation.md §3. No database; labels.template_globals() hands it to Jinja.
+regulation.md §3. No database; template_names.template_globals() hands it to Jinja.
 """
 from typing import NamedTuple
 

@@ -3,7 +3,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 
 from signage.extensions import babel
-from signage.labels import template_globals
+from signage.template_names import template_globals
 from signage.security import is_public_path
 from signage.translation import catalog
 

@@ -1,21 +1,18 @@
-"""Translated labels: allowed values, fields, audit actions, findings and validation messages.
+"""Translated labels: allowed values, fields, audit actions, findings and who acted (validation messages
+are signage.messages, the names templates see signage.template_names).
 
 Shared by the dashboard's templates and the printed sign, so no feature owns them. Translation
 happens when a label is shown (lazy_gettext), in the locale of the moment.
 """
-import re
-
 from flask import g
 from flask_babel import get_locale
 
-from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
-from signage.local_time import local_text, time_zones
+from signage.form_ui import FIELDS, FILING_PARTS, ROW_PARTS
+from signage.local_time import local_text
 from signage.rules.engine import BANS, RULES
-from signage.rules.findings import N_, problem_count, refusal_groups
-from signage.rules.texts import (LANGUAGE_NAMES, NAME_FIELDS, ROW_NAMES, ROW_TRANSLATED, TEXT_LANGUAGES,
-                                 TRANSLATED_FIELDS)
+from signage.rules.findings import refusal_groups
+from signage.rules.texts import LANGUAGE_NAMES
 from signage.translation import catalog, gettext, lazy_gettext as _l
-from signage.vocabulary import MAX_FORM_ROWS
 
 CHOICES = {
     "jurisdictions": {
@@ -123,47 +120,6 @@ OTHER_LABELS = {
     "replaces": _l("Replaces sign"), "replaced_by": _l("Replaced by sign"), "stale_fields": _l("Fields to reprint"),
 }
 
-#: marshmallow's stock messages, marked so they are translated when shown.
-INPUT_MESSAGES = (
-    N_("Missing data for required field."), N_("Not a valid integer."), N_("Not a valid number."),
-    N_("Not a valid URL."), N_("Not a valid date."), N_("Not a valid boolean."), N_("Not a valid email address."),
-    N_("Field may not be null."), N_("Unknown field."), N_("Not a valid string."), N_("Not a valid list."),
-    N_("Invalid value."), N_("Invalid input type."), N_("Use a two-letter ISO country code, such as CN or DE."),
-    N_("Not a JSON object."), N_("Not a current warning for this site."),
-    N_("Not a valid URL: use http:// or https:// and plain ASCII, as in https://example.com/policy."),
-    N_("Already registered by another organisation."), N_("Not a field of this form."),
-    N_("Not a time zone: give its IANA name, such as Asia/Shanghai or Europe/Berlin."), N_("Choose a time zone."),
-    N_("Use TYPE:ID, e.g. sites:12."), N_("Use a user's id, or system."),
-)
-#: Details the services raise and the pages show, and the commonest rule source.
-SERVICE_MESSAGES = (
-    N_("The site cannot go live yet."), N_("This change would break the rules for an active site."),
-    N_("A decommissioned site can no longer be changed."), N_("No such site."), N_("No such sign."),
-    N_("Only a current warning can be acknowledged."), N_("This warning is already acknowledged."),
-    N_("This token is already revoked."), N_("The password is too short."), N_("Design decision"),
-    N_("Another organisation is registered under this name."),
-)
-_PATTERNS = (
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Use at most %(n)s characters.")),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), N_("Use at least %(n)s characters.")),
-    (re.compile(r"^Must be one of: .*\.$"), N_("Choose one of the listed options.")),
-    (re.compile(r"^Enter a number of days from (\d+) to (\d+)\.$"), N_("Enter a number of days from %(n)s to %(m)s.")),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-     N_("Enter a number from %(n)s to %(m)s.")),
-    (re.compile(r"^Use at most (\d+) rows\.$"), N_("Use at most %(n)s rows.")),
-    (re.compile(r"^Too long for a (\S+) sign: cut about (\d+) characters from the (\S+) text, or choose a larger "
-                r"size\.$"),
-     N_("Too long for a %(n)s sign: cut about %(m)s characters from the %(k)s text, or choose a larger size.")),
-    (re.compile(r"^Too long for a (\S+) sign: shorten it or choose a larger size\.$"),
-     N_("Too long for a %(n)s sign: shorten it or choose a larger size.")),
-    (re.compile(r"^Contains (U\+[0-9A-F]{4,6}), an invisible or control character; remove it\.$"),
-     N_("Contains %(n)s, an invisible or control character; remove it.")),
-    (re.compile(r"^Contains (U\+[0-9A-F]{4,6}) \((.)\), which signs and printed notices cannot show: use Latin, "
-                r"Greek, Cyrillic or Chinese characters\.$"),
-     N_("Contains %(n)s (%(m)s), which signs and printed notices cannot show: use Latin, Greek, Cyrillic or "
-        "Chinese characters.")),
-)
-
 
 def tr(text) -> str:
     """Translate a message id without %-formatting it."""
@@ -220,34 +176,6 @@ def finding_source(finding: dict) -> str:
     """Return the citation of a finding's rule in the current language (stored summaries keep only the id)."""
     rule = RULES.get(finding.get("rule_id"))
     return tr(finding.get("source") or (rule.source if rule else ""))
-
-
-def error_text(message) -> str:
-    """Return a validation message in the current language."""
-    message = str(message)
-    for pattern, msgid in _PATTERNS:
-        match = pattern.match(message)
-        if match:
-            groups = match.groups() + ("", "", "")
-            # a language tag in a message is named in the reader's language
-            return gettext(msgid, n=groups[0], m=groups[1], k=choice_label("language", groups[2]))
-    return tr(message)
-
-
-def template_globals() -> dict:
-    """Return the names the dashboard templates use, for app.jinja_env.globals."""
-    return {"get_locale": get_locale, "form_ui": FIELDS, "section_titles": SECTION_TITLES,
-            "section_intros": SECTION_INTROS, "choice_label": choice_label, "field_label": field_label,
-            "finding_text": finding_text, "finding_source": finding_source, "error_text": error_text, "tr": tr,
-            "row_parts": ROW_PARTS, "filing_parts": FILING_PARTS, "transition_labels": TRANSITION_LABELS, "audit_actions": AUDIT_ACTIONS,
-            "row_choice_keys": ROW_CHOICE_KEYS, "max_form_rows": MAX_FORM_ROWS,
-            "translated_fields": TRANSLATED_FIELDS, "name_fields": NAME_FIELDS,
-            "row_translated": ROW_TRANSLATED, "row_names": ROW_NAMES, "text_languages": TEXT_LANGUAGES,
-            "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped, "checklist_label": checklist_label,
-            "subject_label": subject_label, "actor_label": actor_label, "part_label": part_label,
-            "local_time": local_time,
-            "time_zone": time_zone, "time_zones": time_zones,
-            "problem_count": lambda findings: problem_count(findings, BANS)}
 
 
 def time_zone() -> str:
