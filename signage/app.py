@@ -11,6 +11,8 @@ from signage.audit.chain import canonical_json
 from signage.auth import login
 from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
+from signage.consent import public_views as receipt_views
+from signage.consent import subscribers as consent_subscribers
 from signage.dashboard import views as dashboard_views
 from signage.database import maintained_by_hand, register_database
 from signage.errors import register_error_handlers
@@ -95,14 +97,15 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
-    for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views):
+    for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views):
         app.register_blueprint(views.bp)
     notice_views.register(app)
     api.register(app)
 
 
 def register_subscribers() -> None:
-    """Let sites, notices and signs follow what is announced below them (idempotent)."""
+    """Let sites, notices, signs and consents follow what is announced below them (idempotent)."""
     site_operator.subscribe()
     notice_subscribers.subscribe()
     sign_subscribers.subscribe()
+    consent_subscribers.subscribe()

@@ -41,6 +41,12 @@ class Config:
     #: slowed down without letting anyone lock the real user out from elsewhere.
     RATELIMIT_LOGIN = "20 per minute"
     RATELIMIT_LOGIN_FAILURES = "5 per 15 minutes"
+    #: Public forms that change something (withdrawal), per address and per receipt code.
+    RATELIMIT_PUBLIC_FORM = "10 per minute"
+    #: Opening receipts by code, per address: enough for a family, far too few to guess codes.
+    RATELIMIT_RECEIPT_LOOKUP = "60 per minute"
+    #: Where the receipt-signing keys are kept; instance/receipt_keys when unset.
+    RECEIPT_KEYS_DIR = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
     #: database; the pages tell caches they may be 300 seconds old anyway.
@@ -80,6 +86,8 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     if _env("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis keep their counters apart
         overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
+    if _env("RECEIPT_KEYS_DIR"):
+        overrides["RECEIPT_KEYS_DIR"] = _env("RECEIPT_KEYS_DIR")
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
     return overrides
 

@@ -8,13 +8,14 @@ from sqlalchemy import text
 
 from signage.app import create_app
 from signage.auth import services as accounts
+from signage.consent.services import record_consent
 from signage.database import write_intent
 from signage.extensions import db as _db
 from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
 
-from helpers import NORTH_GATE_ZH, PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
+from helpers import CONSENT_DEFAULTS, GYM_SITE, NORTH_GATE_ZH, PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
 
 
 def pytest_collection_modifyitems(config, items):
@@ -206,6 +207,28 @@ def live_site(db, make_site, make_sign, owner):
     change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
     db.session.commit()
     return site, sign
+
+
+@pytest.fixture
+def gym_site(db, make_site, make_sign, owner):
+    """An active CN gym whose turnstile relies on separate consent, with an optional purpose asked after it."""
+    site = make_site(**GYM_SITE)
+    make_sign(site, placement="Turnstile")
+    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    return site
+
+
+@pytest.fixture
+def make_consent(db, owner):
+    """Record an answer through the service; return the record and its receipt code."""
+    def make(site, by=None, now=T0, **overrides):
+        consent, code = record_consent(site, {**CONSENT_DEFAULTS, "notice_version": None, "acted_by": "subject",
+                                              "guardian_relationship": None, "guardian_verification": None,
+                                              "expires_at": None, **overrides}, by=by or owner, now=now)
+        db.session.commit()
+        return consent, code
+    return make
 
 
 class AuthActions:

@@ -132,3 +132,22 @@ def browser_sign_in(browser, live_server: str, user, password: str = PASSWORD):
     page.fill("#password", password)
     page.click("main form button")
     return page
+
+
+#: A gym in Shanghai whose turnstile recognises members who consent, with a card for those who do not, and
+#: one optional purpose asked separately.
+GYM_SITE = {
+    "site_name": "Gym turnstile", "purpose": "access_control", "function": "verification_1to1",
+    "purpose_text": "Opening the turnstile for members who agree.", "legal_basis_cn": "separate_consent",
+    "non_fr_alternative": "Show your membership card at the desk.", "consent_bundled": False,
+    "venue_class": "business_premises_public_access",
+    "secondary_uses": [{"use": "Counting visits for your training log.", "consent_mode": "separate_consent",
+                        "text_translations": {"zh-Hans": {"use": "为您的训练记录统计到访次数。"}}}],
+    "text_translations": in_chinese(site_name="健身房闸机", purpose_text="为同意的会员打开闸机。",
+                                    non_fr_alternative="在前台出示会员卡。"),
+}
+
+#: What a kiosk sends for an adult who says yes to the turnstile and no to the training log.
+CONSENT_DEFAULTS = {"subject_ref": "GYM-004213", "language": "zh-Hans",
+                    "purposes": {"primary": True, "secondary_1": False}, "collection_method": "kiosk",
+                    "age_band": "adult"}

@@ -34,27 +34,27 @@ def notice_pdf(document: dict) -> bytes:
 
 
 def _block(block: dict, url: str) -> list:
-    story = [_para(block["title"], H1, bold=True), _para(block["banner"], BODY, bold=True)]
+    story = [paragraph(block["title"], H1, bold=True), paragraph(block["banner"], BODY, bold=True)]
     if block.get("superseded"):
-        story.append(_para(block["superseded"], BODY, bold=True))
-    story.append(_para(block["summary_title"], H2, bold=True))
+        story.append(paragraph(block["superseded"], BODY, bold=True))
+    story.append(paragraph(block["summary_title"], H2, bold=True))
     for item in block["summary"]:
-        story += [_para(item["label"], LABEL, bold=True), _para(item["text"], BODY)]
-    story.append(_para(block["details_title"], H2, bold=True))
+        story += [paragraph(item["label"], LABEL, bold=True), paragraph(item["text"], BODY)]
+    story.append(paragraph(block["details_title"], H2, bold=True))
     for section in block["sections"]:
-        story.append(_para(section["title"], H2, bold=True))
+        story.append(paragraph(section["title"], H2, bold=True))
         for item in section["items"]:
             if item.get("label"):
-                story.append(_para(item["label"], LABEL, bold=True))
-            story.append(_para(item["text"], BODY))
-    story += [Spacer(1, 4 * mm), _para(block["history_title"], H2, bold=True)]
+                story.append(paragraph(item["label"], LABEL, bold=True))
+            story.append(paragraph(item["text"], BODY))
+    story += [Spacer(1, 4 * mm), paragraph(block["history_title"], H2, bold=True)]
     for row in block["history"]:
-        story.append(_para(f"v{row['number']} · {row['date']} · {row['changes']}", BODY))
-    story += [Spacer(1, 4 * mm), _para(block["version_line"], SMALL), _para(url, SMALL)]
+        story.append(paragraph(f"v{row['number']} · {row['date']} · {row['changes']}", BODY))
+    story += [Spacer(1, 4 * mm), paragraph(block["version_line"], SMALL), paragraph(url, SMALL)]
     return story
 
 
-def _para(text, style: ParagraphStyle, bold: bool = False) -> Paragraph:
+def paragraph(text, style: ParagraphStyle, bold: bool = False) -> Paragraph:
     """Set text in runs of Vera and Droid Sans Fallback, so Latin and CJK each get a real glyph."""
     return Paragraph(_markup(str(text or ""), bold), style)
 

@@ -27,6 +27,10 @@ class PackSettings:
     tx_retention_cap_days: int = 365
     #: §9 point 13: an exception the pack no longer lists does not lift the Portland ban.
     portland_exceptions: tuple[str, ...] = PORTLAND_EXCEPTIONS
+    #: Days to delete face data after a withdrawal: the laws say "promptly" and "without undue delay".
+    deletion_days_cn: int = 15
+    deletion_days_eu: int = 30
+    deletion_days_other: int = 30
 
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
@@ -78,6 +82,9 @@ PACK_SOURCES = {
     "il_retention_cap_days": "BIPA 15(a)",
     "tx_retention_cap_days": "CUBI §503.001(c)(3)",
     "portland_exceptions": "Portland 34.10 (secondary)",
+    "deletion_days_cn": "PIPL 47 (unconfirmed): “promptly”, no number; 15 days is a design decision",
+    "deletion_days_eu": "GDPR 17(1) (unconfirmed): “without undue delay”, no number; 30 days is a design decision",
+    "deletion_days_other": "Design decision: 30 days where no law of the site names a period",
 }
 
 #: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
@@ -94,6 +101,9 @@ OPEN_POINTS = {
     "il_retention_cap_days": "The three-year cap after the last interaction.",
     "tx_retention_cap_days": "The one-year cap after the purpose expires.",
     "portland_exceptions": "The list of exceptions is editable; one no longer listed does not lift the ban.",
+    "deletion_days_cn": "How soon “promptly” is, after a withdrawal in China.",
+    "deletion_days_eu": "How soon “without undue delay” is, after a withdrawal in the EU or the UK.",
+    "deletion_days_other": "The deletion period after a withdrawal where no law names one.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.

@@ -1,0 +1,1 @@
+"""Consent records of regulation.md §7: appended events, signed receipts, withdrawal and deletion."""

@@ -1,0 +1,96 @@
+"""Consent records, their appended events and their receipts (regulation.md §7)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from signage.database import UTCDateTime
+from signage.extensions import db
+
+
+class ConsentRecord(db.Model):
+    """One person's answer to one site's request for consent, under one notice version.
+
+    The events are the record: every column here but the ids is a copy of what they say, kept in the
+    transaction of each event so that lists filter and page without replaying them.
+    """
+
+    __tablename__ = "consent_records"
+    __table_args__ = (
+        Index("ix_consent_records_organisation_page", "organisation_id", "id"),
+        Index("ix_consent_records_site_state", "site_id", "state", "id"),
+        # the operator's queue of deletions owed after withdrawal, soonest first
+        Index("ix_consent_records_deletion_due", "organisation_id", "deletion_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ISO/IEC TS 27560 record_id: a UUID4, the identifier receipts carry.
+    record_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    notice_version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
+    #: The operator's pseudonymous reference for the person (a membership number): never a face, a
+    #: template or a government id.
+    subject_ref: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20))
+    #: {purpose key: state} for each purpose asked: the primary one and each optional one.
+    purpose_states: Mapped[dict] = mapped_column(JSON)
+    #: The time of the first answer (given or refused).
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set after a withdrawal: when the face data must be deleted by, and when the operator confirmed it.
+    deletion_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deletion_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    events_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    events = relationship("ConsentEvent", order_by="ConsentEvent.seq", back_populates="record")
+    notice_version = relationship("NoticeVersion")
+
+
+class ConsentEvent(db.Model):
+    """One transition of a consent record; the database refuses UPDATE and DELETE (append-only)."""
+
+    __tablename__ = "consent_events"
+    __table_args__ = (UniqueConstraint("record_id", "seq", name="record_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("consent_records.id"))
+    #: 1 for the answer, then one more for each later event of the record.
+    seq: Mapped[int] = mapped_column(Integer)
+    #: given, refused, withdrawn, deletion_confirmed, superseded or expired
+    event_type: Mapped[str] = mapped_column(String(30))
+    #: The record's state after the event (ISO/IEC TS 27560 event_state).
+    event_state: Mapped[str] = mapped_column(String(20))
+    event_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: What the event says in full; the answer's event holds the whole record of §7.2.
+    content: Mapped[dict] = mapped_column(JSON)
+    #: SHA-256 of the canonical bytes of content, also in the event's audit entry.
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    record = relationship("ConsentRecord", back_populates="events")
+
+
+class ConsentReceipt(db.Model):
+    """The receipt of an answer or a withdrawal; append-only like the events.
+
+    Only the code's SHA-256 is stored: the code is the person's key to their withdrawal, so a copy of
+    the database must not hand it out.
+    """
+
+    __tablename__ = "consent_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The receipt's own identifier (Kantara consentReceiptID): a UUID4 that reveals nothing of the code.
+    receipt_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("consent_records.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("consent_events.id"))
+    #: given, refused or withdrawn
+    kind: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The language the page and the PDF speak first: the one the person answered in.
+    language: Mapped[str] = mapped_column(String(10))
+
+    record = relationship("ConsentRecord")
+    event = relationship("ConsentEvent")

@@ -1,0 +1,42 @@
+"""A receipt as its page, its PDF and its signed JSON see it: the claims, signed with the service's key."""
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+
+from signage.consent.content import receipt_claims
+from signage.consent.keys import SigningKeys, load_keys
+from signage.consent.models import ConsentReceipt
+from signage.consent.services import later_events
+
+
+def signing_keys() -> SigningKeys:
+    """Return the app's receipt keys, read once per process from RECEIPT_KEYS_DIR (instance/receipt_keys)."""
+    return _keys(str(receipt_keys_dir()))
+
+
+def receipt_keys_dir() -> Path:
+    """Return where the app keeps its receipt-signing keys."""
+    return Path(current_app.config.get("RECEIPT_KEYS_DIR") or Path(current_app.instance_path) / "receipt_keys")
+
+
+@lru_cache(maxsize=4)
+def _keys(directory: str) -> SigningKeys:
+    # read once: a rotation takes effect when the workers restart, and old keys stay listed
+    return load_keys(directory)
+
+
+def claims_for(receipt: ConsentReceipt) -> dict:
+    """Return the receipt's claims: the answer, the notice version shown and what has happened since."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    answer = receipt.record.events[0].content
+    later = later_events(receipt)
+    site_code, version = answer["site"]["code"], answer["notice"]["version"]
+    return receipt_claims(receipt={"uuid": receipt.receipt_uuid, "kind": receipt.kind,
+                                   "event_time": receipt.event.event_time.isoformat()},
+                          answer=answer, later=later, issuer=base, policy_url=f"{base}/n/{site_code}/v{version}")
+
+
+def signed_receipt(receipt: ConsentReceipt) -> str:
+    """Return the receipt as a compact JWS signed by the service's current key."""
+    return signing_keys().sign(claims_for(receipt))

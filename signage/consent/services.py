@@ -1,0 +1,183 @@
+"""Consent use cases: record an answer, withdraw it, confirm the deletion that follows, find receipts."""
+import hashlib
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from signage.audit.services import append_entry
+from signage.consent import content as contents
+from signage.consent import rules
+from signage.consent.codes import new_receipt_code, normalised_code
+from signage.consent.models import ConsentEvent, ConsentReceipt, ConsentRecord
+from signage.errors import Conflict, InvalidInput, NotFound
+from signage.extensions import db
+from signage.notices.services import latest_version
+from signage.rules.packs import PackSettings
+from signage.sites.records import site_record
+
+#: Receipts are issued for these events (regulation.md §7.7, and refusals too: the person's proof they said no).
+RECEIPTED = ("given", "refused", "withdrawn")
+
+
+def record_consent(site, data: dict, *, by, now: datetime) -> tuple[ConsentRecord, str]:
+    """Record a person's answer under the site's current notice, with its receipt; return the record and the
+    receipt code, which is shown once and stored only hashed."""
+    record = site_record(site)
+    refusal = rules.recording_refusal(record, site.status)
+    if refusal:
+        raise Conflict(refusal % {"status": site.status}, errors={"site": [refusal % {"status": site.status}]})
+    version = latest_version(site)
+    if data.get("notice_version") not in (None, version.number):
+        raise Conflict(f"The notice is now version {version.number}: show the person that one and ask again.",
+                       errors={"notice_version": [f"Not the current version ({version.number})."]})
+    jurisdictions = rules.consent_jurisdictions(record)
+    purposes = _answered_purposes(version.content, data["purposes"])
+    problems = rules.answer_problems(data, jurisdictions)
+    if problems:
+        raise InvalidInput(f"{len(problems)} field{'s' if len(problems) > 1 else ''} must be given for this consent.",
+                           errors=problems)
+    state = rules.answer_state(data["purposes"])
+    consent = ConsentRecord(
+        record_uuid=str(uuid.uuid4()), organisation_id=site.organisation_id, site_id=site.id,
+        notice_version_id=version.id, subject_ref=data["subject_ref"], state=state,
+        purpose_states=rules.purpose_states({purpose["key"]: purpose["answer"] for purpose in purposes}),
+        answered_at=now, state_changed_at=now, expires_at=data.get("expires_at"), events_count=0)
+    db.session.add(consent)
+    answer = contents.answer_content(
+        record_uuid=consent.record_uuid, site={"id": site.id, "code": site.code},
+        notice={"id": version.id, "number": version.number, "sha256": version.sha256, "content": version.content},
+        data=data, purposes=purposes, jurisdictions=jurisdictions,
+        consent_type=rules.consent_type(record, jurisdictions), state=state, now=now)
+    event = _append_event(consent, answer, by=by, now=now, before=None)
+    return consent, _issue_receipt(consent, event, language=data["language"], now=now)
+
+
+def _answered_purposes(shown: dict, answers: dict) -> list[dict]:
+    asked = {purpose["key"]: purpose for purpose in rules.asked_purposes(shown)}
+    unknown = sorted(set(answers) - set(asked))
+    if unknown:
+        raise InvalidInput("The answers name purposes this notice does not ask about.",
+                           errors={"purposes": [f"Not asked by this notice: {', '.join(unknown)}."]})
+    return [{**asked[key], "answer": answers[key]} for key in asked if key in answers]
+
+
+def withdraw_consent(consent: ConsentRecord, data: dict, *, by, now: datetime,
+                     settings: PackSettings) -> tuple[ConsentRecord, str]:
+    """Withdraw all of a consent or some of its optional purposes; a full withdrawal sets the date its face
+    data must be deleted by. Return the record and the withdrawal receipt's code."""
+    scope = data.get("scope", "all")
+    problem = rules.withdrawal_problem(consent.state, consent.purpose_states, scope)
+    if problem:
+        message = problem % {"state": consent.state, "keys": ", ".join(sorted(set(scope) - set(consent.purpose_states)))
+                             if scope != "all" else ""}
+        raise Conflict(message, errors={"scope" if consent.state == "given" else "state": [message]})
+    states = rules.withdrawn_states(consent.purpose_states, scope)
+    state = rules.state_after_withdrawal(states)
+    due = rules.deletion_due_at(_answer(consent)["jurisdiction"], settings, now) if state == "withdrawn" else None
+    before = consent.state
+    consent.purpose_states, consent.state, consent.state_changed_at = states, state, now
+    consent.deletion_due_at = due
+    event = _append_event(consent, contents.withdrawal_content(
+        record_uuid=consent.record_uuid, channel=data["channel"], scope=scope, state=state, purpose_states=states,
+        deletion_due_at=due, now=now), by=by, now=now, before=before)
+    return consent, _issue_receipt(consent, event, language=_answer(consent)["language"], now=now)
+
+
+def confirm_deletion(consent: ConsentRecord, data: dict, *, by, now: datetime) -> ConsentRecord:
+    """Record that a withdrawn person's face data is deleted, which completes their withdrawal receipt."""
+    if consent.state != "withdrawn" or consent.deletion_due_at is None:
+        raise Conflict("Only a withdrawn consent has a deletion to confirm.",
+                       errors={"state": [f"This consent is {consent.state}."]})
+    if consent.deletion_confirmed_at is not None:
+        raise Conflict("This deletion is already confirmed.", errors={"state": ["Deletion already confirmed."]})
+    if data["deleted_on"] > now:
+        raise InvalidInput("A deletion cannot be confirmed ahead of time.",
+                           errors={"deleted_on": ["Not in the future."]})
+    if data["deleted_on"] < consent.state_changed_at:
+        raise InvalidInput("The deletion is dated before the withdrawal.",
+                           errors={"deleted_on": ["Not before the withdrawal."]})
+    consent.deletion_confirmed_at = data["deleted_on"]
+    _append_event(consent, contents.deletion_content(record_uuid=consent.record_uuid, data=data, now=now),
+                  by=by, now=now, before=consent.state)
+    return consent
+
+
+def _append_event(consent: ConsentRecord, content: dict, *, by, now: datetime, before: str | None) -> ConsentEvent:
+    """Append an event to the record and its audit entry, in the caller's transaction. The entry holds the
+    event's hash, never the person's reference: entries cannot be changed, and their hashes are published."""
+    consent.events_count += 1
+    sha256 = contents.event_sha256(content)
+    event = ConsentEvent(record=consent, seq=consent.events_count, event_type=content["event_type"],
+                         event_state=content["event_state"], event_time=now, content=content, sha256=sha256)
+    db.session.add(event)
+    db.session.flush()
+    append_entry(f"consent.{content['event_type']}", actor=by, subject=consent, now=now,
+                 changes={"event": [None, event.seq], "sha256": [None, sha256], "state": [before, consent.state],
+                          "site_id": [None, consent.site_id]})
+    return event
+
+
+def _issue_receipt(consent: ConsentRecord, event: ConsentEvent, *, language: str, now: datetime) -> str:
+    code = new_receipt_code()
+    db.session.add(ConsentReceipt(code_sha256=code_hash(code), receipt_uuid=str(uuid.uuid4()), record=consent,
+                                  event=event, kind=event.event_type, issued_at=now, language=language))
+    return code
+
+
+def _answer(consent: ConsentRecord) -> dict:
+    return consent.events[0].content
+
+
+def code_hash(code: str) -> str:
+    """Return the stored form of a receipt code."""
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def receipt_for_code(text: str) -> ConsentReceipt:
+    """Return the receipt a code opens, or raise NotFound: a mistyped code and an unknown one answer alike,
+    after the same single lookup by hash."""
+    code = normalised_code(text)
+    # a malformed code is looked up too (as a hash nothing has), so both answers take the same time
+    receipt = db.session.scalar(select(ConsentReceipt).where(
+        ConsentReceipt.code_sha256 == code_hash(code or "-")))
+    if receipt is None:
+        raise NotFound("No receipt has this code. Check it against your paper receipt.")
+    return receipt
+
+
+def get_consent(organisation_id: int, consent_id: int) -> ConsentRecord:
+    """Return one of the organisation's consent records; another organisation's does not exist."""
+    consent = db.session.get(ConsentRecord, consent_id)
+    if consent is None or consent.organisation_id != organisation_id:
+        raise NotFound("No such consent.")
+    return consent
+
+
+def consents_query(organisation_id: int, *, site_id: int | None = None, state: str | None = None,
+                   since: datetime | None = None):
+    """Return the query of the organisation's consents, filtered, for a caller to order and page."""
+    # each record's events come in one more statement per page, not one per record
+    query = select(ConsentRecord).where(ConsentRecord.organisation_id == organisation_id).options(
+        selectinload(ConsentRecord.events))
+    if site_id is not None:
+        query = query.where(ConsentRecord.site_id == site_id)
+    if state is not None:
+        query = query.where(ConsentRecord.state == state)
+    if since is not None:
+        query = query.where(ConsentRecord.answered_at >= since)
+    return query
+
+
+def later_events(receipt: ConsentReceipt) -> list[dict]:
+    """Return the contents of the events after the receipt's answer: what its page and claims report."""
+    return [event.content for event in receipt.record.events[1:]]
+
+
+def pending_deletions_query(organisation_id: int):
+    """Return the query of withdrawn consents whose deletion is not yet confirmed, for a caller to order."""
+    return select(ConsentRecord).where(ConsentRecord.organisation_id == organisation_id,
+                                       ConsentRecord.deletion_due_at.is_not(None),
+                                       ConsentRecord.deletion_confirmed_at.is_(None))
+
