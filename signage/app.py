@@ -13,6 +13,7 @@ from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
 from signage.consent import public_views as receipt_views
 from signage.consent import subscribers as consent_subscribers
+from signage.consent import views as consent_views
 from signage.dashboard import views as dashboard_views
 from signage.database import maintained_by_hand, register_database
 from signage.errors import register_error_handlers
@@ -97,7 +98,8 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
-    for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views):
+    for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
+                  consent_views):
         app.register_blueprint(views.bp)
     notice_views.register(app)
     api.register(app)

@@ -7,6 +7,7 @@ happens when a label is shown (lazy_gettext), in the locale of the moment.
 from flask import g
 from flask_babel import get_locale
 
+from signage.consent_labels import CONSENT_ACTIONS, CONSENT_ACTORS, CONSENT_CHOICES, CONSENT_SUBJECTS
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_PARTS
 from signage.local_time import local_text
 from signage.rules.engine import BANS, RULES
@@ -86,6 +87,7 @@ CHOICES = {
     # a language named inside a sentence ("write it in Chinese too"), in the reader's language
     "language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
     "text_language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
+    **CONSENT_CHOICES,
 }
 
 #: Buttons for lifecycle moves, worded as actions.
@@ -101,6 +103,7 @@ AUDIT_ACTIONS = {
     "user.locale_changed": _l("Language changed"), "user.signed_out": _l("Signed out"),
     "token.created": _l("API token created"),
     "token.revoked": _l("API token revoked"),
+    **CONSENT_ACTIONS,
 }
 
 
@@ -203,11 +206,13 @@ def checklist_label(finding) -> str:
 
 #: What an audit entry can be about, by table.
 SUBJECTS = {"sites": _l("Site"), "signs": _l("Sign"), "notice_versions": _l("Notice version"),
-            "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token")}
+            "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token"),
+            **CONSENT_SUBJECTS}
 
 
 #: Who acted when no user did: the label an entry was written with (signage.audit.services.describe_actor).
-SYSTEM_ACTORS = {"system": _l("the system"), "cli": _l("the command line"), "demo": _l("the demo data")}
+SYSTEM_ACTORS = {"system": _l("the system"), "cli": _l("the command line"), "demo": _l("the demo data"),
+                 **CONSENT_ACTORS}
 
 
 def actor_label(actor: dict | None) -> str:

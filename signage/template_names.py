@@ -2,6 +2,7 @@
 show findings, errors and times."""
 from flask_babel import get_locale
 
+from signage.consent_labels import purpose_name
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_CHOICE_KEYS, ROW_PARTS, SECTION_INTROS, SECTION_TITLES
 from signage.labels import (AUDIT_ACTIONS, TRANSITION_LABELS, actor_label, checklist_label, choice_label,
                             field_label, finding_source, finding_text, grouped, local_time, part_label, reader_tag,
@@ -27,4 +28,4 @@ def template_globals() -> dict:
             "language_names": LANGUAGE_NAMES, "reader_tag": reader_tag, "refusal_groups": grouped,
             "checklist_label": checklist_label, "subject_label": subject_label, "actor_label": actor_label,
             "part_label": part_label, "local_time": local_time, "time_zone": time_zone, "time_zones": time_zones,
-            "problem_count": lambda findings: problem_count(findings, BANS)}
+            "problem_count": lambda findings: problem_count(findings, BANS), "purpose_name": purpose_name}

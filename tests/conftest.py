@@ -231,6 +231,12 @@ def make_consent(db, owner):
     return make
 
 
+@pytest.fixture
+def api_token(make_token, owner):
+    """The owner's API token, as a header."""
+    return make_token(owner)
+
+
 class AuthActions:
     """Sign a user in and out through the real login form."""
 

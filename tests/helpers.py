@@ -69,7 +69,7 @@ def tampering(db):
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
     else:
-        for table in ("audit_entries", "notice_versions"):
+        for table in ("audit_entries", "notice_versions", "consent_events", "consent_receipts"):
             for event in ("update", "delete"):
                 db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))
     yield db.session

@@ -18,6 +18,8 @@ branch_labels = None
 depends_on = None
 
 APPEND_ONLY = ("consent_events", "consent_receipts")
+#: The deletions still owed, which the operator's queue and the home page count.
+OWED = "deletion_due_at IS NOT NULL AND deletion_confirmed_at IS NULL"
 
 
 def upgrade():
@@ -47,8 +49,8 @@ def upgrade():
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.create_index('ix_consent_records_organisation_page', ['organisation_id', 'id'], unique=False)
         batch_op.create_index('ix_consent_records_site_state', ['site_id', 'state', 'id'], unique=False)
-        batch_op.create_index('ix_consent_records_deletion_due', ['organisation_id', 'deletion_due_at'],
-                              unique=False)
+        batch_op.create_index('ix_consent_records_deletion_due', ['organisation_id', 'id'], unique=False,
+                              postgresql_where=sa.text(OWED), sqlite_where=sa.text(OWED))
 
     op.create_table('consent_events',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,11 +1,15 @@
 """Consent records, their appended events and their receipts (regulation.md §7)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime
 from signage.extensions import db
+
+
+#: A withdrawal whose deletion is not yet confirmed.
+OWED = "deletion_due_at IS NOT NULL AND deletion_confirmed_at IS NULL"
 
 
 class ConsentRecord(db.Model):
@@ -19,8 +23,9 @@ class ConsentRecord(db.Model):
     __table_args__ = (
         Index("ix_consent_records_organisation_page", "organisation_id", "id"),
         Index("ix_consent_records_site_state", "site_id", "state", "id"),
-        # the operator's queue of deletions owed after withdrawal, soonest first
-        Index("ix_consent_records_deletion_due", "organisation_id", "deletion_due_at"),
+        # the operator's queue of deletions owed after withdrawal: only those still owed are indexed
+        Index("ix_consent_records_deletion_due", "organisation_id", "id", postgresql_where=text(OWED),
+              sqlite_where=text(OWED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +51,7 @@ class ConsentRecord(db.Model):
 
     events = relationship("ConsentEvent", order_by="ConsentEvent.seq", back_populates="record")
     notice_version = relationship("NoticeVersion")
+    site = relationship("Site")
 
 
 class ConsentEvent(db.Model):

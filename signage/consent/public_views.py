@@ -15,7 +15,7 @@ from signage.notices.page import language_links
 from signage.consent.receipts import signed_receipt, signing_keys
 from signage.database import utcnow
 from signage.extensions import csrf, db, limiter
-from signage.errors import NotFound
+from signage.errors import Conflict, NotFound
 from signage.i18n import LOCALES_BY_TAG, TAGS, locale_from_tag, negotiated_locale
 from signage.notices.cache import caches
 
@@ -76,8 +76,11 @@ def withdraw(code):
     code = normalised_code(code)
     if not _token_valid(request.form.get("token", ""), code):
         return _page(receipt, code, status=400, error="expired")
-    _, new_code = services.withdraw_consent(receipt.record, {"channel": "receipt_page", "scope": "all"},
-                                            by=RECEIPT_ACTOR, now=utcnow(), settings=pack_settings())
+    try:
+        _, new_code = services.withdraw_consent(receipt.record, {"channel": "receipt_page", "scope": "all"},
+                                                by=RECEIPT_ACTOR, now=utcnow(), settings=pack_settings())
+    except Conflict:  # withdrawn already (from another page, or by the operator): the page says so
+        return _page(receipt, code, status=409, error="already")
     db.session.commit()
     return redirect(url_for("receipts.receipt", code=new_code, lang=request.form.get("lang") or None), code=303)
 
@@ -131,7 +134,7 @@ def _model(receipt, code: str) -> dict:
 
 def _locale_for(receipt) -> str:
     """The language asked for by link, else the one the person answered in."""
-    return locale_from_tag(request.args.get("lang")) or LOCALES_BY_TAG.get(receipt.language, "en")
+    return locale_from_tag(request.values.get("lang")) or LOCALES_BY_TAG.get(receipt.language, "en")
 
 
 def _negotiated() -> str:

@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from signage.consent import rules
 from signage.pagination import PageQuerySchema
 from signage.rules.texts import TEXT_LANGUAGES
-from signage.validation import Boolean, Text, WholeNumber
+from signage.validation import Boolean, Date, Text, WholeNumber
 
 CHOOSE = "Choose one of: {choices}."
 #: A purpose's key in answers and withdrawals: "primary" or "secondary_<n>".
@@ -122,3 +122,19 @@ class ConsentSchema(Schema):
         "description": "Only in the answer to the request that made the receipt: it is stored hashed."})
     receipt_url = fields.String(dump_only=True)
     events = fields.List(fields.Nested(ConsentEventSchema), dump_only=True)
+
+
+class LedgerQuerySchema(PageQuerySchema):
+    """The dashboard ledger's filters: a site, a state, a purpose in force, and the days answered."""
+
+    site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    state = choice(rules.STATES, load_default=None)
+    purpose = fields.String(load_default=None, validate=validate.Regexp(PURPOSE_KEY, error="Not a purpose key."))
+    since = Date(load_default=None)
+    until = Date(load_default=None)
+
+
+class OperatorWithdrawalSchema(Schema):
+    """A withdrawal the operator records for the person (at the desk, by phone)."""
+
+    scope = fields.String(load_default="all", validate=validate.OneOf(("all",)))

@@ -3,12 +3,13 @@ import hashlib
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from signage.audit.services import append_entry
 from signage.consent import content as contents
 from signage.consent import rules
+from signage.consent.chart import last_months
 from signage.consent.codes import new_receipt_code, normalised_code
 from signage.consent.models import ConsentEvent, ConsentReceipt, ConsentRecord
 from signage.errors import Conflict, InvalidInput, NotFound
@@ -156,17 +157,23 @@ def get_consent(organisation_id: int, consent_id: int) -> ConsentRecord:
 
 
 def consents_query(organisation_id: int, *, site_id: int | None = None, state: str | None = None,
-                   since: datetime | None = None):
-    """Return the query of the organisation's consents, filtered, for a caller to order and page."""
+                   since: datetime | None = None, until: datetime | None = None, purpose: str | None = None):
+    """Return the query of the organisation's consents, filtered, for a caller to order and page: answered from
+    `since` and before `until`, and with `purpose` in force."""
     # each record's events come in one more statement per page, not one per record
     query = select(ConsentRecord).where(ConsentRecord.organisation_id == organisation_id).options(
-        selectinload(ConsentRecord.events))
+        selectinload(ConsentRecord.events), selectinload(ConsentRecord.site))
     if site_id is not None:
         query = query.where(ConsentRecord.site_id == site_id)
     if state is not None:
         query = query.where(ConsentRecord.state == state)
     if since is not None:
         query = query.where(ConsentRecord.answered_at >= since)
+    if until is not None:
+        query = query.where(ConsentRecord.answered_at < until)
+    if purpose is not None:
+        # JSON columns hold canonical text (signage.app): the key and its state are adjacent, without spaces
+        query = query.where(cast(ConsentRecord.purpose_states, Text).contains(f'"{purpose}":"given"'))
     return query
 
 
@@ -179,5 +186,39 @@ def pending_deletions_query(organisation_id: int):
     """Return the query of withdrawn consents whose deletion is not yet confirmed, for a caller to order."""
     return select(ConsentRecord).where(ConsentRecord.organisation_id == organisation_id,
                                        ConsentRecord.deletion_due_at.is_not(None),
-                                       ConsentRecord.deletion_confirmed_at.is_(None))
+                                       ConsentRecord.deletion_confirmed_at.is_(None)).options(
+        selectinload(ConsentRecord.site))
 
+
+
+#: Months the ledger's chart shows, the current one last.
+CHART_MONTHS = 12
+
+
+def monthly_counts(site_id: int, *, now: datetime) -> list[dict]:
+    """Count a site's consents given, refused and withdrawn in each of the last CHART_MONTHS months (UTC), in
+    one grouped statement over the site's events of that period."""
+    months = last_months((now.year, now.month), CHART_MONTHS)
+    start = datetime.fromisoformat(months[0] + "-01T00:00:00+00:00")
+    dialect = db.session.get_bind().dialect.name
+    month = (func.to_char(func.timezone("UTC", ConsentEvent.event_time), "YYYY-MM") if dialect == "postgresql"
+             else func.strftime("%Y-%m", ConsentEvent.event_time))
+    rows = db.session.execute(
+        select(month.label("month"), ConsentEvent.event_type, func.count())
+        .join(ConsentRecord, ConsentRecord.id == ConsentEvent.record_id)
+        .where(ConsentRecord.site_id == site_id, ConsentEvent.event_time >= start,
+               ConsentEvent.event_type.in_(("given", "refused", "withdrawn")))
+        .group_by(month, ConsentEvent.event_type)).all()
+    counts = {name: {"month": name, "given": 0, "refused": 0, "withdrawn": 0} for name in months}
+    for name, kind, count in rows:
+        if name in counts:
+            counts[name][kind] = count
+    return list(counts.values())
+
+
+def deletion_counts(organisation_id: int, *, now: datetime) -> dict:
+    """Count the deletions the organisation owes, and those overdue, on the index of those still owed."""
+    owed = pending_deletions_query(organisation_id).subquery()
+    row = db.session.execute(select(func.count(), func.count().filter(owed.c.deletion_due_at < now))
+                             .select_from(owed)).one()
+    return {"owed": row[0], "overdue": row[1]}

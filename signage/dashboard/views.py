@@ -3,6 +3,7 @@ from flask import Blueprint, g, render_template
 
 from signage.auth.login import require
 from signage.config import pack_settings
+from signage.consent.services import deletion_counts
 from signage.database import utcnow
 from signage.jobs.services import pending_jobs
 from signage.signs.services import first_signs_to_reprint
@@ -25,4 +26,5 @@ def index():
                            by_status=by_status, attention=attention,
                            blocked=blocked, due=due, jobs=pending_jobs(organisation_id),
                            summaries=shown_summaries(blocked + due, now=now, settings=pack_settings()),
-                           stale_signs=first_signs_to_reprint(organisation_id, FIRST))
+                           stale_signs=first_signs_to_reprint(organisation_id, FIRST),
+                           deletions=deletion_counts(organisation_id, now=now))

@@ -4,24 +4,33 @@ import re
 import pytest
 
 from signage.audit.models import AuditEntry
+from signage.rules.packs import PackSettings
+from signage.sites.services import change_status
+
+from helpers import GYM_SITE, T0
 
 #: Public by design: the notice behind every sign, and static files.
-PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/static/")
+PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/static/", "/.well-known/")
 NOBODYS = {"site_id": 2_147_483_000, "user_id": 2_147_483_000, "token_id": 2_147_483_000, "serial": "NOBODY99",
+           "consent_id": 2_147_483_000,
            "number": 1, "code": "NOBODY99", "fmt": "pdf", "size": "A4"}
-SECRET_MARKERS = ("Rival secret site", "rival-owner@", "Rival Holdings")
+SECRET_MARKERS = ("Rival secret site", "rival-owner@", "Rival Holdings", "RIVAL-SECRET")
 
 
 @pytest.fixture
-def rival(make_org, make_user, make_site, make_sign, make_token, db):
-    """Organisation A, whose records everyone else must not reach."""
+def rival(make_org, make_user, make_site, make_sign, make_token, make_consent, db):
+    """Organisation A, whose records everyone else must not reach: a site, a sign and a consent."""
     organisation = make_org(legal_name="Rival Holdings")
     owner = make_user("owner", organisation=organisation, email="rival-owner@rival.example")
     site = make_site(by=owner, site_name="Rival secret site")
     sign = make_sign(site, by=owner)
     make_token(owner)
+    gym = make_site(by=owner, **{**GYM_SITE, "site_name": "Rival secret site gym"})
+    make_sign(gym, by=owner)
+    change_status(gym, "active", reason="live", by=owner, now=T0, settings=PackSettings())
+    consent, receipt_code = make_consent(gym, by=owner, subject_ref="RIVAL-SECRET-1")
     return {"site_id": site.id, "user_id": owner.id, "token_id": owner.tokens[0].id, "serial": sign.serial,
-            "number": 1, "code": site.code, "fmt": "pdf", "size": "A4"}
+            "number": 1, "code": receipt_code, "fmt": "pdf", "size": "A4", "consent_id": consent.id}
 
 
 def concrete_url(rule, ids):
