@@ -11,7 +11,7 @@ from signage.audit.chain import canonical_json
 from signage.auth import login
 from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
-from signage.consent import public_views as receipt_views
+from signage.consent import capture_views, public_views as receipt_views
 from signage.consent import subscribers as consent_subscribers
 from signage.consent import views as consent_views
 from signage.dashboard import views as dashboard_views
@@ -99,7 +99,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
     for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
-                  consent_views):
+                  consent_views, capture_views):
         app.register_blueprint(views.bp)
     notice_views.register(app)
     api.register(app)

@@ -28,10 +28,11 @@ CONSENT_CHOICES = {
 CONSENT_ACTIONS = {
     "consent.given": _l("Consent given"), "consent.refused": _l("Consent refused"),
     "consent.withdrawn": _l("Consent withdrawn"), "consent.deletion_confirmed": _l("Deletion confirmed"),
-    "consent.superseded": _l("Consent renewed"),
+    "consent.superseded": _l("Consent renewed"), "consent.channel_opened": _l("Consent channel opened"),
+    "consent.channel_closed": _l("Consent channel closed"),
 }
 
-CONSENT_SUBJECTS = {"consent_records": _l("Consent")}
+CONSENT_SUBJECTS = {"consent_records": _l("Consent"), "consent_channels": _l("Consent channel")}
 CONSENT_ACTORS = {"person": _l("the person, with their receipt code")}
 
 

@@ -1,4 +1,4 @@
-"""consent records, their append-only events and receipts
+"""consent records, their append-only events and receipts, and the channels that collect them
 
 Consent events and receipts are refused UPDATE and DELETE by the database, as audit entries and notice
 versions are (signage_refuse_change on PostgreSQL, RAISE(ABORT) triggers on SQLite).
@@ -87,6 +87,24 @@ def upgrade():
     with op.batch_alter_table('consent_receipts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_receipts_record_id'), ['record_id'], unique=False)
 
+    op.create_table('consent_channels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('label', sa.String(length=100), nullable=False),
+    sa.Column('token_sha256', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
+                            name=op.f('fk_consent_channels_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_consent_channels_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_channels')),
+    sa.UniqueConstraint('token_sha256', name=op.f('uq_consent_channels_token_sha256'))
+    )
+    with op.batch_alter_table('consent_channels', schema=None) as batch_op:
+        batch_op.create_index('ix_consent_channels_site', ['site_id', 'kind', 'id'], unique=False)
+
     if op.get_bind().dialect.name == "postgresql":
         for table in APPEND_ONLY:  # signage_refuse_change() is a7c31e9d5b02's
             op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -102,6 +120,7 @@ def upgrade():
 
 def downgrade():
     # the tables' triggers go with them
+    op.drop_table('consent_channels')
     op.drop_table('consent_receipts')
     op.drop_table('consent_events')
     with op.batch_alter_table('consent_records', schema=None) as batch_op:

@@ -100,3 +100,26 @@ class ConsentReceipt(db.Model):
 
     record = relationship("ConsentRecord")
     event = relationship("ConsentEvent")
+
+
+class ConsentChannel(db.Model):
+    """A way a site collects consent besides the API: a kiosk link, or self-service from its notice.
+
+    A kiosk link is a secret URL bound to one site that can only record consents; only its SHA-256 is kept,
+    so the URL is shown once. Revoking one ends it at once; nothing is deleted.
+    """
+
+    __tablename__ = "consent_channels"
+    __table_args__ = (Index("ix_consent_channels_site", "site_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    #: kiosk or self_service
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    site = relationship("Site")

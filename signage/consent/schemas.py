@@ -138,3 +138,11 @@ class OperatorWithdrawalSchema(Schema):
     """A withdrawal the operator records for the person (at the desk, by phone)."""
 
     scope = fields.String(load_default="all", validate=validate.OneOf(("all",)))
+
+
+class ChannelSchema(Schema):
+    """A kiosk link or self-service to open for a site."""
+
+    site_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    kind = choice(("kiosk", "self_service"), required=True)
+    label = Text(load_default="Front desk", validate=validate.Length(min=1, max=100))

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 
 from signage.auth.login import require
 from signage.config import pack_settings
-from signage.consent import exports, services
+from signage.consent import channels, exports, services
 from signage.consent.chart import monthly_counts_svg
 from signage.consent.models import ConsentRecord
-from signage.consent.schemas import DeletionSchema, LedgerQuerySchema
+from signage.consent.schemas import ChannelSchema, DeletionSchema, LedgerQuerySchema
 from signage.database import utcnow
 from signage.errors import InvalidInput
 from signage.extensions import db
@@ -41,7 +41,7 @@ def index():
                        cursor=query["cursor"])
     chart = monthly_counts_svg(services.monthly_counts(site.id, now=utcnow()), labels=_chart_labels()) if site else None
     return render_template("consent/ledger.html", site=site, consents=page.items, page=page, query=query,
-                           chart=chart, export_args={key: value for key, value in query_args(drop_empty=True).items()
+                           chart=chart, channels=channels.site_channels(site.id) if site else [], export_args={key: value for key, value in query_args(drop_empty=True).items()
                                                      if key not in ("cursor", "limit")})
 
 
@@ -112,3 +112,29 @@ def export(fmt: str):
     name = f"consents-{utcnow().date().isoformat()}.{fmt}"
     return Response(stream_with_context(stream), mimetype=exports.MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/channels")
+@require("edit")
+def open_channel():
+    """Open a kiosk link (its address is shown once) or self-service from the notice, for one site."""
+    data = load_input(ChannelSchema())
+    site = get_site(g.user.organisation_id, data["site_id"])
+    channel, token = channels.open_channel(site, data["kind"], data["label"], by=g.user, now=utcnow())
+    db.session.commit()
+    if token:  # shown on this page only, never put in a redirect or the session cookie
+        return render_template("consent/kiosk_link.html", site=site, channel=channel,
+                               url=url_for("capture.kiosk", token=token, _external=True)), 201
+    flash(_("Self-service consent is offered from the site's notice."))
+    return redirect(url_for("consent.index", site=site.id, _anchor="channels"), 303)
+
+
+@bp.post("/channels/<int:channel_id>/revoke")
+@require("edit")
+def revoke_channel(channel_id: int):
+    """Close a kiosk link or self-service at once."""
+    channel = channels.get_channel(g.user.organisation_id, channel_id)
+    channels.revoke_channel(channel, by=g.user, now=utcnow())
+    db.session.commit()
+    flash(_("Closed: %(label)s no longer records consent.", label=channel.label))
+    return redirect(url_for("consent.index", site=channel.site_id, _anchor="channels"), 303)
