@@ -29,7 +29,7 @@ CONSENT_ACTIONS = {
     "consent.given": _l("Consent given"), "consent.refused": _l("Consent refused"),
     "consent.withdrawn": _l("Consent withdrawn"), "consent.deletion_confirmed": _l("Deletion confirmed"),
     "consent.superseded": _l("Consent renewed"), "consent.channel_opened": _l("Consent channel opened"),
-    "consent.channel_closed": _l("Consent channel closed"),
+    "consent.channel_closed": _l("Consent channel closed"), "consent.renewal_needed": _l("Consents to renew"),
 }
 
 CONSENT_SUBJECTS = {"consent_records": _l("Consent"), "consent_channels": _l("Consent channel")}

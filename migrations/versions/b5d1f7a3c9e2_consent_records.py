@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('notice_version_id', sa.Integer(), nullable=False),
+    sa.Column('notice_number', sa.Integer(), nullable=False),
     sa.Column('subject_ref', sa.String(length=64), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('purpose_states', sa.JSON(), nullable=False),
@@ -49,6 +50,7 @@ def upgrade():
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.create_index('ix_consent_records_organisation_page', ['organisation_id', 'id'], unique=False)
         batch_op.create_index('ix_consent_records_site_state', ['site_id', 'state', 'id'], unique=False)
+        batch_op.create_index('ix_consent_records_subject', ['site_id', 'subject_ref', 'id'], unique=False)
         batch_op.create_index('ix_consent_records_deletion_due', ['organisation_id', 'id'], unique=False,
                               postgresql_where=sa.text(OWED), sqlite_where=sa.text(OWED))
 
@@ -105,6 +107,14 @@ def upgrade():
     with op.batch_alter_table('consent_channels', schema=None) as batch_op:
         batch_op.create_index('ix_consent_channels_site', ['site_id', 'kind', 'id'], unique=False)
 
+    op.create_table('consent_renewals',
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('from_number', sa.Integer(), nullable=False),
+    sa.Column('since', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_consent_renewals_site_id_sites')),
+    sa.PrimaryKeyConstraint('site_id', name=op.f('pk_consent_renewals'))
+    )
+
     if op.get_bind().dialect.name == "postgresql":
         for table in APPEND_ONLY:  # signage_refuse_change() is a7c31e9d5b02's
             op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -120,11 +130,13 @@ def upgrade():
 
 def downgrade():
     # the tables' triggers go with them
+    op.drop_table('consent_renewals')
     op.drop_table('consent_channels')
     op.drop_table('consent_receipts')
     op.drop_table('consent_events')
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.drop_index('ix_consent_records_deletion_due')
+        batch_op.drop_index('ix_consent_records_subject')
         batch_op.drop_index('ix_consent_records_site_state')
         batch_op.drop_index('ix_consent_records_organisation_page')
     op.drop_table('consent_records')

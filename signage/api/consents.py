@@ -8,6 +8,7 @@ from signage.config import pack_settings
 from signage.consent import services
 from signage.consent.models import ConsentRecord
 from signage.consent.receipts import signed_receipt
+from signage.consent.renewals import needs_renewal, renewal_thresholds
 from signage.consent.schemas import (ConsentAnswerSchema, ConsentListSchema, ConsentSchema, DeletionSchema,
                                      WithdrawalSchema)
 from signage.database import utcnow
@@ -22,14 +23,17 @@ LOCATION = {"Location": {"schema": {"type": "string"}}}
 JOSE = "application/jose"
 
 
-def consent_document(consent: ConsentRecord, *, receipt_code: str | None = None, events: bool = False) -> dict:
+def consent_document(consent: ConsentRecord, *, receipt_code: str | None = None, events: bool = False,
+                     thresholds: dict | None = None) -> dict:
     """Return a consent as the API shows it; the receipt code only to the request that made it."""
     answer = consent.events[0].content
+    thresholds = renewal_thresholds([consent.site_id]) if thresholds is None else thresholds
     document = {"id": consent.id, "record_id": consent.record_uuid, "site_id": consent.site_id,
                 "notice_version": answer["notice"]["version"], "notice_sha256": answer["notice"]["sha256"],
                 "subject_ref": consent.subject_ref, "state": consent.state, "purposes": consent.purpose_states,
                 "answered_at": consent.answered_at, "expires_at": consent.expires_at,
-                "deletion_due_at": consent.deletion_due_at, "deletion_confirmed_at": consent.deletion_confirmed_at}
+                "deletion_due_at": consent.deletion_due_at, "deletion_confirmed_at": consent.deletion_confirmed_at,
+                "renewal_needed": needs_renewal(consent, thresholds)}
     if receipt_code:
         base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         document.update(receipt_code=receipt_code, receipt_url=f"{base}/r/{receipt_code}")
@@ -67,7 +71,8 @@ class ConsentCollection(MethodView):
                                            since=query["since"])
         page = keyset_page(db.session, consents, ConsentRecord.id, descending=True, limit=query["limit"],
                            cursor=query["cursor"])
-        return paged(page, items=[consent_document(consent) for consent in page.items])
+        thresholds = renewal_thresholds(consent.site_id for consent in page.items)
+        return paged(page, items=[consent_document(consent, thresholds=thresholds) for consent in page.items])
 
 
 @blp.route("/consents/<int:consent_id>")

@@ -77,6 +77,12 @@ def deletion_content(*, record_uuid: str, data: dict, now: datetime) -> dict:
             "deletion_method": data["method"], "downstream_notified": list(data.get("downstream_notified") or [])}
 
 
+def superseded_content(*, record_uuid: str, by_record: str, now: datetime) -> dict:
+    """Return the event of a consent renewed by a newer answer of the same person at the same site."""
+    return {"record_id": record_uuid, "event_type": "superseded", "event_state": "superseded",
+            "event_time": now.isoformat(), "superseded_by": by_record}
+
+
 def receipt_claims(*, receipt: dict, answer: dict, later: list[dict], issuer: str, policy_url: str) -> dict:
     """Return a receipt's claims in Kantara Consent Receipt v1.1 shape, with signage's own part.
 

@@ -23,6 +23,8 @@ class ConsentRecord(db.Model):
     __table_args__ = (
         Index("ix_consent_records_organisation_page", "organisation_id", "id"),
         Index("ix_consent_records_site_state", "site_id", "state", "id"),
+        # the person's earlier answers at the same site, which a new one supersedes
+        Index("ix_consent_records_subject", "site_id", "subject_ref", "id"),
         # the operator's queue of deletions owed after withdrawal: only those still owed are indexed
         Index("ix_consent_records_deletion_due", "organisation_id", "id", postgresql_where=text(OWED),
               sqlite_where=text(OWED)),
@@ -34,6 +36,8 @@ class ConsentRecord(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     notice_version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
+    #: The number of that version, so renewals compare without a join.
+    notice_number: Mapped[int] = mapped_column(Integer)
     #: The operator's pseudonymous reference for the person (a membership number): never a face, a
     #: template or a government id.
     subject_ref: Mapped[str] = mapped_column(String(64))
@@ -123,3 +127,16 @@ class ConsentChannel(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site = relationship("Site")
+
+
+class ConsentRenewal(db.Model):
+    """Since which notice version a site's consents must be asked again: a later version changed what the
+    person agreed to (purpose, function, data, retention, recipients or contact). Consents given under an
+    earlier version need renewal until the person answers again."""
+
+    __tablename__ = "consent_renewals"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    #: Consents given under a version below this number need renewal.
+    from_number: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)

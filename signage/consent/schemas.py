@@ -118,6 +118,9 @@ class ConsentSchema(Schema):
     expires_at = fields.DateTime(dump_only=True, allow_none=True)
     deletion_due_at = fields.DateTime(dump_only=True, allow_none=True)
     deletion_confirmed_at = fields.DateTime(dump_only=True, allow_none=True)
+    renewal_needed = fields.Boolean(dump_only=True, metadata={
+        "description": "Given under a notice version older than a later change of purpose, function, data, "
+                       "retention, recipients or contact: ask the person again."})
     receipt_code = fields.String(dump_only=True, metadata={
         "description": "Only in the answer to the request that made the receipt: it is stored hashed."})
     receipt_url = fields.String(dump_only=True)
@@ -132,6 +135,7 @@ class LedgerQuerySchema(PageQuerySchema):
     purpose = fields.String(load_default=None, validate=validate.Regexp(PURPOSE_KEY, error="Not a purpose key."))
     since = Date(load_default=None)
     until = Date(load_default=None)
+    renewal = fields.Boolean(load_default=False, metadata={"description": "Only consents that need renewal."})
 
 
 class OperatorWithdrawalSchema(Schema):

@@ -40,9 +40,13 @@ def record_consent(site, data: dict, *, by, now: datetime) -> tuple[ConsentRecor
         raise InvalidInput(f"{len(problems)} field{'s' if len(problems) > 1 else ''} must be given for this consent.",
                            errors=problems)
     state = rules.answer_state(data["purposes"])
+    earlier = _in_force(site.id, data["subject_ref"])
+    if earlier is not None and state == "refused":
+        raise Conflict("This person's consent is in force: withdraw it instead, so that their face data is "
+                       "deleted on time.", errors={"purposes": ["A consent in force is withdrawn, not refused."]})
     consent = ConsentRecord(
         record_uuid=str(uuid.uuid4()), organisation_id=site.organisation_id, site_id=site.id,
-        notice_version_id=version.id, subject_ref=data["subject_ref"], state=state,
+        notice_version_id=version.id, notice_number=version.number, subject_ref=data["subject_ref"], state=state,
         purpose_states=rules.purpose_states({purpose["key"]: purpose["answer"] for purpose in purposes}),
         answered_at=now, state_changed_at=now, expires_at=data.get("expires_at"), events_count=0)
     db.session.add(consent)
@@ -52,7 +56,19 @@ def record_consent(site, data: dict, *, by, now: datetime) -> tuple[ConsentRecor
         data=data, purposes=purposes, jurisdictions=jurisdictions,
         consent_type=rules.consent_type(record, jurisdictions), state=state, now=now)
     event = _append_event(consent, answer, by=by, now=now, before=None)
+    if earlier is not None:  # renewed, under this notice: the earlier answer gives way to it
+        earlier.state, earlier.state_changed_at = "superseded", now
+        _append_event(earlier, contents.superseded_content(record_uuid=earlier.record_uuid,
+                                                           by_record=consent.record_uuid, now=now),
+                      by=by, now=now, before="given")
     return consent, _issue_receipt(consent, event, language=data["language"], now=now)
+
+
+def _in_force(site_id: int, subject_ref: str) -> ConsentRecord | None:
+    """Return the person's given consent at the site, if any (the newest, should there be more)."""
+    return db.session.scalar(select(ConsentRecord).where(
+        ConsentRecord.site_id == site_id, ConsentRecord.subject_ref == subject_ref, ConsentRecord.state == "given")
+        .order_by(ConsentRecord.id.desc()).limit(1))
 
 
 def _answered_purposes(shown: dict, answers: dict) -> list[dict]:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from signage.auth.login import require
 from signage.config import pack_settings
-from signage.consent import channels, exports, services
+from signage.consent import channels, exports, renewals, services
 from signage.consent.chart import monthly_counts_svg
 from signage.consent.models import ConsentRecord
 from signage.consent.schemas import ChannelSchema, DeletionSchema, LedgerQuerySchema
@@ -27,8 +27,9 @@ def _filtered(query: dict):
     since = day_start(query["since"], zone) if query["since"] else None
     until = day_start(query["until"] + timedelta(days=1), zone) if query["until"] else None
     site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
-    return site, services.consents_query(g.user.organisation_id, site_id=site.id if site else None,
-                                         state=query["state"], since=since, until=until, purpose=query["purpose"])
+    consents = services.consents_query(g.user.organisation_id, site_id=site.id if site else None,
+                                       state=query["state"], since=since, until=until, purpose=query["purpose"])
+    return site, consents.where(renewals.renewal_filter()) if query["renewal"] else consents
 
 
 @bp.get("")
@@ -41,7 +42,8 @@ def index():
                        cursor=query["cursor"])
     chart = monthly_counts_svg(services.monthly_counts(site.id, now=utcnow()), labels=_chart_labels()) if site else None
     return render_template("consent/ledger.html", site=site, consents=page.items, page=page, query=query,
-                           chart=chart, channels=channels.site_channels(site.id) if site else [], export_args={key: value for key, value in query_args(drop_empty=True).items()
+                           chart=chart, channels=channels.site_channels(site.id) if site else [],
+                           thresholds=renewals.renewal_thresholds(consent.site_id for consent in page.items), export_args={key: value for key, value in query_args(drop_empty=True).items()
                                                      if key not in ("cursor", "limit")})
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, g, render_template
 
 from signage.auth.login import require
 from signage.config import pack_settings
+from signage.consent.renewals import renewals_count
 from signage.consent.services import deletion_counts
 from signage.database import utcnow
 from signage.jobs.services import pending_jobs
@@ -27,4 +28,5 @@ def index():
                            blocked=blocked, due=due, jobs=pending_jobs(organisation_id),
                            summaries=shown_summaries(blocked + due, now=now, settings=pack_settings()),
                            stale_signs=first_signs_to_reprint(organisation_id, FIRST),
-                           deletions=deletion_counts(organisation_id, now=now))
+                           deletions=deletion_counts(organisation_id, now=now),
+                           renewals=renewals_count(organisation_id))

@@ -34,7 +34,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "7"  # 7: rows and placements in each language
+PAGE_FORMAT = "8"  # 8: links to withdraw with a receipt code and to give consent online
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200
@@ -122,7 +122,9 @@ def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
     the script root instead of by url_for, which costs a tenth of a page nobody asked for lately."""
     current = f"{request.script_root}/n/{code}"
     return {"current": current, "print": f"{current}/v{shown}/print" if shown != latest else f"{current}/print",
-            "css": f"{request.script_root}/static/notice.css?v={assets}"}
+            "css": f"{request.script_root}/static/notice.css?v={assets}",
+            # where a person withdraws with their receipt code, or gives consent online where it is offered
+            "receipts": f"{request.script_root}/r/", "consent": f"{current}/consent"}
 
 
 def version_url(code: str):

@@ -7,6 +7,7 @@ from signage.audit.services import append_entry
 from signage.extensions import db
 from signage.notices.content import changed_notice_fields, content_sha256, notice_content, operator_details
 from signage.notices.models import NoticeVersion
+from signage.notices.signals import notice_published
 from signage.sites.records import site_record
 
 #: Organisation fields shown on every notice.
@@ -42,6 +43,7 @@ def publish_version(site, *, by, now: datetime) -> NoticeVersion | None:
                           "number": [previous.number if previous else None, version.number],
                           "sha256": [previous.sha256 if previous else None, version.sha256],
                           "fields": [None, changed]})
+    notice_published.send(version, site=site, changed=changed, by=by, now=now)
     return version
 
 

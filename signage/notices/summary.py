@@ -211,8 +211,9 @@ def rights_items(content: dict, text) -> list[dict]:
     rows = [_item("alternative", _("Without face recognition"), alternative_sentence(content, text))]
     if uses_consent(content):
         rows.append(_item("withdraw", _("Withdrawing consent"), _(
-            "You can withdraw your consent at any time, as easily as you gave it, by writing or calling "
-            "the contacts above. Your face data is then deleted; what was done before stays lawful.")))
+            "You can withdraw your consent at any time, as easily as you gave it: open your receipt with the "
+            "code printed on it, no account needed, or write to or call the contacts above. Your face data is "
+            "then deleted; what was done before stays lawful.")))
     rows.append(_item("rights", _("Your rights"), _(
         "You can ask to see your data and get a copy, to have it corrected or deleted, to know how it is "
         "used, and to object. Write to or call the contacts above; no account is needed.")))

@@ -104,7 +104,8 @@ def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
         assert page_urls("K7P2QX", shown, latest, "a1b2") == {
             "current": url_for("notices.current", code="K7P2QX"),
             "print": url_for("notices.printable", code="K7P2QX", number=shown if shown != latest else None),
-            "css": url_for("static", filename="notice.css", v="a1b2")}
+            "css": url_for("static", filename="notice.css", v="a1b2"),
+            "receipts": url_for("receipts.lookup"), "consent": url_for("capture.self_service", code="K7P2QX")}
 
 
 def test_a_servers_housekeeping_looks_only_at_versions_it_has_not_seen(live_site, db, owner, settings):
