@@ -47,6 +47,8 @@ class Config:
     RATELIMIT_RECEIPT_LOOKUP = "60 per minute"
     #: Where the receipt-signing keys are kept; instance/receipt_keys when unset.
     RECEIPT_KEYS_DIR = None
+    #: Where signed releases (BIPA) are kept, outside the database; instance/releases when unset.
+    RELEASES_DIR = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
     #: database; the pages tell caches they may be 300 seconds old anyway.
@@ -86,8 +88,9 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     if _env("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis keep their counters apart
         overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
-    if _env("RECEIPT_KEYS_DIR"):
-        overrides["RECEIPT_KEYS_DIR"] = _env("RECEIPT_KEYS_DIR")
+    for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR"):
+        if _env(name):
+            overrides[name] = _env(name)
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
     return overrides
 

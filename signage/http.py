@@ -84,6 +84,15 @@ def query_args(*, drop_empty: bool = False) -> dict:
             if key != "lang" and (value or not drop_empty)}
 
 
+#: Endpoints that take a larger body than MAX_CONTENT_LENGTH (an uploaded signed release), and their limit.
+LARGE_BODIES: dict[str, int] = {}
+
+
+def allow_large_body(endpoint: str, limit: int) -> None:
+    """Let one endpoint take bodies up to `limit` bytes; every other keeps MAX_CONTENT_LENGTH."""
+    LARGE_BODIES[endpoint] = limit
+
+
 def refuse_oversized_body() -> None:
     """Answer 413 to a chunked body beyond MAX_CONTENT_LENGTH, and to a form with more fields than any has.
 
@@ -92,6 +101,8 @@ def refuse_oversized_body() -> None:
     every unknown field would become an error message repeated on the page it re-renders.
     """
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.endpoint in LARGE_BODIES:
+        limit = request.max_content_length = LARGE_BODIES[request.endpoint]
     if limit and request.content_length is None and request.environ.get("wsgi.input_terminated"):
         if len(request.get_data(cache=True, parse_form_data=False)) >= limit:
             raise RequestEntityTooLarge()

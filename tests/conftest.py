@@ -15,7 +15,7 @@ from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
 
-from helpers import CONSENT_DEFAULTS, GYM_SITE, NORTH_GATE_ZH, PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
+from helpers import CONSENT_DEFAULTS, GYM_SITE, ILLINOIS_GYM, NORTH_GATE_ZH, PASSWORD, POSTGRES_URL, SITE_DEFAULTS, T0
 
 
 def pytest_collection_modifyitems(config, items):
@@ -214,6 +214,15 @@ def gym_site(db, make_site, make_sign, owner):
     """An active CN gym whose turnstile relies on separate consent, with an optional purpose asked after it."""
     site = make_site(**GYM_SITE)
     make_sign(site, placement="Turnstile")
+    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
+    db.session.commit()
+    return site
+
+
+@pytest.fixture
+def illinois_site(db, make_site, owner):
+    """An active gym in Chicago, where a given consent needs the person's signed written release."""
+    site = make_site(**ILLINOIS_GYM)
     change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
     db.session.commit()
     return site

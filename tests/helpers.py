@@ -151,3 +151,14 @@ GYM_SITE = {
 CONSENT_DEFAULTS = {"subject_ref": "GYM-004213", "language": "zh-Hans",
                     "purposes": {"primary": True, "secondary_1": False}, "collection_method": "kiosk",
                     "age_band": "adult"}
+
+
+#: The gym's turnstile in Chicago: Illinois asks for a signed written release before any face is enrolled.
+ILLINOIS_GYM = {
+    **GYM_SITE, "jurisdictions": ["US-IL"], "legal_basis_cn": None, "secondary_uses": [],
+    "address": "1 Example Street, Chicago", "city": "Chicago", "security_measures": [], "filing": None,
+    "retention_policy_url": "https://gym.example/retention", "retention_criteria_text": "Deleted when membership ends.",
+    "pia_id": None, "pia_version": None, "pia_completed_on": None, "pia_report_url": None,
+    "text_translations": in_chinese(site_name="健身房闸机", purpose_text="为同意的会员打开闸机。",
+                                    non_fr_alternative="在前台出示会员卡。", retention_criteria_text="会员资格结束时删除。"),
+}

@@ -1,5 +1,8 @@
 """Consent records in the API: record an answer, list and read them, withdraw, confirm deletion, and
 fetch a receipt's signed JWS."""
+import base64
+import binascii
+
 from flask import Response, current_app, g, url_for
 from flask.views import MethodView
 
@@ -7,12 +10,14 @@ from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.config import pack_settings
 from signage.consent import services
 from signage.consent.models import ConsentRecord
-from signage.consent.receipts import signed_receipt
+from signage.consent.receipts import releases_dir, signed_receipt
+from signage.consent.releases import RELEASE_MAX, store_release
 from signage.consent.renewals import needs_renewal, renewal_thresholds
 from signage.consent.schemas import (ConsentAnswerSchema, ConsentListSchema, ConsentSchema, DeletionSchema,
-                                     WithdrawalSchema)
+                                     ReleaseSchema, ReleaseUploadSchema, WithdrawalSchema)
 from signage.database import utcnow
-from signage.errors import NotFound
+from signage.errors import InvalidInput, NotFound
+from signage.http import allow_large_body
 from signage.extensions import db
 from signage.pagination import keyset_page
 from signage.sites.services import get_site
@@ -54,10 +59,33 @@ class SiteConsents(MethodView):
         """Record a person's answer under the site's current notice; 409 where consent is not the site's legal
         basis or the site is not active. The answer holds the receipt code, shown only here."""
         site = get_site(g.user.organisation_id, site_id)
-        consent, code = services.record_consent(site, data, by=g.user, now=utcnow())
+        consent, code = services.record_consent(site, data, by=g.user, now=utcnow(), releases=releases_dir())
         db.session.commit()
         return consent_document(consent, receipt_code=code), 201, {
             "Location": url_for("consents-api.ConsentItem", consent_id=consent.id, _external=True)}
+
+
+@blp.route("/sites/<int:site_id>/releases")
+class SiteReleases(MethodView):
+    @requires("edit")
+    @blp.arguments(ReleaseUploadSchema)
+    @blp.response(201, ReleaseSchema)
+    @blp.problems(403, 404, 413, 415, 422)
+    def post(self, data, site_id: int):
+        """Upload a signed written release (BIPA 15(b)(3)) as base64; its SHA-256 is the evidence a given
+        consent in Illinois names. PDF, PNG or JPEG by content, at most 5 MB."""
+        site = get_site(g.user.organisation_id, site_id)
+        try:
+            content = base64.b64decode(data["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput("The release is not base64.", errors={"data": ["Not base64 (RFC 4648)."]}) from None
+        sha256 = store_release(site, content, by=g.user, now=utcnow(), directory=releases_dir())
+        db.session.commit()
+        return {"sha256": sha256}
+
+
+#: base64 of the largest release, and room for the JSON around it
+allow_large_body("consents-api.SiteReleases", RELEASE_MAX * 4 // 3 + 4096)
 
 
 @blp.route("/consents")

@@ -8,10 +8,13 @@ from marshmallow import ValidationError
 
 from signage.consent import channels, flow, rules, services
 from signage.consent.codes import readable_code
+from signage.consent.receipts import releases_dir
+from signage.consent.releases import RELEASE_MAX, store_release
 from signage.consent.schemas import ConsentAnswerSchema
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import csrf, db, limiter
+from signage.http import allow_large_body
 from signage.i18n import LOCALES_BY_TAG, TAGS, locale_from_tag, negotiated_locale
 from signage.notices.cache import caches
 from signage.notices.page import language_links
@@ -54,6 +57,11 @@ def self_service(code: str):
                    action=url_for("capture.self_service", code=site.code))
 
 
+# a signed release (Illinois) is uploaded on the last screen before the answer is recorded
+allow_large_body("capture.kiosk", RELEASE_MAX + 64 * 1024)
+allow_large_body("capture.self_service", RELEASE_MAX + 64 * 1024)
+
+
 def _tag(site) -> str:
     chosen = locale_from_tag(request.values.get("lang"))
     return TAGS[chosen or negotiated_locale(request.accept_languages)]
@@ -76,7 +84,7 @@ def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
         return _render(site, {"lang": _tag(site), "ch": channel_key, "t": time.time()}, "notice", version=version,
                        action=action, error="expired", status=400)
     state["lang"] = TAGS.get(LOCALES_BY_TAG.get(request.form.get("lang", ""), ""), state["lang"])
-    errors = _take(state, request.form.get("step", ""), method)
+    errors = _take(state, request.form.get("step", ""), method, site=site, actor=actor)
     asked = [purpose["key"] for purpose in rules.asked_purposes(version.content)][1:]
     needs_release = "US-IL" in rules.consent_jurisdictions(site_record(site))
     step = request.form.get("step") if errors else flow.next_step(state, asked, needs_release=needs_release)
@@ -86,9 +94,17 @@ def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
                    status=422 if errors else 200)
 
 
-def _take(state: dict, step: str, method: str) -> dict:
+def _take(state: dict, step: str, method: str, *, site, actor: dict) -> dict:
     """Add one screen's answer to the state; return the errors that keep the person on that screen."""
     form = request.form
+    if step == "release":
+        upload = request.files.get("release")
+        try:
+            state["release"] = store_release(site, upload.read(RELEASE_MAX + 1) if upload else b"", by=actor,
+                                             now=utcnow(), directory=releases_dir())
+        except InvalidInput as error:
+            return error.errors
+        return {}
     if step == "who":
         reference, age = (form.get("ref") or "").strip(), form.get("age")
         problems = {}
@@ -123,10 +139,10 @@ def _record(site, state: dict, version, *, method: str, actor: dict, action: str
     data = {"subject_ref": state["ref"], "notice_version": version.number, "language": state["lang"],
             "purposes": state["answers"], "collection_method": method, "age_band": state["age"],
             "acted_by": "guardian" if state.get("rel") else "subject", "guardian_relationship": state.get("rel"),
-            "guardian_verification": state.get("ver"), "expires_at": None}
+            "guardian_verification": state.get("ver"), "expires_at": None, "evidence_sha256": state.get("release")}
     try:
         data = ConsentAnswerSchema().load({key: value for key, value in data.items() if value is not None})
-        consent, code = services.record_consent(site, data, by=actor, now=utcnow())
+        consent, code = services.record_consent(site, data, by=actor, now=utcnow(), releases=releases_dir())
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
         return _render(site, {"lang": state["lang"], "ch": state["ch"], "t": time.time()}, "notice",

@@ -26,6 +26,11 @@ def _keys(directory: str) -> SigningKeys:
     return load_keys(directory)
 
 
+def releases_dir() -> Path:
+    """Return where signed releases are kept, outside the database: RELEASES_DIR or instance/releases."""
+    return Path(current_app.config.get("RELEASES_DIR") or Path(current_app.instance_path) / "releases")
+
+
 def claims_for(receipt: ConsentReceipt) -> dict:
     """Return the receipt's claims: the answer, the notice version shown and what has happened since."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")

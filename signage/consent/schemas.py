@@ -41,6 +41,10 @@ class ConsentAnswerSchema(Schema):
     guardian_relationship = choice(rules.GUARDIAN_RELATIONSHIPS, load_default=None)
     guardian_verification = choice(rules.GUARDIAN_VERIFICATIONS, load_default=None)
     expires_at = fields.AwareDateTime(load_default=None, format="iso")
+    evidence_sha256 = fields.String(load_default=None, validate=validate.Regexp(
+        r"^[0-9a-f]{64}$", error="Give the SHA-256 that uploading the release answered, in lower-case hex."),
+        metadata={"description": "The signed release uploaded first (POST /api/v1/sites/{id}/releases); "
+                                 "required for a given consent in Illinois."})
 
     @validates("purposes")
     def _primary_first(self, value, **kwargs):
@@ -150,3 +154,15 @@ class ChannelSchema(Schema):
     site_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     kind = choice(("kiosk", "self_service"), required=True)
     label = Text(load_default="Front desk", validate=validate.Length(min=1, max=100))
+
+
+class ReleaseUploadSchema(Schema):
+    """A signed release, as base64 of a PDF, PNG or JPEG file of at most 5 MB."""
+
+    data = fields.String(required=True, validate=validate.Length(min=1, max=7_000_000), metadata={
+        "description": "The file's bytes in base64 (RFC 4648); its type is read from its content.",
+        "contentEncoding": "base64"})
+
+
+class ReleaseSchema(Schema):
+    sha256 = fields.String(dump_only=True)

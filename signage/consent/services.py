@@ -2,6 +2,7 @@
 import hashlib
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +12,7 @@ from signage.consent import content as contents
 from signage.consent import rules
 from signage.consent.chart import last_months
 from signage.consent.codes import new_receipt_code, normalised_code
+from signage.consent.releases import release_path
 from signage.consent.models import ConsentEvent, ConsentReceipt, ConsentRecord
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
@@ -22,9 +24,10 @@ from signage.sites.records import site_record
 RECEIPTED = ("given", "refused", "withdrawn")
 
 
-def record_consent(site, data: dict, *, by, now: datetime) -> tuple[ConsentRecord, str]:
+def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None) -> tuple[ConsentRecord, str]:
     """Record a person's answer under the site's current notice, with its receipt; return the record and the
-    receipt code, which is shown once and stored only hashed."""
+    receipt code, which is shown once and stored only hashed. A signed release named as evidence must be
+    one the organisation uploaded to `releases`."""
     record = site_record(site)
     refusal = rules.recording_refusal(record, site.status)
     if refusal:
@@ -36,6 +39,9 @@ def record_consent(site, data: dict, *, by, now: datetime) -> tuple[ConsentRecor
     jurisdictions = rules.consent_jurisdictions(record)
     purposes = _answered_purposes(version.content, data["purposes"])
     problems = rules.answer_problems(data, jurisdictions)
+    if data.get("evidence_sha256") and (releases is None or release_path(releases, site.organisation_id,
+                                                                        data["evidence_sha256"]) is None):
+        problems["evidence_sha256"] = ["No signed release with this SHA-256 was uploaded for your organisation."]
     if problems:
         raise InvalidInput(f"{len(problems)} field{'s' if len(problems) > 1 else ''} must be given for this consent.",
                            errors=problems)

@@ -8,7 +8,7 @@ from jwcrypto import jwk, jws
 from signage.audit.models import AuditEntry
 from signage.consent.models import ConsentEvent, ConsentRecord
 
-from helpers import CONSENT_DEFAULTS, GYM_SITE, SITE_DEFAULTS, in_chinese, verify
+from helpers import CONSENT_DEFAULTS, GYM_SITE, verify
 
 
 @pytest.fixture
@@ -93,23 +93,11 @@ def test_a_guardian_consents_for_a_child_under_14_and_nobody_else_can(client, ap
     assert claims["signage"]["entity"]["acted_by"] == "guardian" and claims["signage"]["subject_age_band"] == "under_14"
 
 
-def test_illinois_refuses_a_given_consent_without_the_signed_release(client, api, make_site, owner, db):
-    from signage.rules.packs import PackSettings
-    from signage.sites.services import change_status
-    from helpers import T0
-    site = make_site(**{**GYM_SITE, "jurisdictions": ["US-IL"], "legal_basis_cn": None, "secondary_uses": [],
-                        "retention_policy_url": "https://gym.example/retention", "security_measures": [],
-                        "retention_criteria_text": "Deleted when membership ends.", "filing": None,
-                        "pia_id": None, "pia_version": None, "pia_completed_on": None, "pia_report_url": None,
-                        "text_translations": in_chinese(site_name="健身房闸机", purpose_text="为同意的会员打开闸机。",
-                                                        non_fr_alternative="在前台出示会员卡。",
-                                                        retention_criteria_text="会员资格结束时删除。")})
-    change_status(site, "active", reason="go live", by=owner, now=T0, settings=PackSettings())
-    db.session.commit()
-    response = record(client, api, site, purposes={"primary": True}, language="en")
+def test_illinois_refuses_a_given_consent_without_the_signed_release(client, api, illinois_site):
+    response = record(client, api, illinois_site, purposes={"primary": True}, language="en")
     assert response.status_code == 422 and "IL-WRITTEN-RELEASE" in response.json["errors"]["release"][0]
     # saying no needs no release
-    assert record(client, api, site, purposes={"primary": False}, language="en").status_code == 201
+    assert record(client, api, illinois_site, purposes={"primary": False}, language="en").status_code == 201
 
 
 @pytest.mark.parametrize("field, value", [
