@@ -91,5 +91,5 @@ def printed_model(page: dict) -> dict:
             "notice_line": _("Notice version %(number)s", number=page["notice"]["version"]) + f" · SHA-256 {page['notice']['sha256']}",
             "labels": {"code": _("Receipt code"), "asked": _("What you were asked"), "answer": _("Your answer:"),
                        "notice": _("The notice you were shown"),
-                       "keep": _("Keep your receipt code: it is the only way to open this page. This page uses no "
-                                 "cookies and no tracking.")}}
+                       "keep": _("Keep this receipt: its code opens your receipt page, where you can see and "
+                                 "withdraw your consent at any time, without an account.")}}
