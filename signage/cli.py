@@ -15,6 +15,8 @@ from signage.errors import SignageError
 from signage.extensions import db
 from signage import labels
 from signage.config import pack_settings
+from signage.consent.keys import add_key
+from signage.consent.receipts import receipt_keys_dir
 from signage.demo import DEMO_LOGINS, DEMO_OWNER, DEMO_PASSWORD, seed_demo
 from signage.demo_scale import seed_sites
 from signage.housekeeping import run_housekeeping
@@ -27,6 +29,15 @@ users_cli = AppGroup("users", help="Manage dashboard users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
+receipts_cli = AppGroup("receipts", help="The keys that sign consent receipts.")
+
+
+@receipts_cli.command("rotate-key")
+def rotate_receipt_key():
+    """Add a new receipt-signing key, which signs from now on; old keys stay published."""
+    kid = add_key(receipt_keys_dir())
+    click.echo(f"New receipt key {kid} in {receipt_keys_dir()}: it signs every receipt from now on. "
+               "Earlier keys stay in /.well-known/jwks.json, so old receipts still verify.")
 
 
 @users_cli.command("create")
@@ -185,5 +196,5 @@ def rules_reference_command(check):
 
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
-    for group in (users_cli, tokens_cli, audit_cli, demo_cli, signs_cli, rules_cli, housekeeping):
+    for group in (users_cli, tokens_cli, audit_cli, demo_cli, receipts_cli, signs_cli, rules_cli, housekeeping):
         app.cli.add_command(group)

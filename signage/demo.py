@@ -2,6 +2,8 @@
 from datetime import date, datetime
 
 from signage.auth import services as accounts
+from signage.consent.channels import open_channel
+from signage.consent.services import record_consent, withdraw_consent
 from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
@@ -104,9 +106,11 @@ def seed_demo(*, now: datetime) -> dict:
         accounts.create_user(organisation, {"email": f"{role}@demo.signage.example", "password": DEMO_PASSWORD,
                                             "role": role, "name": f"Demo {role}"}, by="demo", now=now)
     settings = PackSettings()
+    sites = []
     for record, placements in ((STATION, STATION_PLACEMENTS), (OFFICE, {"Lobby turnstiles": "大堂闸机"}),
                                (NYC_STORE, dict.fromkeys(NYC_STORE["customer_entrances"]))):
         site = register_site(organisation, record, by=owner, now=now, settings=settings)
+        sites.append(site)
         for placement, chinese in placements.items():
             issue_sign(site, {"placement": placement, "size": "A4", "languages": ["zh-Hans", "en"]
                               if "CN" in record["jurisdictions"] else ["en", "zh-Hans"],
@@ -114,7 +118,26 @@ def seed_demo(*, now: datetime) -> dict:
                        by=owner, now=now, settings=settings)
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
     register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
+    _seed_consents(sites[1], owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}
+
+
+#: Berlin staff who answered at the lobby's kiosk: (reference, language, yes to the turnstile, withdrawn since).
+DEMO_CONSENTS = (("STAFF-0042", "en", True, False), ("STAFF-0107", "zh-Hans", True, False),
+                 ("STAFF-0230", "en", False, False), ("STAFF-0311", "en", True, True))
+
+
+def _seed_consents(site, owner, *, now: datetime, settings: PackSettings) -> None:
+    """Record the Berlin lobby's staff consents, one of them withdrawn with its deletion still owed, and
+    offer self-service from the lobby's notice."""
+    for reference, language, yes, withdrawn in DEMO_CONSENTS:
+        consent, _code = record_consent(site, {
+            "subject_ref": reference, "notice_version": None, "language": language, "purposes": {"primary": yes},
+            "collection_method": "kiosk", "age_band": "adult", "acted_by": "subject", "expires_at": None},
+            by=owner, now=now)
+        if withdrawn:
+            withdraw_consent(consent, {"channel": "operator", "scope": "all"}, by=owner, now=now, settings=settings)
+    open_channel(site, "self_service", "Lobby notice", by=owner, now=now)
 
 
 #: The demo's sign-ins, one per role, with what each may do: what `flask demo seed` prints.

@@ -49,7 +49,7 @@ def load_keys(directory: str | os.PathLike) -> SigningKeys:
 
 
 def add_key(directory: str | os.PathLike) -> str:
-    """Make a new key in the directory, to sign from the next start on; return its kid (its RFC 7638
+    """Make a new key in the directory, the one that signs from now on; return its kid (its RFC 7638
     thumbprint). Files are numbered, so the order of rotation is the order of the names."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,10 @@ from signage.consent.services import later_events
 
 
 def signing_keys() -> SigningKeys:
-    """Return the app's receipt keys, read once per process from RECEIPT_KEYS_DIR (instance/receipt_keys)."""
-    return _keys(str(receipt_keys_dir()))
+    """Return the app's receipt keys from RECEIPT_KEYS_DIR (instance/receipt_keys), read again only when the
+    directory's key files change: a rotation reaches every worker at its next receipt, without a restart."""
+    folder = receipt_keys_dir()
+    return _keys(str(folder), tuple(sorted(path.name for path in folder.glob("*.jwk"))) if folder.is_dir() else ())
 
 
 def receipt_keys_dir() -> Path:
@@ -21,8 +23,7 @@ def receipt_keys_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _keys(directory: str) -> SigningKeys:
-    # read once: a rotation takes effect when the workers restart, and old keys stay listed
+def _keys(directory: str, _files: tuple) -> SigningKeys:
     return load_keys(directory)
 
 

@@ -199,3 +199,17 @@ def test_the_log_stays_intact_through_every_consent_event(client, api, gym_site,
     client.post(f"/api/v1/consents/{consent['id']}/withdraw", json={"channel": "operator"}, headers=api)
     result = verify(runner)
     assert result.exit_code == 0, result.output
+
+
+def test_a_rotated_key_signs_new_receipts_and_old_ones_still_verify(client, api, gym_site, runner, make_app):
+    old = client.get(f"/r/{record(client, api, gym_site).json['receipt_code']}.jws").get_data(as_text=True)
+    result = runner.invoke(args=["receipts", "rotate-key"])
+    assert result.exit_code == 0, result.output
+    restarted = make_app().test_client()  # another worker: it signs with the new key too
+    keys = restarted.get("/.well-known/jwks.json").json["keys"]
+    assert len(keys) == 2
+    new = restarted.get(f"/r/{record(restarted, api, gym_site, subject_ref='GYM-2').json['receipt_code']}.jws")
+    headers = [json.loads(jws.JWS.from_jose_token(token).objects["protected"])["kid"] for token in
+               (old, new.get_data(as_text=True))]
+    assert headers[0] != headers[1] and {key["kid"] for key in keys} == set(headers)
+    assert verified_claims(restarted, old)["piiPrincipalId"] == "GYM-004213"
