@@ -32,7 +32,7 @@ CONSENT_ACTIONS = {
     "consent.channel_closed": _l("Consent channel closed"), "consent.renewal_needed": _l("Consents to renew"),
 }
 
-CONSENT_SUBJECTS = {"consent_records": _l("Consent"), "consent_channels": _l("Consent channel")}
+CONSENT_SUBJECTS = {"consent_records": _l("Consent record"), "consent_channels": _l("Consent channel")}
 CONSENT_ACTORS = {"person": _l("the person, with their receipt code")}
 
 

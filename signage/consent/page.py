@@ -1,7 +1,9 @@
 """What a receipt page says, in the reader's language: the answer, the notice shown, what followed."""
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime, gettext as _
+from babel.dates import format_datetime as babel_datetime
+from flask_babel import get_locale, gettext as _
 
 from signage.consent.codes import readable_code
 from signage.labels import choice_label
@@ -9,8 +11,12 @@ from signage.notices.page import language_links
 from signage.rules.texts import shown_row_text, shown_text, organisation_name
 
 
-def receipt_model(receipt, notice_content: dict, tag: str, *, code: str, urls: dict) -> dict:
-    """Gather a receipt page: what the person was asked and said, under which notice, and its state now."""
+def receipt_model(receipt, notice_content: dict, tag: str, *, code: str, urls: dict, time_zone: str) -> dict:
+    """Gather a receipt page: what the person was asked and said, under which notice, and its state now, with
+    times in the site's time zone (the operator's), named."""
+    def _when(iso: str) -> str:
+        return babel_datetime(datetime.fromisoformat(iso), "long", tzinfo=ZoneInfo(time_zone), locale=get_locale())
+
     answer = receipt.record.events[0].content
     later = [event.content for event in receipt.record.events[1:]]
     withdrawal = next((event for event in later if event["event_type"] == "withdrawn"), None)
@@ -44,8 +50,8 @@ def _title(kind: str) -> str:
 def _state_text(state: str) -> str:
     return {"given": _("Your consent is in force. You can withdraw it at any time, below."),
             "refused": _("You said no. Your face is not used for this purpose."),
-            "withdrawn": _("You withdrew your consent. Your face is no longer used, and the face data is "
-                           "deleted."),
+            "withdrawn": _("You withdrew your consent. Your face is no longer used, and your face data is "
+                           "deleted: the date is below."),
             "expired": _("This consent has expired."),
             "superseded": _("This consent was renewed under a newer notice.")}.get(state, state)
 
@@ -72,8 +78,6 @@ def _acted_by(answer: dict) -> str | None:
              relationship=choice_label("guardian_relationship", entity.get("guardian_relationship")))
 
 
-def _when(iso: str) -> str:
-    return format_datetime(datetime.fromisoformat(iso), "medium")
 
 
 def printed_model(page: dict) -> dict:

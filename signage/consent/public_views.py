@@ -129,7 +129,8 @@ def _model(receipt, code: str) -> dict:
             "withdraw": url_for("receipts.withdraw", code=code),
             "notice": url_for("notices.version", code=receipt.record.events[0].content["site"]["code"],
                               number=receipt.record.events[0].content["notice"]["version"], lang=tag)}
-    return receipt_model(receipt, receipt.record.notice_version.content, tag, code=code, urls=urls)
+    return receipt_model(receipt, receipt.record.notice_version.content, tag, code=code, urls=urls,
+                         time_zone=receipt.record.site.organisation.time_zone)
 
 
 def _locale_for(receipt) -> str:
