@@ -33,6 +33,8 @@ def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None
     if refusal:
         raise Conflict(refusal % {"status": site.status}, errors={"site": [refusal % {"status": site.status}]})
     version = latest_version(site)
+    if version is None:  # an active site always has one (ACT-NOTICE); a database edited by hand may not
+        raise Conflict("This site has no published notice to show the person.", errors={"site": ["No notice."]})
     if data.get("notice_version") not in (None, version.number):
         raise Conflict(f"The notice is now version {version.number}: show the person that one and ask again.",
                        errors={"notice_version": [f"Not the current version ({version.number})."]})

@@ -122,3 +122,10 @@ def test_receipt_claims_have_the_kantara_v1_1_required_fields_and_the_notice_has
     assert claims["signage"]["notice"] == {"version_id": 7, "version": 2, "sha256": "f" * 64}
     assert claims["services"][0]["purposes"][0]["primaryPurpose"] is True
     assert len(event_sha256(answer)) == 64 and event_sha256(answer) != event_sha256({**answer, "language": "zh-Hans"})
+
+
+def test_a_long_hostile_reference_is_judged_in_one_pass():
+    # each check is a single pass: a backtracking pattern would hold a worker for hours on these
+    assert rules.subject_ref_problem("a" * 500_000) is None
+    assert rules.subject_ref_problem("1" * 500_000) is not None
+    assert rules.subject_ref_problem("a" * 500_000 + "@") is not None
