@@ -1,4 +1,5 @@
-"""Housekeeping: finish organisation-wide jobs and refresh findings summaries that dates may have moved.
+"""Housekeeping: finish organisation-wide jobs, refresh findings summaries that dates may have moved, render
+notice pages ahead and expire consents past their validity.
 
 Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
 next run carries on. Safe to run twice, and at the same time from two places: PostgreSQL hands each
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from signage.config import pack_settings
+from signage.consent.services import expire_consents
 from signage.database import utcnow
 from signage.extensions import db
 from signage.jobs.models import MAX_ATTEMPTS
@@ -29,7 +31,7 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
                      deadline: float | None = None) -> dict:
     """Do pending jobs, refresh stale summaries, then render the public pages of new notice versions, a
     committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0, "pages": 0, "failed": 0}
+    report = {"batches": 0, "summaries": 0, "pages": 0, "expired": 0, "failed": 0}
     settings = pack_settings()
     stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
@@ -82,6 +84,13 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         report["pages"] += done
         if on_batch:
             on_batch("notice pages", report["pages"], report["pages"])
+    while deadline is None or time.monotonic() < deadline:
+        expired = expire_consents(now=utcnow(), limit=batch_size)
+        if not expired:
+            db.session.rollback()
+            break
+        db.session.commit()
+        report["expired"] += expired
     return report
 
 

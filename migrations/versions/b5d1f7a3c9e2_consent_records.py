@@ -20,6 +20,8 @@ depends_on = None
 APPEND_ONLY = ("consent_events", "consent_receipts")
 #: The deletions still owed, which the operator's queue and the home page count.
 OWED = "deletion_due_at IS NOT NULL AND deletion_confirmed_at IS NULL"
+#: The consents in force that end on a date, which housekeeping expires.
+EXPIRING = "state = 'given' AND expires_at IS NOT NULL"
 
 
 def upgrade():
@@ -53,6 +55,8 @@ def upgrade():
         batch_op.create_index('ix_consent_records_subject', ['site_id', 'subject_ref', 'id'], unique=False)
         batch_op.create_index('ix_consent_records_deletion_due', ['organisation_id', 'id'], unique=False,
                               postgresql_where=sa.text(OWED), sqlite_where=sa.text(OWED))
+        batch_op.create_index('ix_consent_records_expiring', ['expires_at'], unique=False,
+                              postgresql_where=sa.text(EXPIRING), sqlite_where=sa.text(EXPIRING))
 
     op.create_table('consent_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,6 +140,7 @@ def downgrade():
     op.drop_table('consent_events')
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.drop_index('ix_consent_records_deletion_due')
+        batch_op.drop_index('ix_consent_records_expiring')
         batch_op.drop_index('ix_consent_records_subject')
         batch_op.drop_index('ix_consent_records_site_state')
         batch_op.drop_index('ix_consent_records_organisation_page')

@@ -83,6 +83,12 @@ def superseded_content(*, record_uuid: str, by_record: str, now: datetime) -> di
             "event_time": now.isoformat(), "superseded_by": by_record}
 
 
+def expired_content(*, record_uuid: str, expires_at: datetime, now: datetime) -> dict:
+    """Return the event of a consent that reached the end of its validity."""
+    return {"record_id": record_uuid, "event_type": "expired", "event_state": "expired",
+            "event_time": now.isoformat(), "expires_at": expires_at.isoformat()}
+
+
 def receipt_claims(*, receipt: dict, answer: dict, later: list[dict], issuer: str, policy_url: str) -> dict:
     """Return a receipt's claims in Kantara Consent Receipt v1.1 shape, with signage's own part.
 

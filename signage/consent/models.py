@@ -10,6 +10,8 @@ from signage.extensions import db
 
 #: A withdrawal whose deletion is not yet confirmed.
 OWED = "deletion_due_at IS NOT NULL AND deletion_confirmed_at IS NULL"
+#: A consent in force that ends on a date.
+EXPIRING = "state = 'given' AND expires_at IS NOT NULL"
 
 
 class ConsentRecord(db.Model):
@@ -28,6 +30,9 @@ class ConsentRecord(db.Model):
         # the operator's queue of deletions owed after withdrawal: only those still owed are indexed
         Index("ix_consent_records_deletion_due", "organisation_id", "id", postgresql_where=text(OWED),
               sqlite_where=text(OWED)),
+        # housekeeping's search for given consents past their expiry
+        Index("ix_consent_records_expiring", "expires_at", postgresql_where=text(EXPIRING),
+              sqlite_where=text(EXPIRING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -246,3 +246,20 @@ def deletion_counts(organisation_id: int, *, now: datetime) -> dict:
     row = db.session.execute(select(func.count(), func.count().filter(owed.c.deletion_due_at < now))
                              .select_from(owed)).one()
     return {"owed": row[0], "overdue": row[1]}
+
+
+def expire_consents(*, now: datetime, limit: int) -> int:
+    """Move up to `limit` given consents whose expiry has passed to expired, each with its event; return how
+    many. Two runners at once take different records (PostgreSQL skips the rows another has locked)."""
+    query = (select(ConsentRecord).where(ConsentRecord.state == "given", ConsentRecord.expires_at.is_not(None),
+                                         ConsentRecord.expires_at <= now)
+             .order_by(ConsentRecord.expires_at).limit(limit))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    consents = list(db.session.scalars(query))
+    for consent in consents:
+        consent.state, consent.state_changed_at = "expired", now
+        _append_event(consent, contents.expired_content(record_uuid=consent.record_uuid,
+                                                        expires_at=consent.expires_at, now=now),
+                      by=None, now=now, before="given")
+    return len(consents)

@@ -40,3 +40,15 @@ def test_a_person_whose_consent_is_in_force_withdraws_rather_than_refuses(client
     refused = client.post(f"/api/v1/sites/{gym_site.id}/consents", headers=api_token,
                           json={**CONSENT_DEFAULTS, "purposes": {"primary": False}})
     assert refused.status_code == 409 and "withdraw" in refused.json["detail"]
+
+
+def test_housekeeping_expires_a_consent_past_its_validity(gym_site, make_consent, runner, api_token, client, db):
+    from datetime import timedelta
+    consent, code = make_consent(gym_site, expires_at=T0 + timedelta(days=1))
+    lasting, _code = make_consent(gym_site, subject_ref="GYM-2")
+    result = runner.invoke(args=["housekeeping"])
+    assert result.exit_code == 0 and "1 consents expired" in result.output, result.output
+    assert client.get(f"/api/v1/consents/{consent.id}", headers=api_token).json["state"] == "expired"
+    assert client.get(f"/api/v1/consents/{lasting.id}", headers=api_token).json["state"] == "given"
+    assert "This consent has expired." in client.get(f"/r/{code}?lang=en").get_data(as_text=True)
+    assert runner.invoke(args=["housekeeping"]).output.count("0 consents expired") == 1
