@@ -45,6 +45,8 @@ class Config:
     RATELIMIT_PUBLIC_FORM = "10 per minute"
     #: Opening receipts by code, per address: enough for a family, far too few to guess codes.
     RATELIMIT_RECEIPT_LOOKUP = "60 per minute"
+    #: A kiosk's screens, per address: a busy front desk sends a few a minute.
+    RATELIMIT_KIOSK = "120 per minute"
     #: Where the receipt-signing keys are kept; instance/receipt_keys when unset.
     RECEIPT_KEYS_DIR = None
     #: Where signed releases (BIPA) are kept, outside the database; instance/releases when unset.

@@ -1,5 +1,6 @@
 """The SignageError family and the handlers that turn errors into responses."""
 import logging
+import re
 
 from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +64,15 @@ class RuleViolation(Conflict):
     title, slug = "Refused by the rules", "rule-violation"
 
 
+#: Path segments that are keys: a receipt code opens a person's withdrawal, a kiosk token records consents.
+SECRET_SEGMENTS = re.compile(r"^/(r|k)/[^/.]+")
+
+
+def logged_path(path: str) -> str:
+    """Return a path fit for the log: a receipt code or a kiosk token in it is replaced by a mark."""
+    return SECRET_SEGMENTS.sub(lambda match: f"/{match.group(1)}/[redacted]", path)
+
+
 def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extensions):
     """Return an RFC 9457 problem document response."""
     body = {"type": type_, "title": title, "status": status, "detail": detail}
@@ -116,7 +126,7 @@ def register_error_handlers(app):
     def handle_integrity_error(error):
         # services check what they can; a concurrent writer can still win a unique constraint first
         db.session.rollback()
-        log.warning("integrity error on %s %s", request.method, request.path)
+        log.warning("integrity error on %s %s", request.method, logged_path(request.path))
         return _render(409, Conflict.title, "This conflicts with a record saved at the same time; try again.",
                        type_=PROBLEM_BASE + Conflict.slug)
 
@@ -132,5 +142,5 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def handle_unexpected(error):
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, logged_path(request.path))
         return _render(500, "Internal error", "Something went wrong on our side; nothing was saved.")

@@ -85,7 +85,7 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         if on_batch:
             on_batch("notice pages", report["pages"], report["pages"])
     while deadline is None or time.monotonic() < deadline:
-        expired = expire_consents(now=utcnow(), limit=batch_size)
+        expired = expire_consents(now=utcnow(), limit=batch_size, settings=settings)
         if not expired:
             db.session.rollback()
             break

@@ -41,13 +41,15 @@ def upgrade():
     sa.Column('deletion_due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deletion_confirmed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('events_count', sa.Integer(), nullable=False),
+    sa.Column('capture_once', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['notice_version_id'], ['notice_versions.id'],
                             name=op.f('fk_consent_records_notice_version_id_notice_versions')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
                             name=op.f('fk_consent_records_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_consent_records_site_id_sites')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_records')),
-    sa.UniqueConstraint('record_uuid', name=op.f('uq_consent_records_record_uuid'))
+    sa.UniqueConstraint('record_uuid', name=op.f('uq_consent_records_record_uuid')),
+    sa.UniqueConstraint('capture_once', name=op.f('uq_consent_records_capture_once'))
     )
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.create_index('ix_consent_records_organisation_page', ['organisation_id', 'id'], unique=False)

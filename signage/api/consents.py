@@ -79,9 +79,9 @@ class SiteReleases(MethodView):
             content = base64.b64decode(data["data"], validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput("The release is not base64.", errors={"data": ["Not base64 (RFC 4648)."]}) from None
-        sha256 = store_release(site, content, by=g.user, now=utcnow(), directory=releases_dir())
+        stored = store_release(site, content, by=g.user, now=utcnow(), directory=releases_dir())
         db.session.commit()
-        return {"sha256": sha256}
+        return {"sha256": stored.sha256}
 
 
 #: base64 of the largest release, and room for the JSON around it

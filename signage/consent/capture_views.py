@@ -1,5 +1,7 @@
 """Consent capture without an account: kiosk mode on a front-desk tablet, and self-service from a site's
 notice. One question a screen, "No" as easy as "Yes", the alternative on the same screen, no cookie."""
+import hashlib
+import secrets
 import time
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -9,7 +11,7 @@ from marshmallow import ValidationError
 from signage.consent import channels, flow, rules, services
 from signage.consent.codes import readable_code
 from signage.consent.receipts import releases_dir
-from signage.consent.releases import RELEASE_MAX, store_release
+from signage.consent.releases import NOT_A_RELEASE, RELEASE_MAX, release_kind, store_release
 from signage.consent.schemas import ConsentAnswerSchema
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
@@ -35,6 +37,7 @@ def _limit():
 
 @bp.route("/k/<token>", methods=("GET", "POST"))
 @csrf.exempt  # no cookie: the secret link, and the signed flow state, guard these forms
+@limiter.limit(lambda: current_app.config["RATELIMIT_KIOSK"], methods=["POST"])
 def kiosk(token: str):
     """Run the kiosk: the notice summary, then one question a screen, then the receipt."""
     channel = channels.kiosk_for_token(token)
@@ -67,6 +70,12 @@ def _tag(site) -> str:
     return TAGS[chosen or negotiated_locale(request.accept_languages)]
 
 
+def _fresh(lang: str, channel_key: str) -> dict:
+    """Return the state of a new person's flow, with the one-time value its answer is recorded under: the same
+    form sent twice (a back button on a shared kiosk) records nothing the second time."""
+    return {"lang": lang, "ch": channel_key, "t": time.time(), "n": secrets.token_hex(16)}
+
+
 def _key() -> bytes:
     secret = current_app.secret_key
     return secret if isinstance(secret, bytes) else secret.encode()
@@ -77,33 +86,37 @@ def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
     if site.status != "active" or version is None or rules.recording_refusal(site_record(site), site.status):
         return _render(site, {"lang": _tag(site)}, "unavailable", status=409)
     if request.method == "GET":
-        return _render(site, {"lang": _tag(site), "ch": channel_key, "t": time.time()}, "notice", version=version,
-                       action=action)
+        return _render(site, _fresh(_tag(site), channel_key), "notice", version=version, action=action)
     state = flow.read_state(request.form.get("state", ""), _key(), now=time.time())
     if state is None or state.get("ch") != channel_key:
-        return _render(site, {"lang": _tag(site), "ch": channel_key, "t": time.time()}, "notice", version=version,
+        return _render(site, _fresh(_tag(site), channel_key), "notice", version=version,
                        action=action, error="expired", status=400)
     state["lang"] = TAGS.get(LOCALES_BY_TAG.get(request.form.get("lang", ""), ""), state["lang"])
-    errors = _take(state, request.form.get("step", ""), method, site=site, actor=actor)
     asked = [purpose["key"] for purpose in rules.asked_purposes(version.content)][1:]
     needs_release = "US-IL" in rules.consent_jurisdictions(site_record(site))
-    step = request.form.get("step") if errors else flow.next_step(state, asked, needs_release=needs_release)
+    expected = flow.next_step(state, asked, needs_release=needs_release)
+    # only the screen the state is at takes an answer: another step's form (a back button, a forged step) is
+    # shown that screen again, so nothing is asked out of order
+    release: dict = {}
+    errors = _take(state, expected, method, release) if request.form.get("step") == expected else {}
+    step = expected if errors else flow.next_step(state, asked, needs_release=needs_release)
     if step == "record":
-        return _record(site, state, version, method=method, actor=actor, action=action)
+        return _record(site, state, version, method=method, actor=actor, action=action, release=release)
     return _render(site, state, step, version=version, action=action, errors=errors,
                    status=422 if errors else 200)
 
 
-def _take(state: dict, step: str, method: str, *, site, actor: dict) -> dict:
-    """Add one screen's answer to the state; return the errors that keep the person on that screen."""
+def _take(state: dict, step: str, method: str, release: dict) -> dict:
+    """Add one screen's answer to the state; return the errors that keep the person on that screen. A signed
+    release is only checked here, and kept (in `release`) for the record to store with the answer."""
     form = request.form
     if step == "release":
         upload = request.files.get("release")
-        try:
-            state["release"] = store_release(site, upload.read(RELEASE_MAX + 1) if upload else b"", by=actor,
-                                             now=utcnow(), directory=releases_dir())
-        except InvalidInput as error:
-            return error.errors
+        data = upload.read(RELEASE_MAX + 1) if upload else b""
+        if len(data) > RELEASE_MAX or release_kind(data) is None:
+            return {"release": [NOT_A_RELEASE]}
+        release["data"] = data
+        state["release"] = hashlib.sha256(data).hexdigest()
         return {}
     if step == "who":
         reference, age = (form.get("ref") or "").strip(), form.get("age")
@@ -135,24 +148,30 @@ def _take(state: dict, step: str, method: str, *, site, actor: dict) -> dict:
     return {}
 
 
-def _record(site, state: dict, version, *, method: str, actor: dict, action: str):
+def _record(site, state: dict, version, *, method: str, actor: dict, action: str, release: dict):
     data = {"subject_ref": state["ref"], "notice_version": version.number, "language": state["lang"],
             "purposes": state["answers"], "collection_method": method, "age_band": state["age"],
             "acted_by": "guardian" if state.get("rel") else "subject", "guardian_relationship": state.get("rel"),
             "guardian_verification": state.get("ver"), "expires_at": None, "evidence_sha256": state.get("release")}
+    stored = None
     try:
         data = ConsentAnswerSchema().load({key: value for key, value in data.items() if value is not None})
-        consent, code = services.record_consent(site, data, by=actor, now=utcnow(), releases=releases_dir())
+        if release:
+            stored = store_release(site, release["data"], by=actor, now=utcnow(), directory=releases_dir())
+        consent, code = services.record_consent(site, data, by=actor, now=utcnow(), releases=releases_dir(),
+                                                once=state.get("n"))
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
-        return _render(site, {"lang": state["lang"], "ch": state["ch"], "t": time.time()}, "notice",
+        if stored and stored.created:  # nothing refers to it now: the answer was not recorded
+            stored.path.unlink(missing_ok=True)
+        return _render(site, _fresh(state["lang"], state["ch"]), "notice",
                        version=version, action=action, error=error.detail, status=error.status)
     except ValidationError:  # a value no screen offers: the signed state was made by an older flow
         db.session.rollback()
-        return _render(site, {"lang": state["lang"], "ch": state["ch"], "t": time.time()}, "notice",
+        return _render(site, _fresh(state["lang"], state["ch"]), "notice",
                        version=version, action=action, error="expired", status=400)
     db.session.commit()
-    return _render(site, {"lang": state["lang"], "ch": state["ch"], "t": time.time()}, "receipt", version=version,
+    return _render(site, _fresh(state["lang"], state["ch"]), "receipt", version=version,
                    action=action, receipt={"code": readable_code(code), "state": consent.state,
                                            "url": url_for("receipts.receipt", code=code, lang=state["lang"]),
                                            "pdf": url_for("receipts.receipt_pdf", code=code, lang=state["lang"]),

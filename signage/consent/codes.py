@@ -19,8 +19,8 @@ def new_receipt_code() -> str:
 
 
 def check_character(body: str) -> str:
-    """Return the Luhn mod N check symbol of body, which catches every mistyped symbol and every swap
-    of two neighbours."""
+    """Return the Luhn mod N check symbol of body, which catches every mistyped symbol and every swap of two
+    neighbours but one (the first and last symbols of the alphabet, 2 and Z, swapped)."""
     factor, total, n = 2, 0, len(ALPHABET)
     for symbol in reversed(body):
         addend = factor * _VALUE[symbol]

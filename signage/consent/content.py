@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from signage.audit.chain import canonical_bytes
-from signage.consent.rules import PII_TYPES, SCHEMA_VERSION
+from signage.consent.rules import PII_TYPES, SCHEMA_VERSION, ended_states
 
 KANTARA_VERSION = "KI-CR-v1.1.0"
 #: Kantara's consentType values for ours.
@@ -70,9 +70,9 @@ def withdrawal_content(*, record_uuid: str, channel: str, scope, state: str, pur
             "deletion_due_at": deletion_due_at.isoformat() if deletion_due_at else None}
 
 
-def deletion_content(*, record_uuid: str, data: dict, now: datetime) -> dict:
-    """Return the operator's confirmation that the face data is deleted (§7.4)."""
-    return {"record_id": record_uuid, "event_type": "deletion_confirmed", "event_state": "withdrawn",
+def deletion_content(*, record_uuid: str, data: dict, state: str, now: datetime) -> dict:
+    """Return the operator's confirmation that the face data is deleted (§7.4), after a withdrawal or expiry."""
+    return {"record_id": record_uuid, "event_type": "deletion_confirmed", "event_state": state,
             "event_time": now.isoformat(), "deletion_confirmed_at": data["deleted_on"].isoformat(),
             "deletion_method": data["method"], "downstream_notified": list(data.get("downstream_notified") or [])}
 
@@ -83,10 +83,11 @@ def superseded_content(*, record_uuid: str, by_record: str, now: datetime) -> di
             "event_time": now.isoformat(), "superseded_by": by_record}
 
 
-def expired_content(*, record_uuid: str, expires_at: datetime, now: datetime) -> dict:
-    """Return the event of a consent that reached the end of its validity."""
+def expired_content(*, record_uuid: str, expires_at: datetime, deletion_due_at: datetime, now: datetime) -> dict:
+    """Return the event of a consent that reached the end of its validity, with its deletion's due date."""
     return {"record_id": record_uuid, "event_type": "expired", "event_state": "expired",
-            "event_time": now.isoformat(), "expires_at": expires_at.isoformat()}
+            "event_time": now.isoformat(), "expires_at": expires_at.isoformat(),
+            "deletion_due_at": deletion_due_at.isoformat()}
 
 
 def receipt_claims(*, receipt: dict, answer: dict, later: list[dict], issuer: str, policy_url: str) -> dict:
@@ -96,7 +97,7 @@ def receipt_claims(*, receipt: dict, answer: dict, later: list[dict], issuer: st
     after it up to now, so a withdrawal receipt says when the deletion was confirmed once it is.
     """
     kind = receipt["kind"]
-    withdrawal = next((event for event in later if event["event_type"] == "withdrawn"), None)
+    withdrawal = next((event for event in later if event["event_type"] in ("withdrawn", "expired")), None)
     deletion = next((event for event in later if event["event_type"] == "deletion_confirmed"), None)
     controller = answer["controllers"][0]
     return {
@@ -116,8 +117,8 @@ def receipt_claims(*, receipt: dict, answer: dict, later: list[dict], issuer: st
             "receipt": kind, "record_id": answer["record_id"], "state": (later[-1] if later else answer)["event_state"],
             "notice": answer["notice"], "subject_age_band": answer["subject_age_band"], "entity": answer["entity"],
             "purposes": {purpose["key"]: purpose["answer"] for purpose in answer["purposes"]},
-            "withdrawal": withdrawal and {key: withdrawal[key] for key in ("event_time", "channel", "scope",
-                                                                            "deletion_due_at")},
+            "withdrawal": withdrawal and {key: withdrawal.get(key) for key in ("event_type", "event_time", "channel",
+                                                                                "scope", "deletion_due_at")},
             "deletion": deletion and {key: deletion[key] for key in ("deletion_confirmed_at", "deletion_method",
                                                                       "downstream_notified")},
             "withdrawal_method": answer["withdrawal_method"], "evidence_ref": answer["evidence_ref"],
@@ -138,3 +139,24 @@ def _termination(answer: dict) -> str:
     days = answer.get("retention_period_days")
     ends = f"face data kept {days} days" if days else "face data kept as the notice says"
     return f"{ends}; consent ends on withdrawal" + (f" or on {answer['expires_at']}" if answer.get("expires_at") else "")
+
+
+def replayed(events: list[dict]) -> dict:
+    """Return what a record's columns must say, replayed from its events' contents in order."""
+    answer = events[0]
+    record = {"state": answer["event_state"], "subject_ref": answer["pii_principal_id"], "site_id": answer["site"]["id"],
+              "notice_version_id": answer["notice"]["version_id"], "notice_number": answer["notice"]["version"],
+              "purpose_states": {purpose["key"]: "given" if purpose["answer"] else "refused"
+                                 for purpose in answer["purposes"]},
+              "expires_at": answer["expires_at"], "deletion_due_at": None, "deletion_confirmed_at": None}
+    for event in events[1:]:
+        record["state"], kind = event["event_state"], event["event_type"]
+        if kind == "withdrawn":
+            record["purpose_states"] = dict(event["purposes"])
+            record["deletion_due_at"] = event["deletion_due_at"] or record["deletion_due_at"]
+        elif kind in ("superseded", "expired"):
+            record["purpose_states"] = ended_states(record["purpose_states"], kind)
+            record["deletion_due_at"] = event.get("deletion_due_at") or record["deletion_due_at"]
+        elif kind == "deletion_confirmed":
+            record["deletion_confirmed_at"] = event["deletion_confirmed_at"]
+    return record

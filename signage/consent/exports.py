@@ -39,9 +39,15 @@ def ledger_rows(consents):
         last = rows[-1][0]
 
 
+#: A cell a spreadsheet would run as a formula when it starts with one of these (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # shown as text, never run: a reference typed by anyone at a self-service form
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, dict):

@@ -41,7 +41,7 @@ def signed_state(state: dict, key: bytes) -> str:
 def read_state(text: str, key: bytes, *, now: float) -> dict | None:
     """Return the state a form carried, or None when it was altered or is older than FLOW_SECONDS."""
     body, _, mac = (text or "").partition(".")
-    if not body or len(body) > 8000 or not hmac.compare_digest(mac, _mac(body, key)):
+    if not body or len(body) > 8000 or not (body + mac).isascii() or not hmac.compare_digest(mac, _mac(body, key)):
         return None
     try:
         state = json.loads(base64.urlsafe_b64decode(body.encode()))

@@ -2,13 +2,14 @@
 verified: an event edited, moved, inserted or deleted by someone who set the database's triggers aside."""
 import hashlib
 import json
+from datetime import datetime
 from itertools import groupby
 
 from sqlalchemy import Text, cast, select
 
 from signage.audit.models import AuditEntry
 from signage.audit.verification import RecordBreak
-from signage.consent.content import event_sha256
+from signage.consent.content import event_sha256, replayed
 from signage.consent.models import ConsentEvent, ConsentRecord
 from signage.extensions import db
 
@@ -25,7 +26,7 @@ def consent_breaks(_sender=None, **_) -> list[RecordBreak]:
     events = db.session.execute(
         select(ConsentEvent.id, ConsentEvent.record_id, ConsentEvent.seq, ConsentEvent.event_type,
                ConsentEvent.event_time, ConsentEvent.sha256, cast(ConsentEvent.content, Text).label("content"),
-               ConsentRecord.organisation_id)
+               ConsentRecord.organisation_id, *RECORD_COLUMNS)
         .join(ConsentRecord, ConsentRecord.id == ConsentEvent.record_id)
         .order_by(ConsentEvent.record_id, ConsentEvent.seq).execution_options(yield_per=2000))
     entries = db.session.execute(
@@ -51,7 +52,9 @@ def _merged(by_record, logged):
 
 
 def _compared(rows: list, contents: list[dict], record_id: int | None = None):
-    """Compare one record's events with its entries, the k-th event with the k-th entry."""
+    """Compare one record's events with its entries, the k-th event with the k-th entry, then the record's own
+    columns (which lists, the API and withdrawals read) with what its events say."""
+    broken = False
     for index in range(max(len(rows), len(contents))):
         row = rows[index] if index < len(rows) else None
         entry = contents[index] if index < len(contents) else None
@@ -61,7 +64,37 @@ def _compared(rows: list, contents: list[dict], record_id: int | None = None):
             continue
         reason = mismatch(row, entry, index + 1)
         if reason:
+            broken = True
             yield RecordBreak(KIND, row.id, row.organisation_id, reason)
+    if rows and not broken:
+        columns = columns_mismatch(rows[0], replayed([json.loads(row.content) for row in rows]))
+        if columns:
+            yield RecordBreak("Consent record", rows[0].record_id, rows[0].organisation_id,
+                              f"says other {columns} than its events (edited)")
+
+
+#: The record's columns that copy what its events say, read with each event row.
+RECORD_COLUMNS = (ConsentRecord.state.label("r_state"), ConsentRecord.subject_ref.label("r_subject_ref"),
+                  ConsentRecord.site_id.label("r_site_id"), ConsentRecord.notice_version_id.label("r_notice_version_id"),
+                  ConsentRecord.notice_number.label("r_notice_number"),
+                  cast(ConsentRecord.purpose_states, Text).label("r_purpose_states"),
+                  ConsentRecord.expires_at.label("r_expires_at"), ConsentRecord.deletion_due_at.label("r_deletion_due_at"),
+                  ConsentRecord.deletion_confirmed_at.label("r_deletion_confirmed_at"))
+TIMES = ("expires_at", "deletion_due_at", "deletion_confirmed_at")
+
+
+def columns_mismatch(row, expected: dict) -> str | None:
+    """Name the record's columns that differ from what its events say, or None when they agree."""
+    differ = []
+    for name, value in expected.items():
+        stored = getattr(row, f"r_{name}")
+        if name == "purpose_states":
+            stored = json.loads(stored)
+        elif name in TIMES:
+            value = datetime.fromisoformat(value) if value else None
+        if stored != value:
+            differ.append(name)
+    return ", ".join(differ) or None
 
 
 def mismatch(row, entry: dict | None, position: int) -> str | None:

@@ -57,6 +57,9 @@ class ConsentRecord(db.Model):
     deletion_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deletion_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     events_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: The one-time value of the kiosk or self-service flow that recorded the answer: the same form sent
+    #: twice records one answer.
+    capture_once: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     events = relationship("ConsentEvent", order_by="ConsentEvent.seq", back_populates="record")
     notice_version = relationship("NoticeVersion")

@@ -19,7 +19,9 @@ def receipt_model(receipt, notice_content: dict, tag: str, *, code: str, urls: d
 
     answer = receipt.record.events[0].content
     later = [event.content for event in receipt.record.events[1:]]
-    withdrawal = next((event for event in later if event["event_type"] == "withdrawn"), None)
+    # what ended the consent (a withdrawal, or its expiry), and so started the deletion clock
+    withdrawal = next((event for event in later if event["event_type"] in ("withdrawn", "expired")
+                       and event.get("deletion_due_at")), None)
     deletion = next((event for event in later if event["event_type"] == "deletion_confirmed"), None)
     operator = notice_content.get("operator") or {}
     return {
@@ -35,7 +37,7 @@ def receipt_model(receipt, notice_content: dict, tag: str, *, code: str, urls: d
         "acted_by": _acted_by(answer), "age_band": answer["subject_age_band"],
         "state": receipt.record.state, "state_text": _state_text(receipt.record.state),
         "can_withdraw": receipt.record.state == "given",
-        "withdrawal": withdrawal and {"at": _when(withdrawal["event_time"]),
+        "withdrawal": withdrawal and {"kind": withdrawal["event_type"], "at": _when(withdrawal["event_time"]),
                                       "due": _when(withdrawal["deletion_due_at"]) if withdrawal["deletion_due_at"] else None},
         "deletion": deletion and {"at": _when(deletion["deletion_confirmed_at"]), "method": deletion["deletion_method"],
                                   "told": deletion["downstream_notified"]},
@@ -86,7 +88,8 @@ def printed_model(page: dict) -> dict:
              (_("When you answered"), page["answered_at"])] + ([(_("Who answered"), page["acted_by"])] if page["acted_by"] else [])
     lines = []
     if page["withdrawal"]:
-        lines.append(_("Withdrawn on %(date)s.", date=page["withdrawal"]["at"]))
+        lines.append(_("Withdrawn on %(date)s.", date=page["withdrawal"]["at"]) if page["withdrawal"]["kind"] == "withdrawn"
+                     else _("Expired on %(date)s.", date=page["withdrawal"]["at"]))
         if page["deletion"]:
             lines.append(_("Your face data was deleted on %(date)s.", date=page["deletion"]["at"]))
     if page["can_withdraw"]:

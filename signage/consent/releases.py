@@ -5,6 +5,7 @@ import io
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, UnidentifiedImageError
 
@@ -31,23 +32,33 @@ def release_kind(data: bytes) -> str | None:
     return None
 
 
-def store_release(site, data: bytes, *, by, now: datetime, directory: Path) -> str:
-    """Keep a signed release for a site's consent and log it; return its SHA-256, the consent's evidence."""
+class StoredRelease(NamedTuple):
+    """A kept release: its SHA-256 (the consent's evidence), where it is, and whether this call wrote it."""
+
+    sha256: str
+    path: Path
+    created: bool
+
+
+def store_release(site, data: bytes, *, by, now: datetime, directory: Path) -> StoredRelease:
+    """Keep a signed release for a site's consent and log it, in the caller's transaction."""
     kind = release_kind(data) if len(data) <= RELEASE_MAX else None
     if kind is None:
         raise InvalidInput(NOT_A_RELEASE, errors={"release": [NOT_A_RELEASE]})
     sha256 = hashlib.sha256(data).hexdigest()
     path = release_path(directory, site.organisation_id, sha256)
-    if path is None:
+    created = path is None
+    if created:
         folder = Path(directory) / str(site.organisation_id)
         folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{sha256}.{EXTENSIONS[kind]}"
         draft = folder / f".{sha256}.{os.getpid()}"
         draft.write_bytes(data)
         draft.chmod(0o600)
-        os.replace(draft, folder / f"{sha256}.{EXTENSIONS[kind]}")
+        os.replace(draft, path)
     append_entry("consent.release_stored", actor=by, subject=site, now=now,
                  changes={"sha256": [None, sha256], "kind": [None, kind], "bytes": [None, len(data)]})
-    return sha256
+    return StoredRelease(sha256, path, created)
 
 
 def release_path(directory: Path, organisation_id: int, sha256: str) -> Path | None:

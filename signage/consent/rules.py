@@ -134,6 +134,11 @@ def withdrawn_states(states: dict[str, str], scope) -> dict[str, str]:
     return {key: "withdrawn" if key in keys and state == "given" else state for key, state in states.items()}
 
 
+def ended_states(states: dict[str, str], state: str) -> dict[str, str]:
+    """Return the purposes' states once the whole consent ends (superseded, expired): those given end too."""
+    return {key: state if value == "given" else value for key, value in states.items()}
+
+
 def state_after_withdrawal(states: dict[str, str]) -> str:
     """Return the record's state once purposes are withdrawn: withdrawn when the primary one is."""
     return "withdrawn" if states.get(PRIMARY) == "withdrawn" else "given"

@@ -24,10 +24,14 @@ from signage.sites.records import site_record
 RECEIPTED = ("given", "refused", "withdrawn")
 
 
-def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None) -> tuple[ConsentRecord, str]:
+def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None,
+                   once: str | None = None) -> tuple[ConsentRecord, str]:
     """Record a person's answer under the site's current notice, with its receipt; return the record and the
     receipt code, which is shown once and stored only hashed. A signed release named as evidence must be
-    one the organisation uploaded to `releases`."""
+    one the organisation uploaded to `releases`; `once`, a capture flow's one-time value, records one answer
+    however often its form is sent."""
+    if once is not None and db.session.scalar(select(ConsentRecord.id).where(ConsentRecord.capture_once == once)):
+        raise Conflict("This answer is already recorded. The next person starts again.")
     record = site_record(site)
     refusal = rules.recording_refusal(record, site.status)
     if refusal:
@@ -48,13 +52,14 @@ def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None
         raise InvalidInput(f"{len(problems)} field{'s' if len(problems) > 1 else ''} must be given for this consent.",
                            errors=problems)
     state = rules.answer_state(data["purposes"])
-    earlier = _in_force(site.id, data["subject_ref"])
+    earlier = _in_force(site.id, data["subject_ref"], now=now)
     if earlier is not None and state == "refused":
         raise Conflict("This person's consent is in force: withdraw it instead, so that their face data is "
                        "deleted on time.", errors={"purposes": ["A consent in force is withdrawn, not refused."]})
     consent = ConsentRecord(
         record_uuid=str(uuid.uuid4()), organisation_id=site.organisation_id, site_id=site.id,
         notice_version_id=version.id, notice_number=version.number, subject_ref=data["subject_ref"], state=state,
+        capture_once=once,
         purpose_states=rules.purpose_states({purpose["key"]: purpose["answer"] for purpose in purposes}),
         answered_at=now, state_changed_at=now, expires_at=data.get("expires_at"), events_count=0)
     db.session.add(consent)
@@ -66,16 +71,19 @@ def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None
     event = _append_event(consent, answer, by=by, now=now, before=None)
     if earlier is not None:  # renewed, under this notice: the earlier answer gives way to it
         earlier.state, earlier.state_changed_at = "superseded", now
+        earlier.purpose_states = rules.ended_states(earlier.purpose_states, "superseded")
         _append_event(earlier, contents.superseded_content(record_uuid=earlier.record_uuid,
                                                            by_record=consent.record_uuid, now=now),
                       by=by, now=now, before="given")
     return consent, _issue_receipt(consent, event, language=data["language"], now=now)
 
 
-def _in_force(site_id: int, subject_ref: str) -> ConsentRecord | None:
-    """Return the person's given consent at the site, if any (the newest, should there be more)."""
+def _in_force(site_id: int, subject_ref: str, *, now: datetime) -> ConsentRecord | None:
+    """Return the person's consent in force at the site, if any (the newest, should there be more); one past
+    its expiry that housekeeping has not reached yet is not."""
     return db.session.scalar(select(ConsentRecord).where(
-        ConsentRecord.site_id == site_id, ConsentRecord.subject_ref == subject_ref, ConsentRecord.state == "given")
+        ConsentRecord.site_id == site_id, ConsentRecord.subject_ref == subject_ref, ConsentRecord.state == "given",
+        (ConsentRecord.expires_at.is_(None)) | (ConsentRecord.expires_at > now))
         .order_by(ConsentRecord.id.desc()).limit(1))
 
 
@@ -112,8 +120,8 @@ def withdraw_consent(consent: ConsentRecord, data: dict, *, by, now: datetime,
 
 def confirm_deletion(consent: ConsentRecord, data: dict, *, by, now: datetime) -> ConsentRecord:
     """Record that a withdrawn person's face data is deleted, which completes their withdrawal receipt."""
-    if consent.state != "withdrawn" or consent.deletion_due_at is None:
-        raise Conflict("Only a withdrawn consent has a deletion to confirm.",
+    if consent.state not in ("withdrawn", "expired") or consent.deletion_due_at is None:
+        raise Conflict("Only a withdrawn or expired consent has a deletion to confirm.",
                        errors={"state": [f"This consent is {consent.state}."]})
     if consent.deletion_confirmed_at is not None:
         raise Conflict("This deletion is already confirmed.", errors={"state": ["Deletion already confirmed."]})
@@ -124,7 +132,8 @@ def confirm_deletion(consent: ConsentRecord, data: dict, *, by, now: datetime) -
         raise InvalidInput("The deletion is dated before the withdrawal.",
                            errors={"deleted_on": ["Not before the withdrawal."]})
     consent.deletion_confirmed_at = data["deleted_on"]
-    _append_event(consent, contents.deletion_content(record_uuid=consent.record_uuid, data=data, now=now),
+    _append_event(consent, contents.deletion_content(record_uuid=consent.record_uuid, data=data,
+                                                     state=consent.state, now=now),
                   by=by, now=now, before=consent.state)
     return consent
 
@@ -197,7 +206,8 @@ def consents_query(organisation_id: int, *, site_id: int | None = None, state: s
         query = query.where(ConsentRecord.answered_at < until)
     if purpose is not None:
         # JSON columns hold canonical text (signage.app): the key and its state are adjacent, without spaces
-        query = query.where(cast(ConsentRecord.purpose_states, Text).contains(f'"{purpose}":"given"'))
+        query = query.where(ConsentRecord.state == "given",
+                            cast(ConsentRecord.purpose_states, Text).contains(f'"{purpose}":"given"'))
     return query
 
 
@@ -248,9 +258,10 @@ def deletion_counts(organisation_id: int, *, now: datetime) -> dict:
     return {"owed": row[0], "overdue": row[1]}
 
 
-def expire_consents(*, now: datetime, limit: int) -> int:
-    """Move up to `limit` given consents whose expiry has passed to expired, each with its event; return how
-    many. Two runners at once take different records (PostgreSQL skips the rows another has locked)."""
+def expire_consents(*, now: datetime, limit: int, settings: PackSettings) -> int:
+    """Move up to `limit` given consents whose expiry has passed to expired, each with its event and the date
+    its face data must be deleted by, as after a withdrawal; return how many. Two runners at once take
+    different records (PostgreSQL skips the rows another has locked)."""
     query = (select(ConsentRecord).where(ConsentRecord.state == "given", ConsentRecord.expires_at.is_not(None),
                                          ConsentRecord.expires_at <= now)
              .order_by(ConsentRecord.expires_at).limit(limit))
@@ -258,8 +269,10 @@ def expire_consents(*, now: datetime, limit: int) -> int:
         query = query.with_for_update(skip_locked=True)
     consents = list(db.session.scalars(query))
     for consent in consents:
-        consent.state, consent.state_changed_at = "expired", now
+        due = rules.deletion_due_at(_answer(consent)["jurisdiction"], settings, consent.expires_at)
+        consent.state, consent.state_changed_at, consent.deletion_due_at = "expired", now, due
+        consent.purpose_states = rules.ended_states(consent.purpose_states, "expired")
         _append_event(consent, contents.expired_content(record_uuid=consent.record_uuid,
-                                                        expires_at=consent.expires_at, now=now),
+                                                        expires_at=consent.expires_at, deletion_due_at=due, now=now),
                       by=None, now=now, before="given")
     return len(consents)

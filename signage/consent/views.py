@@ -1,5 +1,5 @@
 """Dashboard pages for consents: the ledger with its chart, one record's events, the deletions owed, exports."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -25,7 +25,8 @@ PAGE_SIZE = 50
 def _filtered(query: dict):
     zone = g.user.organisation.time_zone
     since = day_start(query["since"], zone) if query["since"] else None
-    until = day_start(query["until"] + timedelta(days=1), zone) if query["until"] else None
+    # the last day there is has nothing after it to exclude
+    until = day_start(query["until"] + timedelta(days=1), zone) if query["until"] and query["until"] < date.max else None
     site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
     consents = services.consents_query(g.user.organisation_id, site_id=site.id if site else None,
                                        state=query["state"], since=since, until=until, purpose=query["purpose"])

@@ -125,3 +125,29 @@ def test_a_site_without_a_consent_basis_cannot_open_a_kiosk(client, auth, owner,
     site, _sign = live_site
     auth.login(owner)
     assert client.post("/consents/channels", data={"site_id": site.id, "kind": "kiosk"}).status_code == 409
+
+
+def test_forged_steps_odd_states_and_a_resent_last_screen_change_nothing(client, kiosk_url, db):
+    page = client.get(kiosk_url + "?lang=en").get_data(as_text=True)
+    fields = fields_of(page)
+    for forged in ({"state": fields["state"][:-3] + "ü00"}, {"step": "secondary_abc", "answer": "maybe"},
+                   {"step": "secondary_0"}, {"step": "release"}, {"step": "record"}):
+        assert client.post(kiosk_url, data={**fields, **forged}).status_code in (200, 400)
+    _, page = step(client, kiosk_url, page)
+    _, page = step(client, kiosk_url, page, ref="GYM-1", age="adult")
+    _, page = step(client, kiosk_url, page, answer="yes")
+    last = fields_of(page)
+    assert client.post(kiosk_url, data={**last, "answer": "no"}).status_code == 201
+    # the next person presses Back and sends the same screen: nothing is recorded, no receipt is shown
+    again = client.post(kiosk_url, data={**last, "answer": "yes"})
+    assert again.status_code == 409 and "receipt-code" not in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ConsentRecord.id))) == 1
+
+
+def test_a_release_is_taken_only_where_the_flow_asks_for_it(client, kiosk_url, instance_dir):
+    import io
+    page = client.get(kiosk_url).get_data(as_text=True)
+    response = client.post(kiosk_url, data={**fields_of(page), "step": "release",
+                                            "release": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "x.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and not (instance_dir / "releases").exists()

@@ -110,3 +110,19 @@ def test_a_ledger_page_costs_the_same_at_3_and_at_30_consents(client, auth, owne
     large = {path: cost(path) for path in small}
     assert large == small, (small, large)
     assert re.search(r"GYM-29", client.get("/consents").get_data(as_text=True))
+
+
+def test_a_reference_that_looks_like_a_formula_stays_text_in_the_csv(client, auth, owner, gym_site, make_consent):
+    make_consent(gym_site, subject_ref="=HYPERLINK(\"x\")")
+    auth.login(owner)
+    rows = list(csv.DictReader(io.StringIO(client.get("/consents/export.csv").data.decode("utf-8-sig"))))
+    assert rows[0]["subject_ref"] == "'=HYPERLINK(\"x\")"
+
+
+def test_the_last_day_there_is_and_the_purpose_filter_after_a_renewal(client, auth, owner, gym_site, make_consent):
+    make_consent(gym_site, purposes={"primary": True, "secondary_1": True})
+    make_consent(gym_site, purposes={"primary": True, "secondary_1": False})  # renewed: the first is superseded
+    auth.login(owner)
+    assert client.get("/consents?until=9999-12-31").status_code == 200
+    assert client.get("/consents/export.csv?until=9999-12-31").status_code == 200
+    assert "GYM-004213" not in client.get("/consents?purpose=secondary_1").get_data(as_text=True)

@@ -50,5 +50,7 @@ def test_housekeeping_expires_a_consent_past_its_validity(gym_site, make_consent
     assert result.exit_code == 0 and "1 consents expired" in result.output, result.output
     assert client.get(f"/api/v1/consents/{consent.id}", headers=api_token).json["state"] == "expired"
     assert client.get(f"/api/v1/consents/{lasting.id}", headers=api_token).json["state"] == "given"
-    assert "This consent has expired." in client.get(f"/r/{code}?lang=en").get_data(as_text=True)
+    page = client.get(f"/r/{code}?lang=en").get_data(as_text=True)
+    assert "This consent has expired." in page and "must delete your face data by" in page
+    assert client.get(f"/api/v1/consents/{consent.id}", headers=api_token).json["deletion_due_at"]
     assert runner.invoke(args=["housekeeping"]).output.count("0 consents expired") == 1

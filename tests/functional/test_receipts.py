@@ -85,3 +85,12 @@ def test_the_printed_receipt_carries_its_code_and_a_qr_code_of_its_page(client, 
     assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"https://signs.example/r/{code}"]
     chinese = pdf_text(client.get(f"/r/{code}.pdf").data)
     assert "健身房闸机" in chinese
+
+
+def test_odd_form_tokens_are_refused_not_crashed_on(client, gym_site, make_consent, db):
+    _consent, code = make_consent(gym_site)
+    action, fields = withdraw_form(client.get(f"/r/{code}").get_data(as_text=True))
+    issued = fields["token"].split(".")[0]
+    for token in ("².x", f"{issued}.ü" + "0" * 31, "٣٣٣.abc", "9" * 40 + ".x"):
+        assert client.post(action, data={**fields, "token": token}).status_code == 400
+    assert db.session.scalar(select(func.count(ConsentEvent.id))) == 1

@@ -47,6 +47,9 @@ EDITS = {
     "content": (_rewritten(rehash=False), "does not match its SHA-256"),
     "content and hash": (_rewritten(rehash=True), "different SHA-256 than the audit log recorded"),
     "kind": ([("UPDATE consent_events SET event_type = 'refused' WHERE seq = 1", {})], "of another kind"),
+    "record state": ([("UPDATE consent_records SET state = 'given', deletion_due_at = NULL", {})],
+                     "says other state, deletion_due_at than its events"),
+    "record person": ([("UPDATE consent_records SET subject_ref = 'GYM-1'", {})], "says other subject_ref"),
     "deleted": ([("DELETE FROM consent_receipts WHERE event_id IN (SELECT id FROM consent_events WHERE seq = 2)", {}),
                  ("DELETE FROM consent_events WHERE seq = 2", {})], "lost its event 2"),
 }
