@@ -2,7 +2,8 @@
 from flask import Flask
 
 from signage.api import audit, consents, notices, signs, sites
-from signage.api.core import Api, StrictObjects, code_param_schema, id_param_schema, text_param_schema
+from signage.api.core import (Api, StrictObjects, code_param_schema, documented_extras, id_param_schema,
+                              text_param_schema)
 from signage.extensions import csrf
 from signage.http import CodeConverter, IdConverter, TextConverter
 
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     api = Api(app, spec_kwargs={"extra_plugins": [StrictObjects()]})
+    api.ma_plugin.converter.add_attribute_function(documented_extras)
     api.register_converter(IdConverter, id_param_schema)
     api.register_converter(TextConverter, text_param_schema)
     api.register_converter(CodeConverter, code_param_schema)

@@ -70,11 +70,13 @@ class SiteReleases(MethodView):
     @requires("edit")
     @blp.arguments(ReleaseUploadSchema)
     @blp.response(201, ReleaseSchema)
-    @blp.problems(403, 404, 413, 415, 422)
+    @blp.problems(403, 404, 409, 413, 415, 422)
     def post(self, data, site_id: int):
         """Upload a signed written release (BIPA 15(b)(3)) as base64; its SHA-256 is the evidence a given
-        consent in Illinois names. PDF, PNG or JPEG by content, at most 5 MB."""
+        consent in Illinois names. PDF, PNG or JPEG by content, at most 5 MB; 409 where the site cannot record
+        consent."""
         site = get_site(g.user.organisation_id, site_id)
+        services.refuse_recording(site)  # a release is evidence of a consent this site can record
         try:
             content = base64.b64decode(data["data"], validate=True)
         except (binascii.Error, ValueError):

@@ -108,6 +108,15 @@ class StrictObjects(BasePlugin):
         return None
 
 
+def documented_extras(self, field, ret, **kwargs) -> dict:
+    """Add what a field's own `openapi_extra` says to its schema in the document (an apispec attribute
+    function): rules no marshmallow field type describes, such as which keys an object takes."""
+    extra = dict(getattr(field, "openapi_extra", None) or {})
+    if extra:
+        ret.pop("maxLength", None)  # a Length validator on an object is maxProperties, given in the extras
+    return extra
+
+
 def authenticate():
     """Identify the caller by bearer token; every operation needs one."""
     if request.routing_exception is not None:

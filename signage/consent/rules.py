@@ -26,11 +26,14 @@ PII_TYPES = ("facial_image", "face_template")
 #: The jurisdiction whose deletion period applies: EU and UK share GDPR 17's.
 DELETION_GROUPS = {"CN": "cn", "EU": "eu", "UK": "eu"}
 
-#: Ten or more digits once separators are gone: a phone number, a resident id (17 digits and a check
-#: symbol), a bank card; a membership number of fewer digits, or with letters, is fine.
-SUBJECT_LONG_NUMBER = re.compile(r"^\+?\d{10,}[\dX]?$")
-SUBJECT_SEPARATORS = re.compile(r"[\s().\-/]")
-US_SSN = re.compile(r"^\d{3}-\d{2}-\d{4}$")
+#: Ten or more digits among separators: a phone number, a resident id (17 digits and a check symbol), a bank
+#: card; a membership number of fewer digits, or with letters, is fine. Written for both Python and the
+#: API document's ECMA-262 regular expressions, hence [0-9] and no look-arounds.
+SEPARATOR = r"[ ().\-/]"
+LONG_NUMBER = rf"^{SEPARATOR}*(\+{SEPARATOR}*)?([0-9]{SEPARATOR}*){{10,}}([0-9Xx]{SEPARATOR}*)?$"
+US_SSN = r"^ *[0-9]{3}-[0-9]{2}-[0-9]{4} *$"
+#: What a subject reference may not look like, as the API document states it.
+NOT_A_PSEUDONYM = {"anyOf": [{"pattern": "@"}, {"pattern": LONG_NUMBER}, {"pattern": US_SSN}]}
 
 
 def consent_jurisdictions(site: dict) -> tuple[str, ...]:
@@ -76,11 +79,10 @@ def subject_ref_problem(value: str) -> str | None:
 
     Every check is a single pass over the text, whatever its length: the length limit is another
     validator's, and marshmallow runs them all."""
-    compact = SUBJECT_SEPARATORS.sub("", value)
     if "@" in value:  # no pseudonym needs one, and every e-mail address has one
         return N_("This looks like an e-mail address. Use the reference you gave the person, such as a "
                   "membership number.")
-    if SUBJECT_LONG_NUMBER.match(compact.upper()) or US_SSN.match(value.strip()):
+    if re.match(LONG_NUMBER, value) or re.match(US_SSN, value):
         return N_("This looks like a phone or identity number. Use the reference you gave the person, such as "
                   "a membership number.")
     return None

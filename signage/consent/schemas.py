@@ -11,6 +11,25 @@ CHOOSE = "Choose one of: {choices}."
 PURPOSE_KEY = r"^(primary|secondary_[1-9][0-9]?)$"
 
 
+class PurposeAnswers(fields.Dict):
+    """The answers to each purpose, keyed by purpose; its document states every rule the schema checks."""
+
+    #: Merged into the field's OpenAPI schema (signage.api.core.documented_extras).
+    openapi_extra = {
+        "required": ["primary"], "maxProperties": 100,
+        "patternProperties": {PURPOSE_KEY: {"type": "boolean"}}, "additionalProperties": False,
+        # a no to the primary purpose ends the questions: no optional purpose can be a yes after it
+        "if": {"properties": {"primary": {"const": False}}, "required": ["primary"]},
+        "then": {"properties": {"primary": {"const": False}}, "additionalProperties": {"const": False}},
+    }
+
+
+class SubjectRef(Text):
+    """The operator's pseudonymous reference for the person; its document says what it may not look like."""
+
+    openapi_extra = {"not": rules.NOT_A_PSEUDONYM}
+
+
 def choice(values, **kwargs):
     return fields.String(validate=validate.OneOf(values, error=CHOOSE), **kwargs)
 
@@ -24,14 +43,14 @@ def _subject_ref(value: str) -> None:
 class ConsentAnswerSchema(Schema):
     """A person's answer: who they are to the operator, what they were shown and what they said."""
 
-    subject_ref = Text(required=True, validate=[validate.Length(min=1, max=64), _subject_ref], metadata={
+    subject_ref = SubjectRef(required=True, validate=[validate.Length(min=1, max=64), _subject_ref], metadata={
         "description": "The operator's pseudonymous reference for the person, such as a membership number; "
                        "never a phone number, an e-mail address or an identity number."})
     notice_version = WholeNumber(load_default=None, validate=validate.Range(min=1, max=2**31 - 1), metadata={
         "description": "The notice version the person was shown; it must be the current one (409 otherwise)."})
     language = choice(TEXT_LANGUAGES, required=True)
-    purposes = fields.Dict(keys=fields.String(validate=validate.Regexp(PURPOSE_KEY, error="Not a purpose key.")),
-                           values=Boolean(), required=True, metadata={
+    purposes = PurposeAnswers(keys=fields.String(validate=validate.Regexp(PURPOSE_KEY, error="Not a purpose key.")),
+                              values=Boolean(), required=True, validate=validate.Length(max=100), metadata={
         "description": "Each purpose asked, answered yes (true) or no (false): `primary` always, then each "
                        "optional purpose (`secondary_<n>`) asked after it, only when the primary one is given."})
     collection_method = choice(rules.COLLECTION_METHODS, required=True)
@@ -156,10 +175,15 @@ class ChannelSchema(Schema):
     label = Text(load_default="Front desk", validate=validate.Length(min=1, max=100))
 
 
+#: Standard base64 with its padding: four characters for every three bytes.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^[A-Za-z0-9+/]{2}==$|^[A-Za-z0-9+/]{3}=$"
+
+
 class ReleaseUploadSchema(Schema):
     """A signed release, as base64 of a PDF, PNG or JPEG file of at most 5 MB."""
 
-    data = fields.String(required=True, validate=validate.Length(min=1, max=7_000_000), metadata={
+    data = fields.String(required=True, validate=[validate.Length(min=1, max=7_000_000), validate.Regexp(
+        BASE64, error="Not base64 (RFC 4648).")], metadata={
         "description": "The file's bytes in base64 (RFC 4648); its type is read from its content.",
         "contentEncoding": "base64"})
 

@@ -32,10 +32,7 @@ def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None
     however often its form is sent."""
     if once is not None and db.session.scalar(select(ConsentRecord.id).where(ConsentRecord.capture_once == once)):
         raise Conflict("This answer is already recorded. The next person starts again.")
-    record = site_record(site)
-    refusal = rules.recording_refusal(record, site.status)
-    if refusal:
-        raise Conflict(refusal % {"status": site.status}, errors={"site": [refusal % {"status": site.status}]})
+    record = refuse_recording(site)
     version = latest_version(site)
     if version is None:  # an active site always has one (ACT-NOTICE); a database edited by hand may not
         raise Conflict("This site has no published notice to show the person.", errors={"site": ["No notice."]})
@@ -85,6 +82,15 @@ def _in_force(site_id: int, subject_ref: str, *, now: datetime) -> ConsentRecord
         ConsentRecord.site_id == site_id, ConsentRecord.subject_ref == subject_ref, ConsentRecord.state == "given",
         (ConsentRecord.expires_at.is_(None)) | (ConsentRecord.expires_at > now))
         .order_by(ConsentRecord.id.desc()).limit(1))
+
+
+def refuse_recording(site) -> dict:
+    """Raise Conflict (409) where the site cannot record consent now; return its record otherwise."""
+    record = site_record(site)
+    refusal = rules.recording_refusal(record, site.status)
+    if refusal:
+        raise Conflict(refusal % {"status": site.status}, errors={"site": [refusal % {"status": site.status}]})
+    return record
 
 
 def _answered_purposes(shown: dict, answers: dict) -> list[dict]:
