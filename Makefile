@@ -58,6 +58,7 @@ bench: setup bench-tools
 	$(BIN)/python bench/sign_pdf.py
 	$(BIN)/python bench/notice_page.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/consents.py
 
 clean:
 	rm -rf $(VENV) instance/*.db
