@@ -10,6 +10,7 @@ from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.config import pack_settings
 from signage.consent import services
 from signage.consent.models import ConsentRecord
+from signage.consent.rules import consent_in_force
 from signage.consent.receipts import releases_dir, signed_receipt
 from signage.consent.releases import RELEASE_MAX, store_release
 from signage.consent.renewals import needs_renewal, renewal_thresholds
@@ -38,7 +39,8 @@ def consent_document(consent: ConsentRecord, *, receipt_code: str | None = None,
                 "subject_ref": consent.subject_ref, "state": consent.state, "purposes": consent.purpose_states,
                 "answered_at": consent.answered_at, "expires_at": consent.expires_at,
                 "deletion_due_at": consent.deletion_due_at, "deletion_confirmed_at": consent.deletion_confirmed_at,
-                "renewal_needed": needs_renewal(consent, thresholds)}
+                "renewal_needed": needs_renewal(consent, thresholds),
+                "in_force": consent_in_force(consent.state, consent.expires_at, utcnow())}
     if receipt_code:
         base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         document.update(receipt_code=receipt_code, receipt_url=f"{base}/r/{receipt_code}")

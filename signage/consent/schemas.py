@@ -141,6 +141,8 @@ class ConsentSchema(Schema):
     expires_at = fields.DateTime(dump_only=True, allow_none=True)
     deletion_due_at = fields.DateTime(dump_only=True, allow_none=True)
     deletion_confirmed_at = fields.DateTime(dump_only=True, allow_none=True)
+    in_force = fields.Boolean(dump_only=True, metadata={
+        "description": "Given and not past its expiry: whether the site may use the person's face now."})
     renewal_needed = fields.Boolean(dump_only=True, metadata={
         "description": "Given under a notice version older than a later change of purpose, function, data, "
                        "retention, recipients or contact: ask the person again."})
@@ -159,12 +161,6 @@ class LedgerQuerySchema(PageQuerySchema):
     since = Date(load_default=None)
     until = Date(load_default=None)
     renewal = fields.Boolean(load_default=False, metadata={"description": "Only consents that need renewal."})
-
-
-class OperatorWithdrawalSchema(Schema):
-    """A withdrawal the operator records for the person (at the desk, by phone)."""
-
-    scope = fields.String(load_default="all", validate=validate.OneOf(("all",)))
 
 
 class ChannelSchema(Schema):

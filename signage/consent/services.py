@@ -20,10 +20,6 @@ from signage.notices.services import latest_version
 from signage.rules.packs import PackSettings
 from signage.sites.records import site_record
 
-#: Receipts are issued for these events (regulation.md §7.7, and refusals too: the person's proof they said no).
-RECEIPTED = ("given", "refused", "withdrawn")
-
-
 def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None,
                    once: str | None = None) -> tuple[ConsentRecord, str]:
     """Record a person's answer under the site's current notice, with its receipt; return the record and the

@@ -35,6 +35,7 @@ def test_a_kiosk_records_consent_and_the_receipt_verifies_against_the_published_
     assert response.status_code == 201, response.json
     body = response.json
     assert body["state"] == "given" and body["purposes"] == {"primary": "given", "secondary_1": "refused"}
+    assert body["in_force"] is True
     assert body["receipt_url"] == f"https://signs.example/r/{body['receipt_code']}"
     assert response.headers["Location"].endswith(f"/api/v1/consents/{body['id']}")
     jose = client.get(f"/api/v1/receipts/{body['receipt_code']}", headers=api)

@@ -48,7 +48,8 @@ def test_housekeeping_expires_a_consent_past_its_validity(gym_site, make_consent
     lasting, _code = make_consent(gym_site, subject_ref="GYM-2")
     result = runner.invoke(args=["housekeeping"])
     assert result.exit_code == 0 and "1 consents expired" in result.output, result.output
-    assert client.get(f"/api/v1/consents/{consent.id}", headers=api_token).json["state"] == "expired"
+    expired = client.get(f"/api/v1/consents/{consent.id}", headers=api_token).json
+    assert expired["state"] == "expired" and expired["in_force"] is False
     assert client.get(f"/api/v1/consents/{lasting.id}", headers=api_token).json["state"] == "given"
     page = client.get(f"/r/{code}?lang=en").get_data(as_text=True)
     assert "This consent has expired." in page and "must delete your face data by" in page
