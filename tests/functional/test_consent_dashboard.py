@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import event, select
 
@@ -84,8 +84,10 @@ def test_the_ledger_exports_as_csv_that_spreadsheets_read_and_as_json(client, au
     assert [row["subject_ref"] for row in rows] == ["GYM-会员-1", "GYM-2"]
     assert rows[0]["purposes"] == "primary=given;secondary_1=refused" and rows[1]["state"] == "refused"
     assert rows[0]["notice_version"] == "1" and len(rows[0]["notice_sha256"]) == 64
+    assert datetime.fromisoformat(rows[0]["answered_at"]) == T0 and rows[0]["expires_at"] == ""
     items = json.loads(client.get("/consents/export.json?state=refused").data)
     assert [item["subject_ref"] for item in items] == ["GYM-2"]
+    assert datetime.fromisoformat(items[0]["answered_at"]) == T0 and items[0]["deletion_due_at"] is None
 
 
 def test_a_ledger_page_costs_the_same_at_3_and_at_30_consents(client, auth, owner, gym_site, make_consent, db):
