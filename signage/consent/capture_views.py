@@ -55,7 +55,7 @@ def self_service(code: str):
         raise NotFound("No notice has this code.")
     channel = channels.self_service_channel(site.id)
     if channel is None:
-        return _render(site, {"lang": _tag(site)}, "unavailable", status=404)
+        return _render(site, {"lang": _tag()}, "unavailable", status=404)
     return _screen(site, channel_key=f"self:{channel.id}", method="self_service", actor=channels.channel_actor(channel),
                    action=url_for("capture.self_service", code=site.code))
 
@@ -65,7 +65,7 @@ allow_large_body("capture.kiosk", RELEASE_MAX + 64 * 1024)
 allow_large_body("capture.self_service", RELEASE_MAX + 64 * 1024)
 
 
-def _tag(site) -> str:
+def _tag() -> str:
     chosen = locale_from_tag(request.values.get("lang"))
     return TAGS[chosen or negotiated_locale(request.accept_languages)]
 
@@ -84,12 +84,12 @@ def _key() -> bytes:
 def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
     version = latest_version(site)
     if site.status != "active" or version is None or rules.recording_refusal(site_record(site), site.status):
-        return _render(site, {"lang": _tag(site)}, "unavailable", status=409)
+        return _render(site, {"lang": _tag()}, "unavailable", status=409)
     if request.method == "GET":
-        return _render(site, _fresh(_tag(site), channel_key), "notice", version=version, action=action)
+        return _render(site, _fresh(_tag(), channel_key), "notice", version=version, action=action)
     state = flow.read_state(request.form.get("state", ""), _key(), now=time.time())
     if state is None or state.get("ch") != channel_key:
-        return _render(site, _fresh(_tag(site), channel_key), "notice", version=version,
+        return _render(site, _fresh(_tag(), channel_key), "notice", version=version,
                        action=action, error="expired", status=400)
     state["lang"] = TAGS.get(LOCALES_BY_TAG.get(request.form.get("lang", ""), ""), state["lang"])
     asked = [purpose["key"] for purpose in rules.asked_purposes(version.content)][1:]

@@ -23,7 +23,8 @@ from signage.notices.cache import caches
 bp = Blueprint("receipts", __name__)
 #: How long a withdrawal form stays valid once shown.
 FORM_TOKEN_SECONDS = 3600
-RECEIPT_ACTOR = {"type": "person", "label": "the person, with their receipt code"}
+#: The audit log names this actor "the person, with their receipt code" in the reader's language (consent_labels).
+RECEIPT_ACTOR = {"type": "person", "label": "person"}
 
 
 def _limit():

@@ -94,3 +94,12 @@ def test_odd_form_tokens_are_refused_not_crashed_on(client, gym_site, make_conse
     for token in ("².x", f"{issued}.ü" + "0" * 31, "٣٣٣.abc", "9" * 40 + ".x"):
         assert client.post(action, data={**fields, "token": token}).status_code == 400
     assert db.session.scalar(select(func.count(ConsentEvent.id))) == 1
+
+
+def test_the_audit_log_names_a_withdrawal_by_the_person_in_the_readers_language(client, auth, owner, gym_site,
+                                                                                make_consent):
+    _consent, code = make_consent(gym_site)
+    action, fields = withdraw_form(client.get(f"/r/{code}").get_data(as_text=True))
+    assert client.post(action, data=fields).status_code == 303
+    auth.login(owner)
+    assert "本人（凭回执码）" in client.get("/audit?lang=zh-Hans").get_data(as_text=True)
