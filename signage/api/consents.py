@@ -6,6 +6,8 @@ import binascii
 from flask import Response, current_app, g, url_for
 from flask.views import MethodView
 
+from sqlalchemy.orm import selectinload
+
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.config import pack_settings
 from signage.consent import services
@@ -100,7 +102,7 @@ class ConsentCollection(MethodView):
     def get(self, query):
         """List the organisation's consents, newest first, by site, state and time of answer."""
         consents = services.consents_query(g.user.organisation_id, site_id=query["site"], state=query["state"],
-                                           since=query["since"])
+                                           since=query["since"]).options(selectinload(ConsentRecord.events))
         page = keyset_page(db.session, consents, ConsentRecord.id, descending=True, limit=query["limit"],
                            cursor=query["cursor"])
         thresholds = renewal_thresholds(consent.site_id for consent in page.items)

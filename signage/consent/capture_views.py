@@ -82,8 +82,8 @@ def _key() -> bytes:
 
 
 def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
-    version = latest_version(site)
-    if site.status != "active" or version is None or rules.recording_refusal(site_record(site), site.status):
+    version, record = latest_version(site), site_record(site)
+    if version is None or rules.recording_refusal(record, site.status):
         return _render(site, {"lang": _tag()}, "unavailable", status=409)
     if request.method == "GET":
         return _render(site, _fresh(_tag(), channel_key), "notice", version=version, action=action)
@@ -93,7 +93,7 @@ def _screen(site, *, channel_key: str, method: str, actor: dict, action: str):
                        action=action, error="expired", status=400)
     state["lang"] = TAGS.get(LOCALES_BY_TAG.get(request.form.get("lang", ""), ""), state["lang"])
     asked = [purpose["key"] for purpose in rules.asked_purposes(version.content)][1:]
-    needs_release = "US-IL" in rules.consent_jurisdictions(site_record(site))
+    needs_release = "US-IL" in rules.consent_jurisdictions(record)
     expected = flow.next_step(state, asked, needs_release=needs_release)
     # only the screen the state is at takes an answer: another step's form (a back button, a forged step) is
     # shown that screen again, so nothing is asked out of order

@@ -195,9 +195,9 @@ def consents_query(organisation_id: int, *, site_id: int | None = None, state: s
                    since: datetime | None = None, until: datetime | None = None, purpose: str | None = None):
     """Return the query of the organisation's consents, filtered, for a caller to order and page: answered from
     `since` and before `until`, and with `purpose` in force."""
-    # each record's events come in one more statement per page, not one per record
+    # each record's site comes in one more statement per page, not one per record
     query = select(ConsentRecord).where(ConsentRecord.organisation_id == organisation_id).options(
-        selectinload(ConsentRecord.events), selectinload(ConsentRecord.site))
+        selectinload(ConsentRecord.site))
     if site_id is not None:
         query = query.where(ConsentRecord.site_id == site_id)
     if state is not None:
