@@ -1,10 +1,10 @@
 """Consent use cases: record an answer, withdraw it, confirm the deletion that follows, find receipts."""
 import hashlib
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from signage.audit.services import append_entry
@@ -16,9 +16,11 @@ from signage.consent.releases import release_path
 from signage.consent.models import ConsentEvent, ConsentReceipt, ConsentRecord
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
+from signage.local_time import day_start, zone
 from signage.notices.services import latest_version
 from signage.rules.packs import PackSettings
 from signage.sites.records import site_record
+
 
 def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None,
                    once: str | None = None) -> tuple[ConsentRecord, str]:
@@ -231,19 +233,22 @@ def pending_deletions_query(organisation_id: int):
 CHART_MONTHS = 12
 
 
-def monthly_counts(site_id: int, *, now: datetime) -> list[dict]:
-    """Count a site's consents given, refused and withdrawn in each of the last CHART_MONTHS months (UTC), in
-    one grouped statement over the site's events of that period."""
-    months = last_months((now.year, now.month), CHART_MONTHS)
-    start = datetime.fromisoformat(months[0] + "-01T00:00:00+00:00")
-    dialect = db.session.get_bind().dialect.name
-    month = (func.to_char(func.timezone("UTC", ConsentEvent.event_time), "YYYY-MM") if dialect == "postgresql"
-             else func.strftime("%Y-%m", ConsentEvent.event_time))
+def monthly_counts(site_id: int, *, now: datetime, time_zone: str | None = None) -> list[dict]:
+    """Count a site's consents given, refused and withdrawn in each of the last CHART_MONTHS months of the
+    organisation's time zone (an event on the evening of the 31st in Shanghai is January's there, whatever
+    UTC says), in one grouped statement over the site's events of that period."""
+    local = now.astimezone(zone(time_zone))
+    months = last_months((local.year, local.month), CHART_MONTHS)
+    following = last_months((local.year + local.month // 12, local.month % 12 + 1), 1)
+    starts = [day_start(date.fromisoformat(name + "-01"), time_zone) for name in months + following]
+    # each event falls in the month whose local start it follows: the zone's months as UTC moments, so
+    # neither database needs to know the zone
+    month = case(*((ConsentEvent.event_time < end, name) for name, end in zip(months, starts[1:])), else_=None)
     rows = db.session.execute(
         select(month.label("month"), ConsentEvent.event_type, func.count())
         .join(ConsentRecord, ConsentRecord.id == ConsentEvent.record_id)
-        .where(ConsentRecord.site_id == site_id, ConsentEvent.event_time >= start,
-               ConsentEvent.event_type.in_(("given", "refused", "withdrawn")))
+        .where(ConsentRecord.site_id == site_id, ConsentEvent.event_time >= starts[0],
+               ConsentEvent.event_time < starts[-1], ConsentEvent.event_type.in_(("given", "refused", "withdrawn")))
         .group_by(month, ConsentEvent.event_type)).all()
     counts = {name: {"month": name, "given": 0, "refused": 0, "withdrawn": 0} for name in months}
     for name, kind, count in rows:

@@ -41,11 +41,15 @@ def index():
     site, consents = _filtered(query)
     page = keyset_page(db.session, consents, ConsentRecord.id, descending=True, limit=min(query["limit"], PAGE_SIZE),
                        cursor=query["cursor"])
-    chart = monthly_counts_svg(services.monthly_counts(site.id, now=utcnow()), labels=_chart_labels()) if site else None
+    chart = None
+    if site:
+        counts = services.monthly_counts(site.id, now=utcnow(), time_zone=g.user.organisation.time_zone)
+        chart = monthly_counts_svg(counts, labels=_chart_labels())
     return render_template("consent/ledger.html", site=site, consents=page.items, page=page, query=query,
                            chart=chart, channels=channels.site_channels(site.id) if site else [],
-                           thresholds=renewals.renewal_thresholds(consent.site_id for consent in page.items), export_args={key: value for key, value in query_args(drop_empty=True).items()
-                                                     if key not in ("cursor", "limit")})
+                           thresholds=renewals.renewal_thresholds(consent.site_id for consent in page.items),
+                           export_args={key: value for key, value in query_args(drop_empty=True).items()
+                                        if key not in ("cursor", "limit")})
 
 
 def _chart_labels() -> dict:

@@ -4,7 +4,8 @@ import csv
 import io
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 
@@ -21,8 +22,7 @@ def test_the_ledger_lists_filters_and_charts_a_sites_consents(client, auth, owne
     auth.login(owner)
     page = client.get(f"/consents?site={gym_site.id}&lang=en").get_data(as_text=True)
     assert all(f"GYM-{n}" in page for n in range(3)) and "Gym turnstile" in page
-    # the chart counts November's answers, each bar titled with its number
-    assert "2026-11 · Given: 2" in page and "2026-11 · Refused: 1" in page and '<svg' in page
+    assert '<svg' in page and "2026-11 · Given" not in client.get("/consents?lang=en").get_data(as_text=True)
     refused = client.get(f"/consents?site={gym_site.id}&state=refused").get_data(as_text=True)
     assert "GYM-2" in refused and "GYM-0" not in refused
     training = client.get(f"/consents?purpose=secondary_1").get_data(as_text=True)
@@ -30,6 +30,25 @@ def test_the_ledger_lists_filters_and_charts_a_sites_consents(client, auth, owne
     day = client.get("/consents?since=2026-11-03&until=2026-11-03").get_data(as_text=True)
     assert "GYM-1" in day and "GYM-0" not in day and "GYM-2" not in day
     assert client.get("/consents?state=maybe").status_code == 422
+
+
+def test_the_chart_counts_each_month_of_the_organisations_time_zone(client, auth, owner, gym_site, make_consent, db):
+    owner.organisation.time_zone = "Asia/Shanghai"
+    db.session.commit()
+    # the start of last month in Shanghai: an hour after it is still the month before in UTC
+    local = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+    this_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    before = (last_month - timedelta(days=1)).replace(day=1)
+    make_consent(gym_site, subject_ref="GYM-1", now=last_month.astimezone(timezone.utc) + timedelta(hours=1))
+    make_consent(gym_site, subject_ref="GYM-2", now=last_month.astimezone(timezone.utc) - timedelta(hours=1))
+    make_consent(gym_site, subject_ref="GYM-3", purposes={"primary": False},
+                 now=last_month.astimezone(timezone.utc) + timedelta(hours=2))
+    auth.login(owner)
+    page = client.get(f"/consents?site={gym_site.id}&lang=en").get_data(as_text=True)
+    # each bar is titled with its month and number
+    assert f"{last_month:%Y-%m} · Given: 1" in page and f"{last_month:%Y-%m} · Refused: 1" in page
+    assert f"{before:%Y-%m} · Given: 1" in page and f"{this_month:%Y-%m} · Given: 0" in page
 
 
 def test_the_operator_withdraws_for_the_person_and_confirms_the_deletion(client, auth, owner, gym_site, make_consent, db):
@@ -87,6 +106,8 @@ def test_the_ledger_exports_as_csv_that_spreadsheets_read_and_as_json(client, au
     assert datetime.fromisoformat(rows[0]["answered_at"]) == T0 and rows[0]["expires_at"] == ""
     items = json.loads(client.get("/consents/export.json?state=refused").data)
     assert [item["subject_ref"] for item in items] == ["GYM-2"]
+    assert items[0]["purposes"] == {"primary": "refused"}  # a refused primary asks nothing more
+    assert items[0]["site_code"] == rows[1]["site_code"] and items[0]["record_id"] == rows[1]["record_id"]
     assert datetime.fromisoformat(items[0]["answered_at"]) == T0 and items[0]["deletion_due_at"] is None
 
 
