@@ -39,10 +39,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-test: setup browser test-sqlite test-postgresql
+# both passes at once, one core each (tests/both_databases.sh); `make test-sqlite` or `make test-postgresql` runs one
+test: setup browser
+	bash tests/both_databases.sh
 
 test-sqlite:
-	$(BIN)/python -m pytest -q
+	env -u SIGNAGE_TEST_DATABASE_URL $(BIN)/python -m pytest -q
 
 test-postgresql:
 	SIGNAGE_TEST_DATABASE_URL=$${SIGNAGE_TEST_DATABASE_URL:-$(TEST_DB)} $(BIN)/python -m pytest -q
