@@ -1,4 +1,5 @@
-"""Command-line tools: users, API tokens, audit verification, demo data, housekeeping and the rule reference."""
+"""Command-line tools: users, API tokens, audit verification, demo data, housekeeping, the outbox and the rule
+reference."""
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from signage.demo import DEMO_LOGINS, DEMO_OWNER, DEMO_PASSWORD, seed_demo
 from signage.demo_scale import seed_sites
 from signage.housekeeping import run_housekeeping
 from signage.jobs.services import failed_job_count, retry_failed as retry_failed_jobs
+from signage.outbox.services import send_pending
 from signage.rules.reference import rules_reference
 from signage.signs.cli import signs_cli
 from signage.translation import force_locale
@@ -151,13 +153,26 @@ def housekeeping(batch_size, retry_failed):
         click.echo(f"{count} failed jobs back to work.")
     report = run_housekeeping(batch_size=batch_size, on_batch=progress)
     click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed, "
-               f"{report['pages']} notice versions' pages rendered, {report['expired']} consents expired.")
+               f"{report['pages']} notice versions' pages rendered, {report['expired']} consents expired, "
+               f"{report['erased']} requests' reply contacts erased, {report['sent']} messages sent.")
     set_aside = failed_job_count()  # by this run or an earlier one (the server's own housekeeping, say)
     db.session.rollback()
     if set_aside or report["failed"]:
         raise click.ClickException(f"{report['failed']} job batches failed in this run and {set_aside} jobs are set "
                                    "aside after repeated errors (the log says why); run again with --retry-failed "
                                    "once the cause is fixed.")
+
+
+outbox_cli = AppGroup("outbox", help="E-mail waiting to be sent.")
+
+
+@outbox_cli.command("send")
+def send_outbox():
+    """Send the messages waiting in the outbox, once each; safe to run beside the server's own sender."""
+    counts = send_pending()
+    click.echo(f"Sent {counts['sent']} messages, {counts['failed']} failed.")
+    if counts["failed"]:
+        raise click.ClickException("Some messages could not be sent (the log says why); they are tried again later.")
 
 
 rules_cli = AppGroup("rules", help="The rules the sites are checked against.")
@@ -196,5 +211,6 @@ def rules_reference_command(check):
 
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
-    for group in (users_cli, tokens_cli, audit_cli, demo_cli, receipts_cli, signs_cli, rules_cli, housekeeping):
+    for group in (users_cli, tokens_cli, audit_cli, demo_cli, receipts_cli, signs_cli, rules_cli, housekeeping,
+                  outbox_cli):
         app.cli.add_command(group)

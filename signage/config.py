@@ -43,6 +43,11 @@ class Config:
     RATELIMIT_LOGIN_FAILURES = "5 per 15 minutes"
     #: Public forms that change something (withdrawal), per address and per receipt code.
     RATELIMIT_PUBLIC_FORM = "10 per minute"
+    #: Requests and reports filed at one site, from all addresses together: a flood stays slow, and a real
+    #: busy day (a broken sign at a station, reported by many) still fits.
+    RATELIMIT_REQUESTS_PER_SITE = "60 per hour"
+    #: Days a closed request keeps its reply contact before housekeeping erases it.
+    REQUEST_CONTACT_KEPT_DAYS = 90
     #: Opening receipts by code, per address: enough for a family, far too few to guess codes.
     RATELIMIT_RECEIPT_LOOKUP = "60 per minute"
     #: A kiosk's screens, per address: a busy front desk sends a few a minute.
@@ -59,6 +64,19 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     #: How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none).
     PROXY_HOPS = 0
+
+    # Outgoing e-mail (signage.outbox.transport). Without SMTP_HOST, development prints each message to stdout
+    # and production sends none: they wait in the outbox.
+    SMTP_HOST = None
+    SMTP_PORT = 25
+    SMTP_USERNAME = None
+    SMTP_PASSWORD = None
+    #: Upgrade the connection with STARTTLS (usually port 587); SMTP_SSL speaks TLS from the start (465).
+    SMTP_STARTTLS = False
+    SMTP_SSL = False
+    MAIL_FROM = "signage@localhost"
+    #: Seconds to wait for the mail server at each step before the outbox tries again later.
+    SMTP_TIMEOUT = 10
 
 
 def _env(name):
@@ -93,7 +111,26 @@ def environment_overrides(instance_path: str) -> dict:
     for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR"):
         if _env(name):
             overrides[name] = _env(name)
+    overrides.update(mail_overrides())
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
+    return overrides
+
+
+def mail_overrides() -> dict:
+    """Read the SIGNAGE_SMTP_* and SIGNAGE_MAIL_FROM variables (outgoing e-mail) into config keys."""
+    overrides = {}
+    for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM"):
+        if _env(name):
+            overrides[name] = _env(name)
+    if _env("SMTP_PORT"):
+        if not _env("SMTP_PORT").isdigit():
+            raise ConfigurationError("SIGNAGE_SMTP_PORT must be a port number, such as 587.")
+        overrides["SMTP_PORT"] = int(_env("SMTP_PORT"))
+    for name in ("SMTP_STARTTLS", "SMTP_SSL"):
+        if _env(name) is not None:
+            overrides[name] = _env(name).lower() in ("1", "true", "yes")
+    if overrides.get("SMTP_STARTTLS") and overrides.get("SMTP_SSL"):
+        raise ConfigurationError("SIGNAGE_SMTP_STARTTLS and SIGNAGE_SMTP_SSL exclude each other: choose one.")
     return overrides
 
 

@@ -33,6 +33,9 @@ class Organisation(db.Model):
     count_threshold_reached_on: Mapped[datetime | None] = mapped_column(Date)
     #: The IANA time zone the dashboard shows times in (the audit log, since when), e.g. Asia/Shanghai.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    #: Days to answer a person's request where none of a site's jurisdictions sets a period (the US states
+    #: here set none): the operator's own promise; None leaves such requests without a due date.
+    request_answer_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users = relationship("User", back_populates="organisation", order_by="User.email")
