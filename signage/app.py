@@ -15,6 +15,8 @@ from signage.consent import capture_views, public_views as receipt_views
 from signage.consent import subscribers as consent_subscribers
 from signage.consent import views as consent_views
 from signage.dashboard import views as dashboard_views
+from signage.requests import public_views as request_public_views
+from signage.requests import views as request_views
 from signage.database import maintained_by_hand, register_database
 from signage.errors import register_error_handlers
 from signage.extensions import csrf, db, limiter, login_manager, migrate
@@ -99,7 +101,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
     for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
-                  consent_views, capture_views):
+                  consent_views, capture_views, request_public_views, request_views):
         app.register_blueprint(views.bp)
     notice_views.register(app)
     api.register(app)

@@ -1,9 +1,14 @@
 """Demo data: one operator with sites in several jurisdictions, for a first look."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
 
 from signage.auth import services as accounts
 from signage.consent.channels import open_channel
 from signage.consent.services import record_consent, withdraw_consent
+from signage.extensions import db
+from signage.requests.services import act, file_request
+from signage.signs.models import Sign
 from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
@@ -119,7 +124,22 @@ def seed_demo(*, now: datetime) -> dict:
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
     register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
     _seed_consents(sites[1], owner, now=now, settings=settings)
+    _seed_requests(sites[0], owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}
+
+
+def _seed_requests(site, owner, *, now: datetime, settings: PackSettings) -> None:
+    """File at the station a passer-by's request for their footage (acknowledged) and a report of a sticker
+    over a sign's QR code, so the queue and the home page's signs to check show something."""
+    sign = db.session.scalar(select(Sign).where(Sign.site_id == site.id).order_by(Sign.id))
+    asked, _code = file_request(site, {"category": "rights", "kind": "access", "language": "zh-Hans",
+                                       "passed_at": (now - timedelta(days=1)).strftime("%Y-%m-%dT08:30"),
+                                       "description": "我昨天早上从东出口经过，想知道是否保存了我的人脸图像。"},
+                                now=now, settings=settings, sign=sign)
+    act(asked, "acknowledge", {"message": "我们已收到您的请求，正在查找记录。"}, by=owner, now=now, settings=settings)
+    file_request(site, {"category": "sign", "kind": "suspected_fake", "language": "en",
+                        "description": "A sticker with another QR code is pasted over the sign."},
+                 now=now, settings=settings, sign=sign)
 
 
 #: Berlin staff who answered at the lobby's kiosk: (reference, language, yes to the turnstile, withdrawn since).

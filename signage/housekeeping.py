@@ -1,5 +1,6 @@
 """Housekeeping: finish organisation-wide jobs, refresh findings summaries that dates may have moved, render
-notice pages ahead and expire consents past their validity.
+notice pages ahead, expire consents past their validity, erase the reply contacts of requests closed long
+enough ago, write the reminders of requests' dates, and send the outbox.
 
 Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
 next run carries on. Safe to run twice, and at the same time from two places: PostgreSQL hands each
@@ -12,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 from signage.config import pack_settings
 from signage.consent.services import expire_consents
@@ -22,6 +23,8 @@ from signage.jobs.models import MAX_ATTEMPTS
 from signage.jobs.services import BATCH_SIZE, next_job, record_failure, run_batch
 from signage.notices.cache import caches
 from signage.notices.pages import render_missing_pages
+from signage.outbox.services import send_pending
+from signage.requests.services import erase_closed_contacts, remind_deadlines
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
                      deadline: float | None = None) -> dict:
     """Do pending jobs, refresh stale summaries, then render the public pages of new notice versions, a
     committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0, "pages": 0, "expired": 0, "failed": 0}
+    report = {"batches": 0, "summaries": 0, "pages": 0, "expired": 0, "erased": 0, "failed": 0}
     settings = pack_settings()
     stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
@@ -91,6 +94,26 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
             break
         db.session.commit()
         report["expired"] += expired
+    while deadline is None or time.monotonic() < deadline:
+        # the reply contacts of requests closed long enough ago: erased, each erasure audited without the value
+        erased = erase_closed_contacts(now=utcnow(), kept_days=current_app.config["REQUEST_CONTACT_KEPT_DAYS"],
+                                       limit=batch_size)
+        db.session.commit()
+        report["erased"] += erased
+        if erased < batch_size:
+            break
+    while deadline is None or time.monotonic() < deadline:
+        # the operator's reminders of dates near or passed, each written once into the outbox
+        looked = remind_deadlines(now=utcnow(), dashboard_url=current_app.config["PUBLIC_BASE_URL"], limit=batch_size)
+        db.session.commit()
+        if looked < batch_size:
+            break
+    report["sent"] = 0
+    try:
+        report["sent"] = send_pending(deadline=deadline)["sent"]
+    except Exception:  # a mail server down or misconfigured must not stop housekeeping: the messages wait
+        db.session.rollback()
+        log.exception("housekeeping: sending the outbox failed")
     return report
 
 

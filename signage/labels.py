@@ -8,6 +8,7 @@ from flask import g
 from flask_babel import get_locale
 
 from signage.consent_labels import CONSENT_ACTIONS, CONSENT_ACTORS, CONSENT_CHOICES, CONSENT_SUBJECTS
+from signage.request_labels import REQUEST_ACTIONS, REQUEST_ACTORS, REQUEST_CHOICES, REQUEST_SUBJECTS
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_PARTS
 from signage.local_time import local_text
 from signage.rules.engine import BANS, RULES
@@ -88,6 +89,7 @@ CHOICES = {
     "language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
     "text_language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
     **CONSENT_CHOICES,
+    **REQUEST_CHOICES,
 }
 
 #: Buttons for lifecycle moves, worded as actions.
@@ -104,6 +106,7 @@ AUDIT_ACTIONS = {
     "token.created": _l("API token created"),
     "token.revoked": _l("API token revoked"),
     **CONSENT_ACTIONS,
+    **REQUEST_ACTIONS,
 }
 
 
@@ -207,12 +210,12 @@ def checklist_label(finding) -> str:
 #: What an audit entry can be about, by table.
 SUBJECTS = {"sites": _l("Site"), "signs": _l("Sign"), "notice_versions": _l("Notice version"),
             "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token"),
-            **CONSENT_SUBJECTS}
+            **CONSENT_SUBJECTS, **REQUEST_SUBJECTS}
 
 
 #: Who acted when no user did: the label an entry was written with (signage.audit.services.describe_actor).
 SYSTEM_ACTORS = {"system": _l("the system"), "cli": _l("the command line"), "demo": _l("the demo data"),
-                 **CONSENT_ACTORS}
+                 **CONSENT_ACTORS, **REQUEST_ACTORS}
 
 
 def actor_label(actor: dict | None) -> str:

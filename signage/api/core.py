@@ -66,10 +66,26 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = InputParser()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.before_request(authenticate)
-        self.after_request(challenge)
+        #: A public resource (what the notice page's forms do, for apps) takes no token and says so.
+        self.public = public
+        if not public:
+            self.before_request(authenticate)
+            self.after_request(challenge)
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        """Register a resource; a public one's operations are documented as needing no token."""
+        register = super().route(rule, parameters=parameters, tags=tags, **options)
+        if not self.public:
+            return register
+
+        def decorator(view):
+            for method in ("get", "post", "put", "patch", "delete"):
+                if hasattr(view, method):
+                    setattr(view, method, self.doc(security=[])(getattr(view, method)))
+            return register(view)
+        return decorator
 
     def problems(self, *statuses: int):
         """Document the problem responses an operation can give, with those every operation can."""

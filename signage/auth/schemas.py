@@ -66,4 +66,6 @@ class OrganisationSchema(Schema):
     time_zone = Text(validate=time_zone_name, error_messages={"null": "Choose a time zone."}, metadata={
         "description": "The IANA time zone the dashboard shows times and audit-log days in.",
         "example": "Asia/Shanghai"})
+    request_answer_days = WholeNumber(validate=validate.Range(min=1, max=365), allow_none=True, metadata={
+        "description": "Days to answer a person's request where no law of the site sets a period."})
     count_threshold_reached_on = fields.Date(dump_only=True)

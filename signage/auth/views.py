@@ -27,7 +27,7 @@ bp = Blueprint("auth", __name__)
 
 #: Organisation fields the form may blank out (the legal name and the count stay required).
 OPTIONAL_DETAILS = ("registration_number", "address", "contact_email", "contact_phone", "dpo_contact",
-                    "name_translations")
+                    "name_translations", "request_answer_days")
 
 
 #: A path on this site, in printable ASCII without backslashes: nothing a browser could read as another host.

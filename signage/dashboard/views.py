@@ -7,6 +7,7 @@ from signage.consent.renewals import renewals_count
 from signage.consent.services import deletion_counts
 from signage.database import utcnow
 from signage.jobs.services import pending_jobs
+from signage.requests.services import local_day, request_counts, suspected_fakes
 from signage.signs.services import first_signs_to_reprint
 from signage.sites.lists import first_blocked, site_counts, soonest_due
 from signage.sites.summaries import shown_summaries
@@ -29,4 +30,6 @@ def index():
                            summaries=shown_summaries(blocked + due, now=now, settings=pack_settings()),
                            stale_signs=first_signs_to_reprint(organisation_id, FIRST),
                            deletions=deletion_counts(organisation_id, now=now),
-                           renewals=renewals_count(organisation_id))
+                           renewals=renewals_count(organisation_id),
+                           requests=request_counts(organisation_id, today=local_day(now, g.user.organisation.time_zone)),
+                           fakes=suspected_fakes(organisation_id, limit=FIRST))

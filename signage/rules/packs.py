@@ -31,6 +31,12 @@ class PackSettings:
     deletion_days_cn: int = 15
     deletion_days_eu: int = 30
     deletion_days_other: int = 30
+    #: Working days to answer a person's request in China: the stricter of the secondary sources (the app
+    #: rules' 15 working days against GB/T 35273-2020's 30 days); PIPL 50 sets no period of its own.
+    request_working_days_cn: int = 15
+    #: Months to answer in the EU and the UK, and the further months an extension may add.
+    request_months_eu: int = 1
+    request_extension_months_eu: int = 2
 
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
@@ -85,6 +91,11 @@ PACK_SOURCES = {
     "deletion_days_cn": "PIPL 47 (unconfirmed): “promptly”, no number; 15 days is a design decision",
     "deletion_days_eu": "GDPR 17(1) (unconfirmed): “without undue delay”, no number; 30 days is a design decision",
     "deletion_days_other": "Design decision: 30 days where no law of the site names a period",
+    "request_working_days_cn": "PIPL 50 names no period; 2019 rules on unlawful collection by apps (15 working "
+                               "days) and GB/T 35273-2020 §8.7 (30 days), both secondary: the stricter one",
+    "request_months_eu": "GDPR 12(3); UK GDPR 12(3)",
+    "request_extension_months_eu": "GDPR 12(3); UK GDPR 12(3): two further months, the person told why "
+                                   "within the first",
 }
 
 #: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
@@ -104,6 +115,9 @@ OPEN_POINTS = {
     "deletion_days_cn": "How soon “promptly” is, after a withdrawal in China.",
     "deletion_days_eu": "How soon “without undue delay” is, after a withdrawal in the EU or the UK.",
     "deletion_days_other": "The deletion period after a withdrawal where no law names one.",
+    "request_working_days_cn": "Which secondary source sets the answer period in China, as PIPL sets none.",
+    "request_months_eu": "The answer period for a person's request in the EU and the UK.",
+    "request_extension_months_eu": "How far an extension of a complex request may go.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.

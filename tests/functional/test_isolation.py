@@ -5,15 +5,16 @@ import pytest
 
 from signage.audit.models import AuditEntry
 from signage.consent.channels import open_channel
+from signage.requests.services import file_request
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status
 
 from helpers import GYM_SITE, T0
 
 #: Public by design: the notice behind every sign, and static files.
-PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/static/", "/.well-known/")
+PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/static/", "/.well-known/", "/api/v1/public/")
 NOBODYS = {"site_id": 2_147_483_000, "user_id": 2_147_483_000, "token_id": 2_147_483_000, "serial": "NOBODY99",
-           "consent_id": 2_147_483_000, "channel_id": 2_147_483_000,
+           "consent_id": 2_147_483_000, "channel_id": 2_147_483_000, "request_id": 2_147_483_000,
            "number": 1, "code": "NOBODY99", "fmt": "pdf", "size": "A4"}
 SECRET_MARKERS = ("Rival secret site", "rival-owner@", "Rival Holdings", "RIVAL-SECRET")
 
@@ -31,10 +32,13 @@ def rival(make_org, make_user, make_site, make_sign, make_token, make_consent, d
     change_status(gym, "active", reason="live", by=owner, now=T0, settings=PackSettings())
     consent, receipt_code = make_consent(gym, by=owner, subject_ref="RIVAL-SECRET-1")
     channel, _token = open_channel(gym, "kiosk", "Rival secret site desk", by=owner, now=T0)
+    filed, _code = file_request(gym, {"category": "rights", "kind": "access", "language": "en",
+                                      "description": "RIVAL-SECRET request", "reply_channel": "email",
+                                      "reply_contact": "rival-owner@rival.example"}, now=T0, settings=PackSettings())
     db.session.commit()
     return {"site_id": site.id, "user_id": owner.id, "token_id": owner.tokens[0].id, "serial": sign.serial,
             "number": 1, "code": receipt_code, "fmt": "pdf", "size": "A4", "consent_id": consent.id,
-            "channel_id": channel.id}
+            "channel_id": channel.id, "request_id": filed.id}
 
 
 def concrete_url(rule, ids):

@@ -105,7 +105,10 @@ def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
             "current": url_for("notices.current", code="K7P2QX"),
             "print": url_for("notices.printable", code="K7P2QX", number=shown if shown != latest else None),
             "css": url_for("static", filename="notice.css", v="a1b2"),
-            "receipts": url_for("receipts.lookup"), "consent": url_for("capture.self_service", code="K7P2QX")}
+            "receipts": url_for("receipts.lookup"), "consent": url_for("capture.self_service", code="K7P2QX"),
+            "ask": url_for("public_requests.file", code="K7P2QX", form="ask"),
+            "report": url_for("public_requests.file", code="K7P2QX", form="report"),
+            "follow": url_for("public_requests.lookup")}
 
 
 def test_a_servers_housekeeping_looks_only_at_versions_it_has_not_seen(live_site, db, owner, settings):

@@ -13,10 +13,11 @@ PACKAGE = Path(__file__).resolve().parents[2] / "signage"
 #: Rows from the top; a module may import its own row and the rows above it (a smaller number).
 ROWS = (
     ("signage.vocabulary", "signage.rules", "signage.translation", "signage.labels", "signage.consent_labels",
-     "signage.messages",
+     "signage.request_labels", "signage.messages",
      "signage.template_names", "signage.form_ui", "signage.fonts", "signage.local_time"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
-     "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs"),
+     "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs",
+     "signage.outbox"),
     ("signage.audit",), ("signage.auth",), ("signage.sites",), ("signage.notices",), ("signage.signs",),
     ("signage.consent",), ("signage.requests",), ("signage.register",), ("signage.calendar",),
 )
@@ -27,7 +28,8 @@ EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.d
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
         "signage.signs.cover", "signage.signs.qr",
-        "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time")
+        "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time", "signage.requests.rules",
+        "signage.requests.tokens")
 FRAMEWORKS = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel")
 
 

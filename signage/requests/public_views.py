@@ -1,0 +1,154 @@
+"""The public side of requests: "Ask about your data" and "Report this sign" from the notice page (and from a
+sign's URL, which names the sign), and the status page a reference code opens. No account, no cookie, no
+script; the forms carry their own signed, single-use token."""
+import time
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from signage.config import pack_settings
+from signage.consent.codes import normalised_code, readable_code
+from signage.database import utcnow
+from signage.errors import InvalidInput, NotFound
+from signage.extensions import csrf, db, limiter
+from signage.http import load_data
+from signage.i18n import LOCALES_BY_TAG, TAGS, locale_from_tag, negotiated_locale
+from signage.notices.cache import caches
+from signage.notices.page import language_links
+from signage.notices.services import latest_version
+from signage.requests import page, rules, services, tokens
+from signage.requests.schemas import PublicRequestSchema
+from signage.signs.models import Sign
+from signage.sites.models import Site
+
+bp = Blueprint("public_requests", __name__)
+FORMS = {"ask": rules.RIGHTS, "report": rules.SIGN}
+FIELDS = ("kind", "passed_at", "description", "reply_channel", "reply_contact")
+
+
+def _limit():
+    return current_app.config["RATELIMIT_PUBLIC_FORM"]
+
+
+def _site_limit():
+    return current_app.config["RATELIMIT_REQUESTS_PER_SITE"]
+
+
+def _per_site() -> str:
+    """Key a limit on the site written to, whichever addresses write: a flood at one site stays slow."""
+    return "requests-site|" + str(request.view_args.get("code", "")).upper()[:16]
+
+
+@bp.route("/n/<code:code>/<any(ask, report):form>", methods=("GET", "POST"))
+@csrf.exempt  # a public form without a cookie: its signed single-use token guards it, and limits keep it slow
+@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_site_limit, key_func=_per_site, methods=["POST"])
+def file(code: str, form: str):
+    """Show a request or report form, and file it: the status page of its reference code opens next."""
+    site = _site(code)
+    sign = _sign(site, request.values.get("sign"))
+    tag = _tag()
+    scope = f"{site.code}|{form}|{sign.serial if sign else ''}"
+    if request.method == "GET":
+        return _form(site, sign, form, tag, scope)
+    values = {name: request.form.get(name, "") for name in FIELDS}
+    once = tokens.token_once(request.form.get("token", ""), _key(), scope, now=time.time())
+    if once is None:
+        return _form(site, sign, form, tag, scope, values=values, error="expired", status=400)
+    try:
+        data = load_data(PublicRequestSchema(), {**_present(values), "category": FORMS[form], "language": tag})
+    except InvalidInput as invalid:
+        return _form(site, sign, form, tag, scope, values=values, errors=invalid.errors, status=422)
+    filed, reference = services.file_request(site, data, now=utcnow(), settings=pack_settings(), sign=sign,
+                                             form_once=once, dashboard_url=current_app.config["PUBLIC_BASE_URL"])
+    db.session.commit()
+    if not reference:  # the same form sent again: the first one filed it, under the code shown then
+        return _form(site, sign, form, tag, scope, values=values, error="resent", status=409)
+    return redirect(url_for("public_requests.status", code=reference, lang=tag, filed=1), code=303)
+
+
+def _present(values: dict) -> dict:
+    """The fields the person filled in; a radio button left unchosen sends nothing."""
+    return {name: value for name, value in values.items() if value != ""}
+
+
+def _site(code: str) -> Site:
+    site = db.session.scalar(select(Site).where(Site.code == code.upper()))
+    if site is None or latest_version(site) is None:
+        raise NotFound("No notice has this code.")
+    return site
+
+
+def _sign(site: Site, serial: str | None) -> Sign | None:
+    """The sign the form was opened from, when it is one of this site's: another serial is not attached."""
+    if not serial or len(serial) > 16:
+        return None
+    return db.session.scalar(select(Sign).where(Sign.serial == serial.upper(), Sign.site_id == site.id))
+
+
+def _form(site, sign, form: str, tag: str, scope: str, *, values: dict | None = None, errors: dict | None = None,
+          error: str | None = None, status: int = 200) -> Response:
+    with force_locale(LOCALES_BY_TAG[tag]):
+        model = page.form_model(site, sign, FORMS[form], tag)
+        # switching language keeps the sign the form was opened from
+        model["languages"] = [{**link, "href": f"?lang={link['tag']}" + (f"&sign={sign.serial}" if sign else "")}
+                              for link in language_links(tag)]
+        html = render_template("requests/form.html", page=model, form=form, lang=tag, css=_css(), values=values or {}, errors=errors or {}, error=error,
+                               token=tokens.new_token(_key(), scope, now=time.time()),
+                               action=url_for("public_requests.file", code=site.code, form=form),
+                               notice_url=url_for("notices.current", code=site.code, lang=tag))
+    return Response(html, status=status, headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/q/")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+def lookup():
+    """Ask for a reference code and open its status page."""
+    typed = request.args.get("code")
+    code = normalised_code(typed) if typed is not None else None
+    if code:
+        return redirect(url_for("public_requests.status", code=code, lang=request.args.get("lang") or None), code=303)
+    return _lookup_page(typed, status=200 if typed is None else 404)
+
+
+@bp.get("/q/<code:code>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+def status(code: str):
+    """Show where a request or report stands: each step, the date the answer is due, and the answer."""
+    try:
+        filed = services.request_for_code(code)
+    except NotFound:
+        return _lookup_page(code, status=404)
+    tag = TAGS[locale_from_tag(request.args.get("lang")) or LOCALES_BY_TAG.get(filed.language, "en")]
+    with force_locale(LOCALES_BY_TAG[tag]):
+        site = db.session.get(Site, filed.site_id)
+        sign = db.session.get(Sign, filed.sign_id) if filed.sign_id else None
+        model = {**page.status_model(filed, site, sign, services.steps_of(filed), tag), "languages": language_links(tag)}
+        html = render_template("requests/status.html", page=model, lang=tag, css=_css(),
+                               code=readable_code(normalised_code(code)), filed=request.args.get("filed") == "1")
+    # a status changes with every step the operator takes: never kept by a shared cache
+    return Response(html, headers={"Cache-Control": "no-store"})
+
+
+def _lookup_page(typed: str | None, *, status: int) -> Response:
+    """The code form, saying when a code opens nothing; never whether some other code would."""
+    locale = locale_from_tag(request.args.get("lang")) or negotiated_locale(request.accept_languages)
+    with force_locale(locale):
+        html = render_template("requests/lookup.html", lang=TAGS[locale], css=_css(), typed=typed,
+                               wrong=typed is not None, languages=language_links(TAGS[locale]))
+    return Response(html, status=status, headers={"Cache-Control": "no-store"})
+
+
+def _tag() -> str:
+    chosen = locale_from_tag(request.values.get("lang"))
+    return TAGS[chosen or negotiated_locale(request.accept_languages)]
+
+
+def _key() -> bytes:
+    secret = current_app.secret_key
+    return secret if isinstance(secret, bytes) else secret.encode()
+
+
+def _css() -> str:
+    return url_for("static", filename="notice.css", v=caches().assets)

@@ -1,0 +1,165 @@
+"""What a person may send from the public forms, and what the operator may do: the only statement of both."""
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from signage.i18n import TAGS
+from signage.rules.findings import N_
+from signage.requests import rules
+from signage.pagination import PageQuerySchema
+from signage.validation import Email
+
+#: Control characters a form field never needs (a newline and a tab are kept in free text).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: "2026-12-01T08:30", as a datetime-local field sends it; the seconds, when a browser adds them, are dropped.
+PASSED_AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2})?)?$")
+#: A phone number as people write it: digits with spaces, dashes, dots, brackets and a leading plus.
+PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{4,28}[0-9]$")
+
+
+def _no_controls(value: str) -> None:
+    if CONTROL.search(value):
+        raise ValidationError(N_("Contains a control character."))
+
+
+class FreeText(fields.String):
+    """Text a person wrote: any characters but control ones, shown as text (never as HTML)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        _no_controls(text)
+        return text or None
+
+
+class PassedAt(fields.String):
+    """Roughly when the person passed: a date, or a date and a time, in local time."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            return None
+        match = PASSED_AT.match(text)
+        if not match:
+            raise ValidationError(N_("Give a date (2026-12-01), or a date and a time (2026-12-01T08:30)."))
+        year, month, day, hour, minute = match.groups()
+        if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31 and (hour is None or (int(hour) < 24 and int(minute) < 60))):
+            raise ValidationError(N_("Not a real date or time."))
+        return text[:16]
+
+
+class PublicRequestSchema(Schema):
+    """A rights request or a sign report as a person files it from the notice page."""
+
+    category = fields.String(required=True, validate=validate.OneOf(tuple(rules.KINDS)), metadata={
+        "description": "rights: a request about personal data; sign: a report about a sign."})
+    kind = fields.String(required=True, validate=validate.OneOf(rules.RIGHTS_KINDS + rules.SIGN_PROBLEMS),
+                         error_messages={"required": N_("Choose one.")})
+    language = fields.String(load_default="en", validate=validate.OneOf(tuple(TAGS.values())))
+    passed_at = PassedAt(load_default=None, allow_none=True, validate=validate.Length(max=19), metadata={
+        "description": "Roughly when the person passed, local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM."})
+    description = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=rules.DESCRIPTION_MAX))
+    reply_channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(rules.REPLY_CHANNELS))
+    reply_contact = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata={
+        "description": "Where to send the answer; used for it only, and erased after closure. Optional: the "
+                       "reference code alone follows the request."})
+
+    @validates_schema
+    def _consistent(self, data, **kwargs):
+        if data["kind"] not in rules.KINDS[data["category"]]:
+            raise ValidationError(N_("Not a kind of this form."), "kind")
+        contact, channel = data.get("reply_contact"), data.get("reply_channel")
+        if data["category"] == rules.SIGN and contact:
+            raise ValidationError(N_("A sign report takes no contact: its reference code follows it."), "reply_contact")
+        if contact and channel is None:
+            raise ValidationError(N_("Say whether this is an e-mail address or a phone number."), "reply_channel")
+        if contact and channel == "email":
+            try:
+                Email().deserialize(contact)
+            except ValidationError:
+                raise ValidationError(N_("Not an e-mail address."), "reply_contact") from None
+        if contact and channel == "phone" and not PHONE.match(contact):
+            raise ValidationError(N_("Not a phone number: digits, with spaces or dashes if you like."), "reply_contact")
+
+
+class RequestActionSchema(Schema):
+    """One of the operator's actions on a request, with what the person is told."""
+
+    action = fields.String(required=True, validate=validate.OneOf(tuple(rules.ACTIONS)))
+    message = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=rules.MESSAGE_MAX),
+                       metadata={"description": "What the person reads on the status page; required to ask for "
+                                                "information, to extend (the reason) and to answer."})
+
+    @validates_schema
+    def _message_where_needed(self, data, **kwargs):
+        if data["action"] in rules.NEEDS_MESSAGE and not data.get("message"):
+            raise ValidationError(N_("Write what the person will read."), "message")
+
+
+class QueueQuerySchema(PageQuerySchema):
+    """The operator's queue: which requests, by state, category, kind, site, and those overdue."""
+
+    state = fields.String(load_default="open", validate=validate.OneOf(("open", "all") + rules.STATES))
+    category = fields.String(load_default=None, validate=validate.OneOf(tuple(rules.KINDS)))
+    kind = fields.String(load_default=None, validate=validate.OneOf(rules.RIGHTS_KINDS + rules.SIGN_PROBLEMS))
+    site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    overdue = fields.Boolean(load_default=False, metadata={"description": "Only open requests past their date."})
+
+
+class PublicFilingSchema(PublicRequestSchema):
+    """A request or report filed through the API without an account, as the public forms file it."""
+
+    sign = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9A-Za-z]{1,16}$"),
+                         metadata={"description": "The serial of the sign scanned, when the form was opened from "
+                                                  "one; a serial that is not the site's is not attached."})
+
+
+class StepSchema(Schema):
+    seq = fields.Integer()
+    action = fields.String()
+    state = fields.String()
+    at = fields.DateTime()
+    message = fields.String(allow_none=True)
+
+
+class RequestSchema(Schema):
+    """A request or report as the operator's API shows it."""
+
+    id = fields.Integer()
+    site_id = fields.Integer()
+    sign_serial = fields.String(allow_none=True)
+    category = fields.String()
+    kind = fields.String()
+    language = fields.String()
+    state = fields.String()
+    passed_at = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    reply_channel = fields.String(allow_none=True)
+    reply_contact = fields.String(allow_none=True)
+    contact_erased_at = fields.DateTime(allow_none=True)
+    received_at = fields.DateTime()
+    due_on = fields.Date(allow_none=True, metadata={"description": "The law's date: the earliest of the site's "
+                                                                   "jurisdictions, or the organisation's own."})
+    due_provisional = fields.Boolean()
+    due_basis = fields.String(allow_none=True)
+    extended_due_on = fields.Date(allow_none=True)
+    extension_reason = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    clock = fields.String(metadata={"description": "none, done, overdue, due_soon or running."})
+    steps = fields.List(fields.Nested(StepSchema))
+
+
+class PublicStatusSchema(Schema):
+    """Where a request stands, as the person sees it by its reference code: no contact, no description."""
+
+    reference_code = fields.String()
+    status_url = fields.String()
+    site_code = fields.String()
+    category = fields.String()
+    kind = fields.String()
+    state = fields.String()
+    received_at = fields.DateTime()
+    due_on = fields.Date(allow_none=True)
+    extended_due_on = fields.Date(allow_none=True)
+    extension_reason = fields.String(allow_none=True)
+    steps = fields.List(fields.Nested(StepSchema))
