@@ -114,14 +114,17 @@ class Api(flask_smorest.Api):
 
 
 class StrictObjects(BasePlugin):
-    """Say in the document what the schemas do: an object refuses fields it does not list."""
+    """Say in the document what the schemas do: an object refuses fields it does not list, and a schema's own
+    `openapi_extra` states the rules between its fields (a sign report takes no contact, say)."""
 
     def schema_helper(self, name, definition, **kwargs):
         schema = kwargs.get("schema")
         instance = schema() if isinstance(schema, type) else schema
-        if instance is not None and getattr(instance, "unknown", None) == RAISE:
-            return {"additionalProperties": False}
-        return None
+        if instance is None:
+            return None
+        extra = {"additionalProperties": False} if getattr(instance, "unknown", None) == RAISE else {}
+        extra.update(getattr(instance, "openapi_extra", None) or {})
+        return extra or None
 
 
 def documented_extras(self, field, ret, **kwargs) -> dict:

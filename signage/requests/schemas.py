@@ -11,8 +11,10 @@ from signage.validation import Email
 
 #: Control characters a form field never needs (a newline and a tab are kept in free text).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: "2026-12-01T08:30", as a datetime-local field sends it; the seconds, when a browser adds them, are dropped.
-PASSED_AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2})?)?$")
+#: "2026-12-01T08:30", as a datetime-local field sends it, or a date alone; seconds, when a browser adds them,
+#: are dropped. Only the ranges are checked, not the calendar (a 30 February stays as the person wrote it): it
+#: is a rough time of passing that helps find footage, never counted with.
+PASSED_AT = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?$")
 #: A phone number as people write it: digits with spaces, dashes, dots, brackets and a leading plus.
 PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{4,28}[0-9]$")
 
@@ -22,44 +24,70 @@ def _no_controls(value: str) -> None:
         raise ValidationError(N_("Contains a control character."))
 
 
+#: What FreeText accepts, as the OpenAPI document states it.
+FREE_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+
+
 class FreeText(fields.String):
-    """Text a person wrote: any characters but control ones, shown as text (never as HTML)."""
+    """Text a person wrote: any characters but control ones, shown as text (never as HTML); blank is none."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        # the length is checked here, not by a validator: those would run on the None a blank text becomes
+        self.max_length = max_length
+        kwargs["metadata"] = {"pattern": FREE_TEXT_PATTERN, "maxLength": max_length, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         _no_controls(text)
-        return text or None
+        if len(text) > self.max_length:
+            raise ValidationError(N_("Too long for this field."))
+        return text if text.strip() else None
 
 
 class PassedAt(fields.String):
     """Roughly when the person passed: a date, or a date and a time, in local time."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text.strip():
             return None
-        match = PASSED_AT.match(text)
-        if not match:
+        if not PASSED_AT.match(text):
             raise ValidationError(N_("Give a date (2026-12-01), or a date and a time (2026-12-01T08:30)."))
-        year, month, day, hour, minute = match.groups()
-        if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31 and (hour is None or (int(hour) < 24 and int(minute) < 60))):
-            raise ValidationError(N_("Not a real date or time."))
         return text[:16]
 
 
 class PublicRequestSchema(Schema):
     """A rights request or a sign report as a person files it from the notice page."""
 
+    #: The rules between the fields, as the document states them (signage.api.core.StrictObjects).
+    openapi_extra = {"allOf": [
+        {"if": {"properties": {"category": {"const": rules.RIGHTS}}, "required": ["category"]},
+         "then": {"properties": {"kind": {"enum": list(rules.RIGHTS_KINDS)}}}},
+        {"if": {"properties": {"category": {"const": rules.SIGN}}, "required": ["category"]},
+         "then": {"properties": {"kind": {"enum": list(rules.SIGN_PROBLEMS)}, "reply_contact": {
+             "anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]}}}},
+        # a contact says what it is, and is written as such
+        {"if": {"properties": {"reply_contact": {"type": "string", "pattern": "\\S"}}, "required": ["reply_contact"]},
+         "then": {"required": ["reply_channel"], "properties": {"reply_channel": {"type": "string"}}}},
+        {"if": {"properties": {"reply_channel": {"const": "phone"}, "reply_contact": {"type": "string"}},
+                "required": ["reply_channel", "reply_contact"]},
+         "then": {"properties": {"reply_contact": {"pattern": PHONE.pattern}}}},
+        {"if": {"properties": {"reply_channel": {"const": "email"}, "reply_contact": {"type": "string"}},
+                "required": ["reply_channel", "reply_contact"]},
+         "then": {"properties": {"reply_contact": {"format": "email"}}}},
+    ]}
+
     category = fields.String(required=True, validate=validate.OneOf(tuple(rules.KINDS)), metadata={
         "description": "rights: a request about personal data; sign: a report about a sign."})
     kind = fields.String(required=True, validate=validate.OneOf(rules.RIGHTS_KINDS + rules.SIGN_PROBLEMS),
                          error_messages={"required": N_("Choose one.")})
     language = fields.String(load_default="en", validate=validate.OneOf(tuple(TAGS.values())))
-    passed_at = PassedAt(load_default=None, allow_none=True, validate=validate.Length(max=19), metadata={
+    passed_at = PassedAt(load_default=None, allow_none=True, metadata={"maxLength": 19, "pattern": PASSED_AT.pattern,
         "description": "Roughly when the person passed, local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM."})
-    description = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=rules.DESCRIPTION_MAX))
+    description = FreeText(load_default=None, allow_none=True, max_length=rules.DESCRIPTION_MAX)
     reply_channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(rules.REPLY_CHANNELS))
-    reply_contact = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata={
+    reply_contact = FreeText(load_default=None, allow_none=True, max_length=254, metadata={
         "description": "Where to send the answer; used for it only, and erased after closure. Optional: the "
                        "reference code alone follows the request."})
 
@@ -84,8 +112,11 @@ class PublicRequestSchema(Schema):
 class RequestActionSchema(Schema):
     """One of the operator's actions on a request, with what the person is told."""
 
+    openapi_extra = {"if": {"properties": {"action": {"enum": list(rules.NEEDS_MESSAGE)}}, "required": ["action"]},
+                     "then": {"required": ["message"], "properties": {"message": {"type": "string", "pattern": "\\S"}}}}
+
     action = fields.String(required=True, validate=validate.OneOf(tuple(rules.ACTIONS)))
-    message = FreeText(load_default=None, allow_none=True, validate=validate.Length(max=rules.MESSAGE_MAX),
+    message = FreeText(load_default=None, allow_none=True, max_length=rules.MESSAGE_MAX,
                        metadata={"description": "What the person reads on the status page; required to ask for "
                                                 "information, to extend (the reason) and to answer."})
 
