@@ -6,7 +6,7 @@ printed again, which is what holds the export above 50,000 rows a second."""
 import csv
 import io
 
-from sqlalchemy import Text, case, cast, func, literal, select
+from sqlalchemy import Text, case, cast, func, literal
 from sqlalchemy.orm import lazyload
 
 from signage.consent.models import ConsentRecord
@@ -33,16 +33,15 @@ def _iso(dialect: str, column):
     return func.replace(column, " ", "T", type_=Text) + "+00:00"
 
 
-def _purposes_text(dialect: str):
-    """The purposes as `primary=given;marketing=refused`, in the order they were asked (a JSON object's order,
-    which both databases keep for the JSON type)."""
-    if dialect == "postgresql":
-        each = func.json_each_text(ConsentRecord.purpose_states).table_valued("key", "value")
-        return (select(func.string_agg(each.c.key + "=" + each.c.value, ";"))
-                .select_from(each).scalar_subquery())
-    each = func.json_each(ConsentRecord.purpose_states).table_valued("key", "value")
-    return (select(func.group_concat(each.c.key + "=" + each.c.value, ";"))
-            .select_from(each).scalar_subquery())
+def _purposes_text():
+    """The purposes as `primary=given;secondary_1=refused`, in the order they were asked, written from the
+    column's own text: JSON columns hold canonical compact JSON (signage.app), and purpose keys and states
+    are letters, digits and underscores (PURPOSE_KEY), so taking out the braces and quotes and turning `:`
+    and `,` into `=` and `;` is exact, at a fraction of what expanding the JSON row by row would cost."""
+    text = cast(ConsentRecord.purpose_states, Text)
+    for old, new in (("{", ""), ("}", ""), ('"', ""), (":", "="), (",", ";")):
+        text = func.replace(text, old, new, type_=Text)
+    return text
 
 
 def _formula_safe(column):
@@ -53,7 +52,7 @@ def _formula_safe(column):
 def _csv_cells(dialect: str) -> tuple:
     times = [func.coalesce(_iso(dialect, getattr(ConsentRecord, name)), "") for name in TIME_COLUMNS]
     return (ConsentRecord.id, ConsentRecord.record_uuid, ConsentRecord.site_id, Site.code,
-            _formula_safe(ConsentRecord.subject_ref), ConsentRecord.state, func.coalesce(_purposes_text(dialect), ""),
+            _formula_safe(ConsentRecord.subject_ref), ConsentRecord.state, _purposes_text(),
             NoticeVersion.number, NoticeVersion.sha256, *times)
 
 
