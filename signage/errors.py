@@ -64,8 +64,9 @@ class RuleViolation(Conflict):
     title, slug = "Refused by the rules", "rule-violation"
 
 
-#: Path segments that are keys: a receipt code opens a person's withdrawal, a kiosk token records consents.
-SECRET_SEGMENTS = re.compile(r"^/(r|k)/[^/.]+")
+#: Path segments that are keys: a receipt code opens a person's withdrawal, a kiosk token records consents, a
+#: request's reference code opens its status.
+SECRET_SEGMENTS = re.compile(r"^/(r|k|q|api/v1/public/requests)/[^/.]+")
 
 
 def logged_path(path: str) -> str:

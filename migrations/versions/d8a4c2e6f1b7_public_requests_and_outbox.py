@@ -18,7 +18,7 @@ depends_on = None
 OPEN = "state <> 'closed'"
 CONTACT_HELD = "reply_contact IS NOT NULL AND closed_at IS NOT NULL"
 UNSENT = "sent_at IS NULL"
-REMINDER_DUE = "next_reminder_on IS NOT NULL"
+REMINDER_DUE = "next_reminder_at IS NOT NULL"
 
 
 def upgrade():
@@ -47,7 +47,7 @@ def upgrade():
     sa.Column('extended_due_on', sa.Date(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=True),
     sa.Column('effective_due_on', sa.Date(), nullable=True),
-    sa.Column('next_reminder_on', sa.Date(), nullable=True),
+    sa.Column('next_reminder_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -68,7 +68,7 @@ def upgrade():
         batch_op.create_index('ix_public_requests_site', ['site_id', 'id'], unique=False)
         batch_op.create_index('ix_public_requests_contact_held', ['closed_at'], unique=False,
                               postgresql_where=sa.text(CONTACT_HELD), sqlite_where=sa.text(CONTACT_HELD))
-        batch_op.create_index('ix_public_requests_reminder', ['next_reminder_on'], unique=False,
+        batch_op.create_index('ix_public_requests_reminder', ['next_reminder_at'], unique=False,
                               postgresql_where=sa.text(REMINDER_DUE), sqlite_where=sa.text(REMINDER_DUE))
 
     op.create_table('request_steps',

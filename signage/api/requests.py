@@ -1,6 +1,6 @@
 """Requests and sign reports in the API: the operator's queue, one request and the actions on it; and the
 public side, which needs no token: filing from a notice, and the status a reference code opens."""
-from flask import current_app, g, request
+from flask import current_app, g
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from signage.notices.services import latest_version
 from signage.pagination import keyset_page
 from signage.requests import rules, services
 from signage.requests.models import PublicRequest
+from signage.requests.public_views import per_address_limit, per_site_limit
 from signage.requests.schemas import (PublicFilingSchema, PublicStatusSchema, QueueQuerySchema, RequestActionSchema,
                                       RequestSchema)
 from signage.errors import NotFound
@@ -27,9 +28,9 @@ public_blp = Blueprint("public-requests-api", __name__, url_prefix="/api/v1/publ
                                    "reference code: what the notice page's forms do, for apps.")
 
 
-def _steps(filed: PublicRequest) -> list[dict]:
+def _steps(steps) -> list[dict]:
     return [{"seq": step.seq, "action": step.action, "state": step.state, "at": step.at, "message": step.message}
-            for step in services.steps_of(filed)]
+            for step in steps]
 
 
 def request_document(filed: PublicRequest, *, today) -> dict:
@@ -40,7 +41,7 @@ def request_document(filed: PublicRequest, *, today) -> dict:
         "extended_due_on", "extension_reason", "answered_at", "closed_at")}
     document["sign_serial"] = filed.sign.serial if filed.sign is not None else None
     document["clock"] = rules.clock_state(filed.effective_due_on, today, state=filed.state)
-    document["steps"] = _steps(filed)
+    document["steps"] = _steps(filed.steps)  # loaded with the page (requests_query), not one query each
     return document
 
 
@@ -70,7 +71,7 @@ class RequestCollection(MethodView):
         requests = services.requests_query(g.user.organisation_id, state=query["state"], category=query["category"],
                                            kind=query["kind"], site_id=site.id if site else None,
                                            overdue_on=today if query["overdue"] else None)
-        page = keyset_page(db.session, requests, PublicRequest.id, descending=query["state"] != "open",
+        page = keyset_page(db.session, requests, PublicRequest.id, descending=not rules.oldest_first(query["state"]),
                            limit=query["limit"], cursor=query["cursor"])
         return paged(page, items=[request_document(filed, today=today) for filed in page.items])
 
@@ -108,15 +109,12 @@ def status_document(filed: PublicRequest, code: str) -> dict:
     return {"reference_code": code, "status_url": f"{base}/q/{code}", "site_code": site.code,
             "category": filed.category, "kind": filed.kind, "state": filed.state, "received_at": filed.received_at,
             "due_on": filed.due_on, "extended_due_on": filed.extended_due_on,
-            "extension_reason": filed.extension_reason, "steps": _steps(filed)}
+            "extension_reason": filed.extension_reason, "steps": _steps(services.steps_of(filed))}
 
 
 @public_blp.route("/notices/<code:code>/requests")
 class PublicFiling(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_FORM"]),
-                  limiter.limit(lambda: current_app.config["RATELIMIT_REQUESTS_PER_SITE"],
-                                key_func=lambda: "requests-site|" + str(
-                                    (request.view_args or {}).get("code", "")).upper()[:16])]
+    decorators = [per_address_limit, per_site_limit]  # counted with the forms' own
 
     @public_blp.arguments(PublicFilingSchema)
     @public_blp.response(201, PublicStatusSchema)

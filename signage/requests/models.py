@@ -12,7 +12,7 @@ OPEN = "state <> 'closed'"
 #: Closed with a reply contact still held: what housekeeping erases once the period after closure ends.
 CONTACT_HELD = "reply_contact IS NOT NULL AND closed_at IS NOT NULL"
 #: A reminder still to write: housekeeping looks only at these.
-REMINDER_DUE = "next_reminder_on IS NOT NULL"
+REMINDER_DUE = "next_reminder_at IS NOT NULL"
 
 
 class PublicRequest(db.Model):
@@ -27,7 +27,7 @@ class PublicRequest(db.Model):
         Index("ix_public_requests_site", "site_id", "id"),
         Index("ix_public_requests_contact_held", "closed_at", postgresql_where=text(CONTACT_HELD),
               sqlite_where=text(CONTACT_HELD)),
-        Index("ix_public_requests_reminder", "next_reminder_on", postgresql_where=text(REMINDER_DUE),
+        Index("ix_public_requests_reminder", "next_reminder_at", postgresql_where=text(REMINDER_DUE),
               sqlite_where=text(REMINDER_DUE)),
     )
 
@@ -60,10 +60,11 @@ class PublicRequest(db.Model):
     due_basis: Mapped[str | None] = mapped_column(String(40))
     extended_due_on: Mapped[date | None] = mapped_column(Date)
     extension_reason: Mapped[str | None] = mapped_column(Text)
-    #: The extended date when there is one, else the law's: what the queue sorts and the clocks colour by.
+    #: The extended date when there is one, else the law's: what the clocks colour by and overdue counts.
     effective_due_on: Mapped[date | None] = mapped_column(Date)
-    #: The day the next reminder to the operator is due (a few days before the date, then the day after it).
-    next_reminder_on: Mapped[date | None] = mapped_column(Date)
+    #: When the next reminder to the operator is due: the start, in the organisation's time zone, of a day a few
+    #: days before the date, then of the day after it. A moment, so housekeeping reads only the rows due.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -31,7 +31,7 @@ def received_message(request, site_name: str, serial: str | None, link: str) -> 
     return _subject(subject), _both(body)
 
 
-def deadline_message(request, site_name: str, link: str, *, overdue: bool) -> tuple[str, str]:
+def deadline_message(request, site_name: str, serial: str | None, link: str, *, overdue: bool) -> tuple[str, str]:
     """Return the subject and body of a reminder that a request is due soon, or overdue."""
     def names() -> dict:  # in each language: the kind is named in it
         return {"kind": choice_label("request_kind", request.kind), "site": site_name,
@@ -43,9 +43,11 @@ def deadline_message(request, site_name: str, link: str, *, overdue: bool) -> tu
         return gettext("Due %(date)s: %(kind)s, %(site)s", **names())
 
     def body():
-        due = (gettext("The answer was due on %(date)s.", **names()) if overdue
-               else gettext("The answer is due on %(date)s.", **names()))
-        return due + "\n" + link
+        lines = [gettext("The answer was due on %(date)s.", **names()) if overdue
+                 else gettext("The answer is due on %(date)s.", **names())]
+        if serial:
+            lines.append(gettext("Sign: %(serial)s.", serial=serial))
+        return "\n".join(lines + [link])
     return _subject(subject), _both(body)
 
 

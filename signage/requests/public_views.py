@@ -1,6 +1,7 @@
 """The public side of requests: "Ask about your data" and "Report this sign" from the notice page (and from a
 sign's URL, which names the sign), and the status page a reference code opens. No account, no cookie, no
 script; the forms carry their own signed, single-use token."""
+import re
 import time
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from signage.notices.page import language_links
 from signage.notices.services import latest_version
 from signage.requests import page, rules, services, tokens
 from signage.requests.schemas import PublicRequestSchema
+from signage.rules.findings import N_
 from signage.signs.models import Sign
 from signage.sites.models import Site
 
@@ -31,19 +33,32 @@ def _limit():
     return current_app.config["RATELIMIT_PUBLIC_FORM"]
 
 
+def _filed(response) -> bool:
+    """Count a site's limit only for what was filed: junk without a valid token cannot use it up."""
+    return response.status_code in (201, 303)
+
+
 def _site_limit():
     return current_app.config["RATELIMIT_REQUESTS_PER_SITE"]
 
 
 def _per_site() -> str:
     """Key a limit on the site written to, whichever addresses write: a flood at one site stays slow."""
-    return "requests-site|" + str(request.view_args.get("code", "")).upper()[:16]
+    return "requests-site|" + str((request.view_args or {}).get("code", "")).upper()[:16]
+
+
+#: One count per address, and one per site, for the forms and the API's public filing together.
+per_address_limit = limiter.shared_limit(_limit, scope="requests-per-address", methods=["POST"])
+per_site_limit = limiter.shared_limit(_site_limit, scope="requests-per-site", key_func=_per_site, methods=["POST"],
+                                      deduct_when=_filed)
+#: A sign's serial as it is printed: letters and digits (anything else is no sign of this site).
+SERIAL = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 
 @bp.route("/n/<code:code>/<any(ask, report):form>", methods=("GET", "POST"))
 @csrf.exempt  # a public form without a cookie: its signed single-use token guards it, and limits keep it slow
-@limiter.limit(_limit, methods=["POST"])
-@limiter.limit(_site_limit, key_func=_per_site, methods=["POST"])
+@per_address_limit
+@per_site_limit
 def file(code: str, form: str):
     """Show a request or report form, and file it: the status page of its reference code opens next."""
     site = _site(code)
@@ -56,7 +71,11 @@ def file(code: str, form: str):
     once = tokens.token_once(request.form.get("token", ""), _key(), scope, now=time.time())
     if once is None:
         return _form(site, sign, form, tag, scope, values=values, error="expired", status=400)
+    # a field sent twice is not guessed at: the form sends each once
+    twice = {name: [N_("Give one value.")] for name in FIELDS if len(request.form.getlist(name)) > 1}
     try:
+        if twice:
+            raise InvalidInput("A field was sent twice.", errors=twice)
         data = load_data(PublicRequestSchema(), {**_present(values), "category": FORMS[form], "language": tag})
     except InvalidInput as invalid:
         return _form(site, sign, form, tag, scope, values=values, errors=invalid.errors, status=422)
@@ -69,8 +88,11 @@ def file(code: str, form: str):
 
 
 def _present(values: dict) -> dict:
-    """The fields the person filled in; a radio button left unchosen sends nothing."""
-    return {name: value for name, value in values.items() if value != ""}
+    """The fields the person filled in; a radio button left unchosen sends nothing. A phone's keyboard adds a
+    space after a suggested address: the contact and the time are taken without the spaces around them."""
+    trimmed = {name: value.strip() if name in ("reply_contact", "passed_at") else value
+               for name, value in values.items()}
+    return {name: value for name, value in trimmed.items() if value != ""}
 
 
 def _site(code: str) -> Site:
@@ -82,7 +104,7 @@ def _site(code: str) -> Site:
 
 def _sign(site: Site, serial: str | None) -> Sign | None:
     """The sign the form was opened from, when it is one of this site's: another serial is not attached."""
-    if not serial or len(serial) > 16:
+    if not serial or not SERIAL.match(serial):
         return None
     return db.session.scalar(select(Sign).where(Sign.serial == serial.upper(), Sign.site_id == site.id))
 
@@ -112,7 +134,7 @@ def lookup():
     return _lookup_page(typed, status=200 if typed is None else 404)
 
 
-@bp.get("/q/<code:code>")
+@bp.get("/q/<code>")  # as printed too, in groups with hyphens: the lookup normalises it
 @limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
 def status(code: str):
     """Show where a request or report stands: each step, the date the answer is due, and the answer."""

@@ -57,8 +57,8 @@ def add_months(day: date, months: int) -> date:
 def _periods(received: date, jurisdictions, settings) -> list[Clock]:
     clocks = []
     if "CN" in jurisdictions:
-        due = add_working_days(received, settings.request_working_days_cn,
-                               include_trigger=settings.working_days_include_trigger)
+        # counted from the day after receipt, whatever the filing clocks' setting (working_days_include_trigger)
+        due = add_working_days(received, settings.request_working_days_cn, include_trigger=False)
         clocks.append(Clock(due.on, due.provisional, "request_working_days_cn"))
     if {"EU", "UK"} & set(jurisdictions):
         clocks.append(Clock(add_months(received, settings.request_months_eu), False, "request_months_eu"))
@@ -77,10 +77,12 @@ def due_clock(received: date, jurisdictions, *, category: str, settings, organis
     return min(clocks, key=lambda clock: clock.due_on)
 
 
-def extension_allowed(jurisdictions) -> bool:
-    """Say whether the law lets the time to answer be extended at a site of these jurisdictions: the EU's and
-    the UK's does; China names no extension, and an organisation's own period is its own promise."""
-    return "CN" not in jurisdictions and bool({"EU", "UK"} & set(jurisdictions))
+def extension_allowed(jurisdictions, *, category: str = RIGHTS, basis: str | None = "request_months_eu") -> bool:
+    """Say whether the law lets the time to answer be extended: for a rights request whose date is the EU's or
+    the UK's month. China names no extension, and a sign report's or an organisation's own period is the
+    organisation's own promise, which the law does not extend."""
+    return (category == RIGHTS and basis == "request_months_eu" and "CN" not in jurisdictions
+            and bool({"EU", "UK"} & set(jurisdictions)))
 
 
 def extended_clock(received: date, jurisdictions, *, settings) -> date | None:
@@ -88,6 +90,12 @@ def extended_clock(received: date, jurisdictions, *, settings) -> date | None:
     if not extension_allowed(jurisdictions):
         return None
     return add_months(received, settings.request_months_eu + settings.request_extension_months_eu)
+
+
+def oldest_first(state: str) -> bool:
+    """Say whether a queue of requests in `state` lists the oldest first: those still waiting, by how long they
+    have waited; answered, closed and all of them newest first."""
+    return state in ("open", "received", "acknowledged", "info_requested")
 
 
 def action_refusal(action: str, state: str, *, extended: bool, due_on: date | None, today: date) -> str | None:

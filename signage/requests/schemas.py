@@ -9,8 +9,9 @@ from signage.requests import rules
 from signage.pagination import PageQuerySchema
 from signage.validation import Email
 
-#: Control characters a form field never needs (a newline and a tab are kept in free text).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters a form field never needs: C0 and C1 controls (a newline and a tab are kept in free text) and the
+#: bidirectional overrides and isolates that make text read otherwise than it is stored.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: "2026-12-01T08:30", as a datetime-local field sends it, or a date alone; seconds, when a browser adds them,
 #: are dropped. Only the ranges are checked, not the calendar (a 30 February stays as the person wrote it): it
 #: is a rough time of passing that helps find footage, never counted with.
@@ -25,7 +26,7 @@ def _no_controls(value: str) -> None:
 
 
 #: What FreeText accepts, as the OpenAPI document states it.
-FREE_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+FREE_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"
 
 
 class FreeText(fields.String):

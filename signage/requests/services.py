@@ -15,12 +15,13 @@ from signage.auth.models import Organisation, User
 from signage.consent.codes import new_receipt_code, normalised_code
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
-from signage.local_time import zone
+from signage.local_time import day_start, zone
 from signage.outbox.services import enqueue
 from signage.requests import rules
 from signage.requests.models import PublicRequest, RequestStep
 from signage.requests.notifications import deadline_message, received_message
 from signage.rules.findings import N_
+from signage.signs.models import Sign
 from signage.sites.models import Site
 
 #: The person filing from the notice page: no account, so no user; the log names them so in each language.
@@ -48,6 +49,11 @@ def local_day(moment: datetime, time_zone: str | None) -> date:
     return moment.astimezone(zone(time_zone)).date()
 
 
+def reminder_moment(day: date | None, time_zone: str | None) -> datetime | None:
+    """Return when a reminder due on the organisation's `day` is due: that day's start in its time zone."""
+    return day_start(day, time_zone) if day is not None else None
+
+
 def file_request(site, data: dict, *, now: datetime, settings, sign=None, form_once: str | None = None,
                  dashboard_url: str = "") -> tuple[PublicRequest, str]:
     """File a rights request or a sign report about `site` (and `sign`, when opened from its URL); return it and
@@ -70,7 +76,7 @@ def file_request(site, data: dict, *, now: datetime, settings, sign=None, form_o
         reply_channel=data.get("reply_channel") if data.get("reply_contact") else None,
         reply_contact=data.get("reply_contact"), state="received", received_at=now, due_on=clock.due_on,
         due_provisional=clock.provisional, due_basis=clock.basis, effective_due_on=clock.due_on, updated_at=now,
-        next_reminder_on=rules.first_reminder_on(clock.due_on),
+        next_reminder_at=reminder_moment(rules.first_reminder_on(clock.due_on), organisation.time_zone),
         steps_count=0, form_once=form_once)
     db.session.add(request)
     db.session.flush()
@@ -93,14 +99,15 @@ def act(request: PublicRequest, action: str, data: dict, *, by, now: datetime, s
     changes: dict = {}
     if refusal is None and action == "extend":
         site = db.session.get(Site, request.site_id)
+        allowed = rules.extension_allowed(site.jurisdictions or [], category=request.category, basis=request.due_basis)
         furthest = rules.extended_clock(local_day(request.received_at, organisation.time_zone),
-                                        site.jurisdictions or [], settings=settings)
+                                        site.jurisdictions or [], settings=settings) if allowed else None
         if furthest is None or (request.due_on is not None and furthest <= request.due_on):
             refusal = "no_extension"
         else:
             changes["extended_due_on"] = [None, furthest.isoformat()]
             request.extended_due_on = request.effective_due_on = furthest
-            request.next_reminder_on = rules.first_reminder_on(furthest)
+            request.next_reminder_at = reminder_moment(rules.first_reminder_on(furthest), organisation.time_zone)
             request.extension_reason = data["message"]
     if refusal is not None:
         raise Conflict(REFUSALS[refusal], errors={"action": [REFUSALS[refusal]]})
@@ -111,12 +118,11 @@ def act(request: PublicRequest, action: str, data: dict, *, by, now: datetime, s
     if action == "close":
         request.closed_at = now
     if request.state in ("answered", "closed"):
-        request.next_reminder_on = None
+        request.next_reminder_at = None
     request.updated_at = now
     _step(request, action, now=now, user_id=getattr(by, "id", None), message=data.get("message"))
-    if before != request.state:
-        changes["state"] = [before, request.state]
-    append_entry(f"request.{action}", actor=by, subject=request, now=now, changes=changes or None)
+    changes["state"] = [before, request.state]  # said even when unchanged: the log shows where each step left it
+    append_entry(f"request.{action}", actor=by, subject=request, now=now, changes=changes)
     return request
 
 
@@ -193,28 +199,28 @@ def _notify_received(request: PublicRequest, site, sign, organisation, *, now: d
 
 def remind_deadlines(*, now: datetime, dashboard_url: str = "", limit: int = 500) -> int:
     """Write the reminders due of open requests, once each (due within REMINDER_DAYS days, then overdue): only
-    requests whose next reminder day has come are read, so the cost follows the reminders, not the backlog.
-    Return how many requests were looked at."""
+    the rows whose reminder moment has come are read, and each one read moves on to its next moment (or to
+    none), so the cost follows the reminders, not the backlog, and a second run finds nothing. Return how
+    many requests were looked at."""
     rows = db.session.execute(
-        select(PublicRequest, Site.site_name, Organisation.time_zone)
+        select(PublicRequest, Site.site_name, Sign.serial, Organisation.time_zone)
         .join(Site, Site.id == PublicRequest.site_id).join(Organisation, Organisation.id == PublicRequest.organisation_id)
-        # a day ahead of UTC: the earliest time zone's today; each row is then checked in its own
-        .where(PublicRequest.next_reminder_on.is_not(None), PublicRequest.next_reminder_on <= now.date() + timedelta(days=1))
-        .order_by(PublicRequest.next_reminder_on, PublicRequest.id).limit(limit)).all()
-    for request, site_name, time_zone in rows:
+        .outerjoin(Sign, Sign.id == PublicRequest.sign_id)
+        .where(PublicRequest.next_reminder_at.is_not(None), PublicRequest.next_reminder_at <= now)
+        .order_by(PublicRequest.next_reminder_at, PublicRequest.id).limit(limit)).all()
+    for request, site_name, serial, time_zone in rows:
         if request.state in ("answered", "closed"):
-            request.next_reminder_on = None
+            request.next_reminder_at = None
             continue
         threshold, following = rules.next_reminder(request.effective_due_on, local_day(now, time_zone))
-        if threshold is None:
-            request.next_reminder_on = following
-            continue
-        subject, body = deadline_message(request, site_name, _link(dashboard_url, request),
-                                         overdue=threshold == "overdue")
-        # keyed on the date too: an extension's new date is reminded of afresh
-        enqueue(request.organisation_id, _recipients(request.organisation_id), subject=subject, body=body,
-                dedupe_key=f"request:{request.id}:{request.effective_due_on.isoformat()}:{threshold}", now=now)
-        request.next_reminder_on = following
+        if threshold is not None:
+            subject, body = deadline_message(request, site_name, serial, _link(dashboard_url, request),
+                                             overdue=threshold == "overdue")
+            # keyed on the date too: an extension's new date is reminded of afresh
+            enqueue(request.organisation_id, _recipients(request.organisation_id), subject=subject, body=body,
+                    dedupe_key=f"request:{request.id}:{request.effective_due_on.isoformat()}:{threshold}", now=now)
+        # the start of a later local day (the moment read had come, so its day is today or before), or none
+        request.next_reminder_at = reminder_moment(following, time_zone)
     return len(rows)
 
 
@@ -225,8 +231,9 @@ def requests_query(organisation_id: int, *, state: str | None = "open", category
     date has passed by that day."""
     # each request's site and sign come in one more statement a page each, not one per request
     query = (select(PublicRequest).where(PublicRequest.organisation_id == organisation_id)
-             .options(selectinload(PublicRequest.site), selectinload(PublicRequest.sign)))
-    if state == "open" or overdue_on is not None:
+             .options(selectinload(PublicRequest.site), selectinload(PublicRequest.sign),
+                      selectinload(PublicRequest.steps)))
+    if state == "open":
         query = query.where(PublicRequest.state != "closed")
     elif state not in (None, "all"):
         query = query.where(PublicRequest.state == state)
@@ -236,20 +243,22 @@ def requests_query(organisation_id: int, *, state: str | None = "open", category
         query = query.where(PublicRequest.kind == kind)
     if site_id is not None:
         query = query.where(PublicRequest.site_id == site_id)
-    if overdue_on is not None:
-        query = query.where(PublicRequest.state != "answered", PublicRequest.effective_due_on < overdue_on)
+    if overdue_on is not None:  # still waiting for the answer, and past the date
+        query = query.where(PublicRequest.state.not_in(("answered", "closed")),
+                            PublicRequest.effective_due_on < overdue_on)
     return query
 
 
 def request_counts(organisation_id: int, *, today: date) -> dict:
-    """Count the organisation's open requests, those overdue, and the open reports of a suspected fake sign,
-    on the index of open requests: the home page reads three numbers whatever the backlog."""
+    """Count the organisation's requests waiting for an answer, those overdue, and the open reports of a
+    suspected fake sign, on the index of open requests: the home page reads three numbers whatever the
+    backlog."""
     waiting = PublicRequest.state.not_in(("answered", "closed"))
     row = db.session.execute(
-        select(func.count(), func.count().filter(waiting, PublicRequest.effective_due_on < today),
+        select(func.count().filter(waiting), func.count().filter(waiting, PublicRequest.effective_due_on < today),
                func.count().filter(PublicRequest.kind == "suspected_fake"))
         .where(PublicRequest.organisation_id == organisation_id, PublicRequest.state != "closed")).one()
-    return {"open": row[0], "overdue": row[1], "fake": row[2]}
+    return {"waiting": row[0], "overdue": row[1], "fake": row[2]}
 
 
 def suspected_fakes(organisation_id: int, *, limit: int = 5) -> list[PublicRequest]:

@@ -35,7 +35,7 @@ def index():
     requests = services.requests_query(g.user.organisation_id, state=query["state"], category=query["category"],
                                        kind=query["kind"], site_id=site.id if site else None,
                                        overdue_on=today if query["overdue"] else None)
-    page = keyset_page(db.session, requests, PublicRequest.id, descending=query["state"] not in ("open",),
+    page = keyset_page(db.session, requests, PublicRequest.id, descending=not rules.oldest_first(query["state"]),
                        limit=min(query["limit"], PAGE_SIZE), cursor=query["cursor"])
     return render_template("requests/queue.html", requests=page.items, page=page, query=query, site=site,
                            today=today, clock=rules.clock_state, kinds=rules.RIGHTS_KINDS + rules.SIGN_PROBLEMS,
@@ -57,7 +57,8 @@ def _detail(filed: PublicRequest, *, errors: dict | None = None, values: dict | 
     actions = [action for action in rules.ACTIONS
                if rules.action_refusal(action, filed.state, extended=filed.extended_due_on is not None,
                                        due_on=filed.due_on, today=today) is None
-               and (action != "extend" or rules.extension_allowed(site.jurisdictions or []))]
+               and (action != "extend" or rules.extension_allowed(site.jurisdictions or [], category=filed.category,
+                                                                  basis=filed.due_basis))]
     html = render_template("requests/detail.html", filed=filed, site=site, sign=sign, steps=services.steps_of(filed),
                            actions=actions, clock=rules.clock_state(filed.effective_due_on, today, state=filed.state),
                            errors=errors or {}, values=values or {}, needs_message=rules.NEEDS_MESSAGE,

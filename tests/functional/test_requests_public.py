@@ -136,3 +136,24 @@ def test_unknown_codes_sites_and_signs(client, live_site, make_site):
     html = client.get(f"/n/{site.code}/report?sign=ZZZZZZZZ&lang=en").get_data(as_text=True)
     assert "ZZZZZZZZ" not in html
     assert client.get("/q/").status_code == 200
+
+
+def test_filing_is_limited_per_address_and_per_site_from_all_addresses(make_app, live_site, db):
+    site, _sign = live_site
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_FORM="3 per minute", RATELIMIT_REQUESTS_PER_SITE="5 per hour")
+    client = app.test_client()
+
+    def post(address):
+        page = client.get(f"/n/{site.code}/report?lang=en", environ_base={"REMOTE_ADDR": address})
+        token = re.search(r'name="token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        return client.post(f"/n/{site.code}/report", data={"token": token, "kind": "damaged"},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [post("198.51.100.1") for _ in range(4)] == [303, 303, 303, 429]  # one address: three a minute
+    assert [post(f"198.51.100.{n}") for n in (2, 3, 4)] == [303, 303, 429]  # the site: five an hour, all told
+    # the API's public filing counts toward the same site's limit
+    response = client.post(f"/api/v1/public/notices/{site.code}/requests", json={"category": "sign", "kind": "moved"},
+                           environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert response.status_code == 429
+    db.session.rollback()
+    assert len(db.session.scalars(select(PublicRequest)).all()) == 5

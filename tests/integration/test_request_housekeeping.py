@@ -80,5 +80,19 @@ def test_each_reminder_reaches_the_operator_once_through_smtp(make_site, owner, 
     assert all(message["To"] == owner.email for message in inbox.messages)
     db.session.rollback()
     assert all(row.sent_at is not None for row in db.session.scalars(select(OutboxMessage)))
-    assert db.session.get(PublicRequest, late.id).next_reminder_on is None
-    assert db.session.get(PublicRequest, soon.id).next_reminder_on == soon.effective_due_on + timedelta(days=1)
+    assert db.session.get(PublicRequest, late.id).next_reminder_at is None
+    # the next one: the start (UTC here) of the day after the date
+    following = db.session.get(PublicRequest, soon.id).next_reminder_at
+    assert following.date() == soon.effective_due_on + timedelta(days=1) and following.hour == 0
+
+
+def test_housekeeping_finishes_with_many_requests_whose_reminder_has_not_come(make_site, owner, db, runner):
+    owner.organisation.request_answer_days = 4  # the first reminder, three days before, is due tomorrow
+    db.session.commit()
+    site = make_site(jurisdictions=["US-NYC"], legal_basis_cn=None)
+    for _ in range(12):
+        _file(db, site, now=utcnow())
+    result = runner.invoke(args=["housekeeping", "--batch", "5"])
+    assert result.exit_code == 0, result.output  # and it returns: nothing is read again and again
+    db.session.rollback()
+    assert all(row.next_reminder_at > utcnow() for row in db.session.scalars(select(PublicRequest)))
