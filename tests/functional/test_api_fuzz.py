@@ -11,6 +11,10 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 #: Fixed, so a red run can be replayed; change it (or pass --seed) to explore further.
 SEED = "20261201"
 EXAMPLES = "40"
+#: One: with two, hypothesis describes its filters by parsing their source in two threads at once, which
+#: CPython 3.11.7 does not survive ("SystemError: AST constructor recursion depth mismatch"), and the
+#: run ends in errors that say nothing about the API.
+WORKERS = "1"
 
 
 @pytest.mark.postgresql
@@ -19,7 +23,7 @@ def test_the_api_does_exactly_what_its_document_says(live_server, owner, make_to
     token = make_token(owner)["Authorization"]
     result = subprocess.run(
         [str(SCHEMATHESIS), "run", f"{live_server}/api/v1/openapi.json", "--header", f"Authorization: {token}",
-         "--checks", "all", "--max-examples", EXAMPLES, "--workers", "2", "--seed", SEED, "--no-color"],
+         "--checks", "all", "--max-examples", EXAMPLES, "--workers", WORKERS, "--seed", SEED, "--no-color"],
         capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its caches stay out of the checkout
     report = result.stdout[-6000:]
     assert result.returncode == 0, report
