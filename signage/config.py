@@ -102,6 +102,10 @@ def environment_overrides(instance_path: str) -> dict:
         if not _env("PROXY_HOPS").isdigit():
             raise ConfigurationError("SIGNAGE_PROXY_HOPS must be a whole number of proxies, such as 1.")
         overrides["PROXY_HOPS"] = int(_env("PROXY_HOPS"))
+    if _env("REQUEST_CONTACT_KEPT_DAYS"):
+        if not _env("REQUEST_CONTACT_KEPT_DAYS").isdigit() or int(_env("REQUEST_CONTACT_KEPT_DAYS")) < 1:
+            raise ConfigurationError("SIGNAGE_REQUEST_CONTACT_KEPT_DAYS must be a whole number of days, such as 90.")
+        overrides["REQUEST_CONTACT_KEPT_DAYS"] = int(_env("REQUEST_CONTACT_KEPT_DAYS"))
     if _env("ENV"):
         overrides["ENV"] = _env("ENV")
     if _env("RATELIMIT_STORAGE_URI"):

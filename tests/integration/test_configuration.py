@@ -51,3 +51,12 @@ def test_a_public_address_too_long_to_print_on_one_line_starts_with_a_warning(ap
     with caplog.at_level(logging.WARNING, logger="signage.config"):
         assert create_app({**app_config, "PUBLIC_BASE_URL": fits + "/notices"})
     assert f"on one line only up to {PRINTED_BASE_MAX}" in caplog.text
+
+
+def test_the_days_a_closed_requests_contact_is_kept_come_from_the_environment(app_config, monkeypatch):
+    monkeypatch.setenv("SIGNAGE_REQUEST_CONTACT_KEPT_DAYS", "30")
+    assert create_app(app_config).config["REQUEST_CONTACT_KEPT_DAYS"] == 30
+    for wrong in ("0", "ninety", "-5"):
+        monkeypatch.setenv("SIGNAGE_REQUEST_CONTACT_KEPT_DAYS", wrong)
+        with pytest.raises(ConfigurationError, match="SIGNAGE_REQUEST_CONTACT_KEPT_DAYS"):
+            create_app(app_config)
