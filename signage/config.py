@@ -186,6 +186,9 @@ def check_configuration(app: Flask) -> None:
         if app.config["ENV"] == "production":
             raise ConfigurationError(message + " Set the public address the signs will point to.")
         log.warning(message)
+    if app.config["ENV"] == "production" and not app.config.get("SMTP_HOST"):
+        # said once at start, not at every housekeeping pass: the notifications wait in the outbox meanwhile
+        log.warning("SIGNAGE_SMTP_HOST is not set: the operators' notifications wait in the outbox until it is.")
 
 
 def _is_loopback(host: str) -> bool:

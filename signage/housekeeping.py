@@ -109,6 +109,8 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         if looked < batch_size:
             break
     report["sent"] = 0
+    if current_app.config.get("ENV") == "production" and not current_app.config.get("SMTP_HOST"):
+        return report  # nowhere to send: the messages wait, as the warning at start said
     try:
         report["sent"] = send_pending(deadline=deadline)["sent"]
     except Exception:  # a mail server down or misconfigured must not stop housekeeping: the messages wait
