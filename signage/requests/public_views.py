@@ -3,6 +3,7 @@ sign's URL, which names the sign), and the status page a reference code opens. N
 script; the forms carry their own signed, single-use token."""
 import re
 import time
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -77,6 +78,7 @@ def file(code: str, form: str):
         if twice:
             raise InvalidInput("A field was sent twice.", errors=twice)
         data = load_data(PublicRequestSchema(), {**_present(values), "category": FORMS[form], "language": tag})
+        _not_ahead(data.get("passed_at"), site)
     except InvalidInput as invalid:
         return _form(site, sign, form, tag, scope, values=values, errors=invalid.errors, status=422)
     filed, reference = services.file_request(site, data, now=utcnow(), settings=pack_settings(), sign=sign,
@@ -85,6 +87,16 @@ def file(code: str, form: str):
     if not reference:  # the same form sent again: the first one filed it, under the code shown then
         return _form(site, sign, form, tag, scope, values=values, error="resent", status=409)
     return redirect(url_for("public_requests.status", code=reference, lang=tag, filed=1), code=303)
+
+
+def _not_ahead(passed_at: str | None, site: Site) -> None:
+    """Refuse a time of passing after today (a day's leeway for the person's own time zone): a slip of the
+    date picker, which the person can fix while the form is open. The API takes the time as its document
+    says; an app checks its own input."""
+    today = services.local_day(utcnow(), site.organisation.time_zone)
+    if passed_at and passed_at[:10] > (today + timedelta(days=1)).isoformat():
+        raise InvalidInput("The time of passing is in the future.",
+                           errors={"passed_at": [N_("This is later than today: give when you passed.")]})
 
 
 def _present(values: dict) -> dict:
