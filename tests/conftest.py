@@ -29,10 +29,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _base_config(url):
-    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False, "PUBLIC_BASE_URL": "https://signs.example",
-            "NOTICE_STATE_TTL": 0}
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+              "REMEMBER_COOKIE_SECURE": False, "PUBLIC_BASE_URL": "https://signs.example",
+              "NOTICE_STATE_TTL": 0}
+    if str(url).startswith("postgresql"):
+        # a test's commits need not wait for the disk (what a crash would lose, nobody keeps): the same
+        # statements and transactions, a third less time for the pass
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c synchronous_commit=off"}}
+    return config
 
 
 @pytest.fixture(scope="session")
@@ -108,11 +113,18 @@ def instance_dir(tmp_path, monkeypatch):
 
 
 def _truncate():
-    tables = ", ".join(table.name for table in _db.metadata.sorted_tables)
+    """Empty every table and restart its ids. DELETE, not TRUNCATE: a test leaves a handful of rows, and
+    TRUNCATE's new files for ~20 tables cost 80 ms a test, a minute and a half of the PostgreSQL pass."""
     with _db.engine.begin() as connection:
-        # the append-only triggers refuse TRUNCATE; replica mode, a superuser's right, skips them
+        # the append-only triggers refuse DELETE; replica mode, a superuser's right, skips them, and the
+        # foreign keys' triggers with them, so the order does not matter
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in _db.metadata.sorted_tables:
+            connection.execute(text(f"DELETE FROM {table.name}"))
+        connection.execute(text(
+            "SELECT setval(pg_get_serial_sequence(quote_ident(c.table_name), c.column_name), 1, false) "
+            "FROM information_schema.columns c WHERE c.table_schema = 'public' "
+            "AND pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) IS NOT NULL"))
 
 
 @pytest.fixture

@@ -34,8 +34,8 @@ def _iso(dialect: str, column):
 
 
 def _purposes_text():
-    """The purposes as `primary=given;secondary_1=refused`, in the order they were asked, written from the
-    column's own text: JSON columns hold canonical compact JSON (signage.app), and purpose keys and states
+    """The purposes as `primary=given;secondary_1=refused`, in the column's key order, written from its own
+    text: JSON columns hold canonical compact JSON (signage.app), and purpose keys and states
     are letters, digits and underscores (PURPOSE_KEY), so taking out the braces and quotes and turning `:`
     and `,` into `=` and `;` is exact, at a fraction of what expanding the JSON row by row would cost."""
     text = cast(ConsentRecord.purpose_states, Text)
