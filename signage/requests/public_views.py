@@ -62,16 +62,16 @@ SERIAL = re.compile(r"^[0-9A-Za-z]{1,16}$")
 @per_site_limit
 def file(code: str, form: str):
     """Show a request or report form, and file it: the status page of its reference code opens next."""
-    site = _site(code)
+    site, content = _site(code)
     sign = _sign(site, request.values.get("sign"))
     tag = _tag()
     scope = f"{site.code}|{form}|{sign.serial if sign else ''}"
     if request.method == "GET":
-        return _form(site, sign, form, tag, scope)
+        return _form(site, content, sign, form, tag, scope)
     values = {name: request.form.get(name, "") for name in FIELDS}
     once = tokens.token_once(request.form.get("token", ""), _key(), scope, now=time.time())
     if once is None:
-        return _form(site, sign, form, tag, scope, values=values, error="expired", status=400)
+        return _form(site, content, sign, form, tag, scope, values=values, error="expired", status=400)
     # a field sent twice is not guessed at: the form sends each once
     twice = {name: [N_("Give one value.")] for name in FIELDS if len(request.form.getlist(name)) > 1}
     try:
@@ -80,12 +80,12 @@ def file(code: str, form: str):
         data = load_data(PublicRequestSchema(), {**_present(values), "category": FORMS[form], "language": tag})
         _not_ahead(data.get("passed_at"), site)
     except InvalidInput as invalid:
-        return _form(site, sign, form, tag, scope, values=values, errors=invalid.errors, status=422)
+        return _form(site, content, sign, form, tag, scope, values=values, errors=invalid.errors, status=422)
     filed, reference = services.file_request(site, data, now=utcnow(), settings=pack_settings(), sign=sign,
                                              form_once=once, dashboard_url=current_app.config["PUBLIC_BASE_URL"])
     db.session.commit()
     if not reference:  # the same form sent again: the first one filed it, under the code shown then
-        return _form(site, sign, form, tag, scope, values=values, error="resent", status=409)
+        return _form(site, content, sign, form, tag, scope, values=values, error="resent", status=409)
     return redirect(url_for("public_requests.status", code=reference, lang=tag, filed=1), code=303)
 
 
@@ -107,11 +107,13 @@ def _present(values: dict) -> dict:
     return {name: value for name, value in trimmed.items() if value != ""}
 
 
-def _site(code: str) -> Site:
+def _site(code: str) -> tuple[Site, dict]:
+    """The site whose notice has this code, and what its current version says (read once a request)."""
     site = db.session.scalar(select(Site).where(Site.code == code.upper()))
-    if site is None or latest_version(site) is None:
+    version = latest_version(site) if site is not None else None
+    if version is None:
         raise NotFound("No notice has this code.")
-    return site
+    return site, version.content
 
 
 def _sign(site: Site, serial: str | None) -> Sign | None:
@@ -121,10 +123,10 @@ def _sign(site: Site, serial: str | None) -> Sign | None:
     return db.session.scalar(select(Sign).where(Sign.serial == serial.upper(), Sign.site_id == site.id))
 
 
-def _form(site, sign, form: str, tag: str, scope: str, *, values: dict | None = None, errors: dict | None = None,
-          error: str | None = None, status: int = 200) -> Response:
+def _form(site, content: dict, sign, form: str, tag: str, scope: str, *, values: dict | None = None,
+          errors: dict | None = None, error: str | None = None, status: int = 200) -> Response:
     with force_locale(LOCALES_BY_TAG[tag]):
-        model = page.form_model(site, sign, FORMS[form], tag)
+        model = page.form_model(site, content, sign, FORMS[form], tag)
         # switching language keeps the sign the form was opened from
         model["languages"] = [{**link, "href": f"?lang={link['tag']}" + (f"&sign={sign.serial}" if sign else "")}
                               for link in language_links(tag)]
@@ -158,7 +160,9 @@ def status(code: str):
     with force_locale(LOCALES_BY_TAG[tag]):
         site = db.session.get(Site, filed.site_id)
         sign = db.session.get(Sign, filed.sign_id) if filed.sign_id else None
-        model = {**page.status_model(filed, site, sign, services.steps_of(filed), tag), "languages": language_links(tag)}
+        version = latest_version(site)
+        model = {**page.status_model(filed, site, version.content if version else None, sign, services.steps_of(filed),
+                                     tag), "languages": language_links(tag)}
         html = render_template("requests/status.html", page=model, lang=tag, css=_css(),
                                code=readable_code(normalised_code(code)), filed=request.args.get("filed") == "1")
     # a status changes with every step the operator takes: never kept by a shared cache
