@@ -130,7 +130,8 @@ def _form(site, content: dict, sign, form: str, tag: str, scope: str, *, values:
         # switching language keeps the sign the form was opened from
         model["languages"] = [{**link, "href": f"?lang={link['tag']}" + (f"&sign={sign.serial}" if sign else "")}
                               for link in language_links(tag)]
-        html = render_template("requests/form.html", page=model, form=form, lang=tag, css=_css(), values=values or {}, errors=errors or {}, error=error,
+        html = render_template("requests/form.html", page=model, form=form, lang=tag, css=_css(),
+                               values=values or {}, errors=errors or {}, error=error,
                                token=tokens.new_token(_key(), scope, now=time.time()),
                                action=url_for("public_requests.file", code=site.code, form=form),
                                notice_url=url_for("notices.current", code=site.code, lang=tag))

@@ -204,10 +204,12 @@ def remind_deadlines(*, now: datetime, dashboard_url: str = "", limit: int = 500
     many requests were looked at."""
     rows = db.session.execute(
         select(PublicRequest, Site.site_name, Sign.serial, Organisation.time_zone)
-        .join(Site, Site.id == PublicRequest.site_id).join(Organisation, Organisation.id == PublicRequest.organisation_id)
+        .join(Site, Site.id == PublicRequest.site_id)
+        .join(Organisation, Organisation.id == PublicRequest.organisation_id)
         .outerjoin(Sign, Sign.id == PublicRequest.sign_id)
         .where(PublicRequest.next_reminder_at.is_not(None), PublicRequest.next_reminder_at <= now)
         .order_by(PublicRequest.next_reminder_at, PublicRequest.id).limit(limit)).all()
+    recipients: dict[int, list[str]] = {}  # each organisation's owners and editors, read once a batch
     for request, site_name, serial, time_zone in rows:
         if request.state in ("answered", "closed"):
             request.next_reminder_at = None
@@ -217,7 +219,9 @@ def remind_deadlines(*, now: datetime, dashboard_url: str = "", limit: int = 500
             subject, body = deadline_message(request, site_name, serial, _link(dashboard_url, request),
                                              overdue=threshold == "overdue")
             # keyed on the date too: an extension's new date is reminded of afresh
-            enqueue(request.organisation_id, _recipients(request.organisation_id), subject=subject, body=body,
+            if request.organisation_id not in recipients:
+                recipients[request.organisation_id] = _recipients(request.organisation_id)
+            enqueue(request.organisation_id, recipients[request.organisation_id], subject=subject, body=body,
                     dedupe_key=f"request:{request.id}:{request.effective_due_on.isoformat()}:{threshold}", now=now)
         # the start of a later local day (the moment read had come, so its day is today or before), or none
         request.next_reminder_at = reminder_moment(following, time_zone)
