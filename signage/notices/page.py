@@ -42,6 +42,7 @@ def page_model(head, versions: list, shown: int | None, content: dict, tag: str,
                     for item, r in zip(history_items([r._asdict() for r in versions]), versions)],
         "urls": urls,
         "languages": language_links(tag),
+        "labels": page_labels(tag),
     }
 
 
@@ -50,7 +51,7 @@ def stored_page_model(head, parts, tag: str, *, urls: dict, sign: dict | None = 
     only what may change without a new version, the site's status and the scanned sign."""
     return {"lang": tag, "code": head.code, "status": head.status, "banner": status_banner(head),
             "version": {"superseded": None}, "sign": sign, "urls": urls, "languages": language_links(tag),
-            "parts": parts}
+            "labels": page_labels(tag), "parts": parts}
 
 
 def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None = None) -> dict:
@@ -71,6 +72,17 @@ def not_yet_json(page: dict) -> dict:
             "sign": {"serial": page["sign"]["serial"]} if page["sign"] else None}
 
 
+@lru_cache(maxsize=8)
+def page_labels(tag: str) -> dict:
+    """Return the fixed words notice.html puts between the parts, in `tag`'s language (the locale of the
+    moment is that language's): translated once per language, not by the template on every page, where
+    the template's gettext cost a third of putting a stored page together."""
+    return {"see_current": _("See the current notice"), "sign_heading": _("Which sign you scanned"),
+            "actions_heading": _("Your rights, and the signs"), "ask": _("Ask about your data"),
+            "report_sign": _("Report this sign"), "report_problem": _("Report a problem with a sign"),
+            "follow": _("Follow a request")}
+
+
 def language_links(tag: str) -> list[dict]:
     """Return the language switch of a public page shown in `tag`."""
     return [{"tag": other, "name": name, "current": other == tag} for other, name in LANGUAGES]
@@ -78,13 +90,17 @@ def language_links(tag: str) -> list[dict]:
 
 def status_banner(head) -> dict:
     """Say whether the cameras are in operation, and since when."""
+    status = head.status
+    if status == "draft":
+        return {"status": status, "text": _("Not yet in operation: the cameras here are not in use yet.")}
     since = long_date(head.status_changed_at, str(get_locale()))
-    text = {"draft": _("Not yet in operation: the cameras here are not in use yet."),
-            "active": _("In operation since %(date)s.", date=since),
-            "suspended": _("Suspended since %(date)s: face recognition is switched off for now.", date=since),
-            "decommissioned": _("Decommissioned since %(date)s: face recognition here has ended.", date=since),
-            }[head.status]
-    return {"status": head.status, "text": text}
+    if status == "active":
+        text = _("In operation since %(date)s.", date=since)
+    elif status == "suspended":
+        text = _("Suspended since %(date)s: face recognition is switched off for now.", date=since)
+    else:
+        text = _("Decommissioned since %(date)s: face recognition here has ended.", date=since)
+    return {"status": status, "text": text}
 
 
 @lru_cache(maxsize=4096)

@@ -1,7 +1,7 @@
 """What a public notice page depends on, read in as few and as cheap queries as possible."""
 from sqlalchemy import and_, bindparam, func, select
 
-from signage.database import single_read
+from signage.database import DriverRead
 from signage.extensions import db
 from signage.notices.models import NoticePage, NoticeVersion
 from signage.notices.services import current_content
@@ -31,14 +31,13 @@ def head_statement(*extra_columns, joined=None, key_column=_sites.c.code):
     return select(*HEAD_COLUMNS, *extra_columns).select_from(source).where(key_column == bindparam("key"))
 
 
-SITE_HEAD = head_statement()
+SITE_HEAD = DriverRead(head_statement())
 
 
-def query_head(statement, key: str, language: str = ""):
+def query_head(statement: DriverRead, key: str, language: str = ""):
     """Return the page head for a key (upper-cased, as codes and serials are), or None; with the page
     rendered ahead in `language`, if there is one."""
-    with db.engine.connect() as connection:
-        return single_read(connection).execute(statement, {"key": key.upper(), "language": language}).first()
+    return statement.first(db.engine, {"key": key.upper(), "language": language})
 
 
 def version_hash(site_id: int, number: int) -> str | None:

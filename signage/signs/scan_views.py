@@ -5,6 +5,7 @@ from flask import Blueprint
 from signage.translation import gettext as _
 
 from signage.labels import reader_tag
+from signage.database import DriverRead
 from signage.notices.state import head_statement
 from signage.notices.views import answer, cached_head, not_found
 from signage.rules.texts import placement_in
@@ -14,11 +15,10 @@ from signage.sites.models import Site
 bp = Blueprint("scan", __name__)
 
 _signs = Sign.__table__
-SIGN_HEAD = head_statement(_signs.c.serial, _signs.c.placement, _signs.c.text_translations.label("sign_translations"),
-                           _signs.c.status.label("sign_status"),
-                           _signs.c.notice_version, _signs.c.stale_since,
-                           joined=_signs.join(Site.__table__, _signs.c.site_id == Site.__table__.c.id),
-                           key_column=_signs.c.serial)
+SIGN_HEAD = DriverRead(head_statement(
+    _signs.c.serial, _signs.c.placement, _signs.c.text_translations.label("sign_translations"),
+    _signs.c.status.label("sign_status"), _signs.c.notice_version, _signs.c.stale_since,
+    joined=_signs.join(Site.__table__, _signs.c.site_id == Site.__table__.c.id), key_column=_signs.c.serial))
 
 
 @bp.get("/S/<code:serial>")
