@@ -24,6 +24,8 @@ from signage.http import register_http
 from signage.i18n import register_i18n
 from signage.notices import subscribers as notice_subscribers
 from signage.notices import views as notice_views
+from signage.register import public_views as public_register_views
+from signage.register import subscribers as public_register_subscribers
 from signage.security import register_security
 from signage.signs import scan_views
 from signage.signs import subscribers as sign_subscribers
@@ -101,7 +103,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
     for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
-                  consent_views, capture_views, request_public_views, request_views):
+                  consent_views, capture_views, request_public_views, request_views, public_register_views):
         app.register_blueprint(views.bp)
     notice_views.register(app)
     api.register(app)
@@ -113,3 +115,4 @@ def register_subscribers() -> None:
     notice_subscribers.subscribe()
     sign_subscribers.subscribe()
     consent_subscribers.subscribe()
+    public_register_subscribers.subscribe()

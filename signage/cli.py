@@ -153,7 +153,8 @@ def housekeeping(batch_size, retry_failed):
         click.echo(f"{count} failed jobs back to work.")
     report = run_housekeeping(batch_size=batch_size, on_batch=progress)
     click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed, "
-               f"{report['pages']} notice versions' pages rendered, {report['expired']} consents expired, "
+               f"{report['pages']} notice versions' pages rendered, {report['listed']} register rows filled, "
+               f"{report['expired']} consents expired, "
                f"{report['erased']} requests' reply contacts erased, {report['sent']} messages sent.")
     set_aside = failed_job_count()  # by this run or an earlier one (the server's own housekeeping, say)
     db.session.rollback()

@@ -147,7 +147,8 @@ def _begin(connection):
 
 #: Schema objects the migrations make by hand for one backend, which the models do not describe: SQLite's
 #: FTS5 search table (and the tables FTS5 keeps for it), PostgreSQL's pg_trgm and jsonb GIN indexes.
-HAND_MADE = ("sites_search", "ix_sites_search_trgm", "ix_sites_jurisdictions_gin")
+HAND_MADE = ("sites_search", "ix_sites_search_trgm", "ix_sites_jurisdictions_gin", "register_search",
+             "ix_register_search_trgm")
 
 
 def maintained_by_hand(obj, name, type_, reflected, compare_to) -> bool:

@@ -16,6 +16,7 @@ from signage.extensions import db
 from signage.notices.content import content_sha256
 from signage.notices.models import NoticeVersion
 from signage.notices.services import current_content
+from signage.register.services import refresh_entries
 from signage.rules.packs import PackSettings
 from signage.signs.models import Sign
 from signage.sites.models import Site
@@ -89,6 +90,7 @@ def _insert_batch(organisation, owner, numbers, *, now: datetime, settings: Pack
     append_entries(list(_entries(organisation.id, owner, site_ids, rows, versions, version_ids, signs, sign_ids)),
                    now=now)
     _store_summaries(site_ids, kinds, now=now, settings=settings)
+    refresh_entries(live_ids, now=now)
 
 
 def _insert(model, rows: list[dict], key_column, key: str, *where) -> list[int]:

@@ -1,5 +1,5 @@
 """Housekeeping: finish organisation-wide jobs, refresh findings summaries that dates may have moved, render
-notice pages ahead, expire consents past their validity, erase the reply contacts of requests closed long
+notice pages ahead, fill the public register's rows of sites published before it existed, expire consents past their validity, erase the reply contacts of requests closed long
 enough ago, write the reminders of requests' dates, and send the outbox.
 
 Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
@@ -24,6 +24,7 @@ from signage.jobs.services import BATCH_SIZE, next_job, record_failure, run_batc
 from signage.notices.cache import caches
 from signage.notices.pages import render_missing_pages
 from signage.outbox.services import send_pending
+from signage.register.services import fill_register
 from signage.requests.services import erase_closed_contacts, remind_deadlines
 from signage.sites.summaries import refresh_summaries, stale_summaries
 
@@ -34,7 +35,7 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
                      deadline: float | None = None) -> dict:
     """Do pending jobs, refresh stale summaries, then render the public pages of new notice versions, a
     committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0, "pages": 0, "expired": 0, "erased": 0, "failed": 0}
+    report = {"batches": 0, "summaries": 0, "pages": 0, "listed": 0, "expired": 0, "erased": 0, "failed": 0}
     settings = pack_settings()
     stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
@@ -87,6 +88,17 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         report["pages"] += done
         if on_batch:
             on_batch("notice pages", report["pages"], report["pages"])
+    while deadline is None or time.monotonic() < deadline:
+        # register rows of sites published before the register existed; later ones get theirs as they change
+        listed = fill_register(now=utcnow(), limit=batch_size,
+                               checked=current_app.extensions.setdefault("signage.register_checked", {}))
+        if not listed:
+            db.session.rollback()
+            break
+        db.session.commit()
+        report["listed"] += listed
+        if on_batch:
+            on_batch("register rows", report["listed"], report["listed"])
     while deadline is None or time.monotonic() < deadline:
         expired = expire_consents(now=utcnow(), limit=batch_size, settings=settings)
         if not expired:

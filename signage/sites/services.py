@@ -11,7 +11,7 @@ from signage.rules.packs import PackSettings
 from signage.sites.context import rule_context
 from signage.sites.models import FindingAcknowledgement, Site
 from signage.sites.records import site_record
-from signage.sites.signals import site_activated, site_changed
+from signage.sites.signals import site_activated, site_changed, site_status_changed
 from signage.sites.summaries import acknowledged_rules, checked_as_going_live, marked_findings, refresh_summaries
 
 #: Upper-case letters and digits without look-alikes (0/O, 1/I), so codes survive being read aloud.
@@ -80,6 +80,7 @@ def change_status(site: Site, status: str, *, reason: str | None, by, now: datet
                  changes={"status": [before, status]})
     if status == "active":
         site_activated.send(site, by=by, now=now)
+    site_status_changed.send(site, before=before, by=by, now=now)
     refresh_summaries([site], now=now, settings=settings)
     return site
 

@@ -11,6 +11,9 @@ _signals = Namespace()
 site_changed = _signals.signal("site-changed")
 #: A site passed every rule and went live. sender: the Site; first: whether it never was live before; by; now.
 site_activated = _signals.signal("site-activated")
+#: A site moved through its lifecycle (after site_activated's receivers, when it went live). sender: the
+#: Site; before: its status before; by; now.
+site_status_changed = _signals.signal("site-status-changed")
 #: The rules need facts about records built on sites. sender: a list of Sites; activating: bool.
 #: Each receiver returns {site id: {RuleContext field: value}} for the facts it knows.
 rule_context_requested = _signals.signal("rule-context-requested")

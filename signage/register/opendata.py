@@ -1,0 +1,131 @@
+"""The register as open data: CSV, JSON and GeoJSON (RFC 7946), each row as one function of a register row.
+Pure: rows in (anything with the register's column names as attributes), text out, a batch at a time.
+
+GeoJSON features carry OpenStreetMap's surveillance tags beside our own fields, so a mapper's tools read
+them as they read a camera mapped on OSM: man_made=surveillance, surveillance=public|outdoor|indoor,
+surveillance:type=camera, surveillance:zone and operator (docs/open-data.md, with the mapping).
+"""
+import csv
+import io
+import json
+
+from signage.rules.texts import TEXT_LANGUAGES
+
+BOM = "\ufeff"
+#: A cell a spreadsheet would run as a formula when it starts with one of these (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where the cameras look, in OSM's surveillance=* terms, by the kind of venue the operator gave.
+SURVEILLANCE = {"public_place": "public", "business_premises_public_access": "indoor",
+                "internal_workplace": "indoor", "residential_property_mgmt": "outdoor", "private_space": "indoor"}
+#: OSM's surveillance:zone=* by the kind of venue.
+ZONE = {"public_place": "town", "business_premises_public_access": "shop", "internal_workplace": "building",
+        "residential_property_mgmt": "building", "private_space": "building"}
+CSV_COLUMNS = ("code", "status", "status_since", "name", "name_zh_hans", "name_en", "address", "city", "operator",
+               "operator_zh_hans", "operator_en", "purpose", "function", "jurisdictions", "venue_class", "live_mode",
+               "retention_period_days", "latitude", "longitude", "first_published_at", "notice_version",
+               "notice_sha256", "notice_url")
+MIMETYPES = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
+
+
+def entry_document(row, base_url: str) -> dict:
+    """Return one deployment as the register's JSON and API give it."""
+    texts = row.texts or {}
+    return {
+        "code": row.code, "status": row.status, "status_since": _iso(row.status_since),
+        "name": row.name, "address": row.address, "city": row.city, "text_language": row.text_language,
+        "names": {tag: texts[tag]["name"] for tag in TEXT_LANGUAGES if tag in texts},
+        "operator": row.operator,
+        "operator_names": {tag: texts[tag]["operator"] for tag in TEXT_LANGUAGES if tag in texts},
+        "purpose": row.purpose, "function": row.function, "jurisdictions": list(row.jurisdictions or []),
+        "venue_class": row.venue_class, "live_mode": row.live_mode,
+        "retention_period_days": row.retention_period_days, "latitude": row.latitude, "longitude": row.longitude,
+        "first_published_at": _iso(row.first_published_at), "notice_version": row.version_number,
+        "notice_sha256": row.version_sha256, "notice_url": f"{base_url}/n/{row.code}",
+    }
+
+
+def osm_tags(row) -> dict:
+    """Return OpenStreetMap's tags for a deployment, as far as the register knows them."""
+    tags = {"man_made": "surveillance", "surveillance:type": "camera"}
+    if row.venue_class in SURVEILLANCE:
+        tags["surveillance"] = SURVEILLANCE[row.venue_class]
+        tags["surveillance:zone"] = ZONE[row.venue_class]
+    if row.operator:
+        tags["operator"] = row.operator
+    return tags
+
+
+def feature(row, base_url: str) -> dict:
+    """Return one deployment as a GeoJSON Feature: [longitude, latitude] (RFC 7946 §3.1.1), or no geometry
+    when the operator gave no coordinates (§3.2 allows null)."""
+    located = row.latitude is not None and row.longitude is not None
+    return {"type": "Feature", "id": row.code,
+            "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]} if located else None,
+            "properties": {**osm_tags(row), **entry_document(row, base_url)}}
+
+
+def csv_chunks(batches, base_url: str):
+    """Yield the register as CSV: a byte order mark and a header, then a chunk per batch of rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield BOM + _drain(buffer)
+    for rows in batches:
+        writer.writerows(_csv_row(row, base_url) for row in rows)
+        yield _drain(buffer)
+
+
+def json_chunks(batches, base_url: str):
+    """Yield the register as one JSON array of deployments, a batch a chunk."""
+    yield "["
+    first = True
+    for rows in batches:
+        text = ",".join(json.dumps(entry_document(row, base_url), ensure_ascii=False, separators=(",", ":"))
+                        for row in rows)
+        if text:
+            yield ("" if first else ",") + text
+            first = False
+    yield "]"
+
+
+def geojson_chunks(batches, base_url: str):
+    """Yield the register as one GeoJSON FeatureCollection, a batch a chunk; empty, a valid empty collection."""
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for rows in batches:
+        text = ",".join(json.dumps(feature(row, base_url), ensure_ascii=False, separators=(",", ":")) for row in rows)
+        if text:
+            yield ("" if first else ",") + text
+            first = False
+    yield "]}"
+
+
+CHUNKS = {"csv": csv_chunks, "json": json_chunks, "geojson": geojson_chunks}
+
+
+def _csv_row(row, base_url: str) -> list:
+    texts = row.texts or {}
+    zh, en = texts.get("zh-Hans") or {}, texts.get("en") or {}
+    cells = (row.code, row.status, _iso(row.status_since), row.name, zh.get("name"), en.get("name"), row.address,
+             row.city, row.operator, zh.get("operator"), en.get("operator"), row.purpose, row.function,
+             " ".join(row.jurisdictions or []), row.venue_class, row.live_mode, row.retention_period_days,
+             row.latitude, row.longitude, _iso(row.first_published_at), row.version_number, row.version_sha256,
+             f"{base_url}/n/{row.code}")
+    return [_formula_safe(cell) for cell in cells]
+
+
+def _formula_safe(cell):
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,89 @@
+"""The public register at /register and its downloads: no account, no cookie, no script needed; filters as
+plain query parameters, so every list and download has an address to keep and share."""
+import hashlib
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+
+from signage.database import reads_only
+from signage.errors import InvalidInput, problem
+from signage.http import load_data, query_args
+from signage.i18n import TAGS, select_locale
+from signage.notices.cache import caches
+from signage.notices.page import LANGUAGES
+from signage.register import opendata, queries
+from signage.register.page import refused_model, register_model
+from signage.register.schemas import DownloadQuerySchema, RegisterQuerySchema
+
+bp = Blueprint("register", __name__)
+CACHE_CONTROL = "public, max-age=60"
+#: Bump when a download's shape changes, so ETags made before never match it.
+DOWNLOAD_FORMAT = "1"
+
+
+@bp.get("/register")
+@reads_only
+def listing():
+    """Show one page of the register, filtered and sorted as the query asks."""
+    tag = TAGS[select_locale()]
+    try:
+        query = load_data(RegisterQuerySchema(), query_args(drop_empty=True))
+    except InvalidInput as refused:  # the form again, saying which filter is wrong and why
+        model = refused_model(refused.errors, query_args(drop_empty=True), tag=tag, css=_css(),
+                              links=_links(queries.RegisterFilters(), "name", tag, None))
+        return _page(model, tag, status=400)
+    filters = queries.RegisterFilters.from_query(query)
+    page = queries.register_page(filters, sort=query["sort"], limit=query["limit"], cursor=query.get("cursor"))
+    model = register_model(page, filters, sort=query["sort"], tag=tag, matching=queries.count_matching(filters),
+                           links=_links(filters, query["sort"], tag, page), css=_css())
+    return _page(model, tag)
+
+
+def _page(model: dict, tag: str, *, status: int = 200) -> Response:
+    response = Response(render_template("register/list.html", page=model, lang=tag), status=status)
+    response.headers["Cache-Control"] = CACHE_CONTROL if status == 200 else "no-store"
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def _css() -> str:
+    return url_for("static", filename="notice.css", v=caches().assets)
+
+
+@bp.get("/register.<any(csv, json, geojson):fmt>")
+@reads_only
+def download(fmt: str):
+    """Stream the filtered register as CSV, JSON or GeoJSON, whatever its length, with an ETag that moves
+    only when a row does."""
+    try:
+        query = load_data(DownloadQuerySchema(), query_args(drop_empty=True))
+    except InvalidInput as refused:
+        response = problem(400, "Bad request", "The query names a filter the register does not have, or a value "
+                           "it cannot take; `errors` says which.", errors=refused.errors)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    filters = queries.RegisterFilters.from_query(query)
+    count, newest = queries.register_revision()
+    etag = hashlib.sha256(repr((DOWNLOAD_FORMAT, fmt, sorted(filters.as_query().items()), query["sort"], count,
+                                newest, current_app.config["PUBLIC_BASE_URL"])).encode()).hexdigest()[:32]
+    headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,
+               "Content-Disposition": f'inline; filename="signage-register.{fmt}"'}
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    chunks = opendata.CHUNKS[fmt](queries.download_batches(filters, sort=query["sort"]),
+                                  current_app.config["PUBLIC_BASE_URL"])
+    return Response(stream_with_context(chunks), mimetype=opendata.MIMETYPES[fmt], headers=headers)
+
+
+def _links(filters, sort: str, tag: str, page) -> dict:
+    """Return the page's links: the other pages, the downloads of the same filters, each language."""
+    kept = {**filters.as_query(), **({"sort": sort} if sort != "name" else {})}
+    here = request.args.get("lang")
+    with_lang = {**kept, **({"lang": here} if here else {})}
+    return {
+        "next": url_for("register.listing", **with_lang, cursor=page.next_cursor) if page and page.next_cursor else None,
+        "prev": url_for("register.listing", **with_lang, cursor=page.prev_cursor) if page and page.prev_cursor else None,
+        "downloads": {fmt: url_for("register.download", fmt=fmt, **kept) for fmt in opendata.CHUNKS},
+        "languages": [{"tag": other, "name": name, "current": other == tag,
+                       "href": url_for("register.listing", **kept, lang=other)} for other, name in LANGUAGES],
+        "clear": url_for("register.listing", **({"lang": here} if here else {})),
+    }

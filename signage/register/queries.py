@@ -1,0 +1,170 @@
+"""Reading the register: filters in SQL, each sort along an index, pages by keyset on the sort's own key
+(a late page costs what the first does), and counts bounded so no page ever counts the whole table."""
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, column, func, literal_column, select, text, tuple_
+
+from signage.extensions import db
+from signage.pagination import Page
+from signage.register.entries import STATUS_RANKS
+from signage.register.models import RegisterEntry, RegisterJurisdiction
+
+_entries = RegisterEntry.__table__
+#: Each sort's key, all ascending (since_order is minus the date): the columns of one index each.
+SORTS = {
+    "name": (_entries.c.status_rank, _entries.c.name_key, _entries.c.site_id),
+    "city": (_entries.c.status_rank, _entries.c.city_key, _entries.c.name_key, _entries.c.site_id),
+    "newest": (_entries.c.status_rank, _entries.c.since_order, _entries.c.site_id),
+}
+#: The types a cursor's values must have, position by position, for each sort.
+KEY_TYPES = {"name": (int, str, int), "city": (int, str, str, int), "newest": (int, int, int)}
+STATUS_CHOICES = (*STATUS_RANKS, "all")
+#: A list says how many rows match up to this; beyond it, "more than".
+COUNT_CAP = 10_000
+#: SQLite's trigram index needs three characters; shorter text is matched by a scan.
+TRIGRAM = 3
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    """Which deployments a list or a download holds."""
+
+    q: str | None = None
+    city: str | None = None
+    jurisdiction: str | None = None
+    purpose: str | None = None
+    function: str | None = None
+    status: str = "active"
+    #: (west, south, east, north) in degrees, as GeoJSON's bbox orders them
+    bbox: tuple | None = None
+
+    @classmethod
+    def from_query(cls, query: dict) -> "RegisterFilters":
+        """Build filters from a loaded register query (schemas.RegisterQuerySchema)."""
+        return cls(**{name: query[name] for name in cls.__dataclass_fields__ if query.get(name) is not None})
+
+    def as_query(self) -> dict:
+        """Return the filters as query parameters, leaving out what is not set (the default status too)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["bbox"] = ",".join(f"{value:g}" for value in self.bbox) if self.bbox else None
+        return {name: value for name, value in values.items()
+                if value is not None and not (name == "status" and value == "active")}
+
+
+def encode_cursor(direction: str, key: tuple) -> str:
+    """Return the opaque cursor continuing after (or before) the row with this sort key."""
+    packed = json.dumps(list(key), ensure_ascii=False, separators=(",", ":")).encode()
+    return ("a" if direction == "after" else "b") + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[str, tuple] | None:
+    """Return (direction, key) from a cursor made for this sort, or None when it is not one."""
+    if not cursor or cursor[0] not in "ab":
+        return None
+    body = cursor[1:]
+    try:
+        key = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    types = KEY_TYPES[sort]
+    if type(key) is not list or len(key) != len(types) or \
+            any(type(value) is not kind for value, kind in zip(key, types)):
+        return None
+    if any(type(value) is int and abs(value) >= 2**63 for value in key):  # what a BIGINT column cannot hold
+        return None
+    return ("after" if cursor[0] == "a" else "before"), tuple(key)
+
+
+def filtered(filters: RegisterFilters):
+    """Return the query of the register rows that pass the filters, for a caller to order and page."""
+    query = select(RegisterEntry)
+    if filters.status != "all":
+        query = query.where(RegisterEntry.status_rank == STATUS_RANKS[filters.status])
+    if filters.city:
+        query = query.where(RegisterEntry.city_key == filters.city.casefold())
+    if filters.purpose:
+        query = query.where(RegisterEntry.purpose == filters.purpose)
+    if filters.function:
+        query = query.where(RegisterEntry.function == filters.function)
+    if filters.jurisdiction:
+        query = query.where(RegisterEntry.site_id.in_(
+            select(RegisterJurisdiction.site_id).where(RegisterJurisdiction.jurisdiction == filters.jurisdiction)))
+    if filters.bbox:
+        west, south, east, north = filters.bbox
+        query = query.where(RegisterEntry.latitude.between(south, north), RegisterEntry.longitude.between(west, east))
+    if filters.q:
+        query = query.where(_matches(filters.q))
+    return query
+
+
+def _matches(q: str):
+    folded = q.casefold()
+    if db.session.get_bind().dialect.name == "postgresql" or len(folded) < TRIGRAM:
+        # the stored text is folded already; pg_trgm's index serves LIKE, SQLite scans for one or two letters
+        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return RegisterEntry.search.like(pattern, escape="\\")
+    phrase = '"' + folded.replace('"', '""') + '"'  # one phrase, whatever FTS5 operators the text holds
+    return RegisterEntry.site_id.in_(text("SELECT rowid FROM register_search WHERE register_search MATCH :phrase")
+                                     .bindparams(phrase=phrase).columns(column("rowid", Integer)))
+
+
+def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tuple | None) -> Page:
+    """Return one page of the register in a sort's order, continuing from a decoded cursor: one statement."""
+    key_columns = SORTS[sort]
+    direction, key = cursor or ("after", None)
+    forward = direction == "after"
+    query = filtered(filters)
+    if key is not None:
+        query = query.where(tuple_(*key_columns) > tuple_(*key) if forward else tuple_(*key_columns) < tuple_(*key))
+    order = [column_.asc() if forward else column_.desc() for column_ in key_columns]
+    rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit] if forward else list(reversed(rows[:limit]))
+    if not rows:
+        return Page([], None, None)
+    after_exists = more if forward else key is not None
+    before_exists = key is not None if forward else more
+    return Page(rows, encode_cursor("after", sort_key(rows[-1], sort)) if after_exists else None,
+                encode_cursor("before", sort_key(rows[0], sort)) if before_exists else None)
+
+
+def sort_key(entry: RegisterEntry, sort: str) -> tuple:
+    """Return a row's key in a sort's order."""
+    return tuple(getattr(entry, column_.key) for column_ in SORTS[sort])
+
+
+def count_matching(filters: RegisterFilters) -> int:
+    """Count the rows that pass the filters, up to COUNT_CAP + 1 (more than the cap reads as "more than")."""
+    capped = filtered(filters).with_only_columns(literal_column("1")).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped))
+
+
+def register_revision() -> tuple[int, str]:
+    """Return how many rows the register holds and when one was last refreshed: what its downloads'
+    ETags move with. Two index reads."""
+    count, newest = db.session.execute(select(func.count(), func.max(RegisterEntry.refreshed_at))).one()
+    return count, newest.isoformat() if newest else ""
+
+
+#: Rows a download reads a statement.
+BATCH = 2_000
+
+
+def download_batches(filters: RegisterFilters, *, sort: str):
+    """Yield the filtered register in a sort's order as lists of plain rows, a keyset batch a statement:
+    memory stays flat however long the register is."""
+    key_columns = SORTS[sort]
+    statement = filtered(filters).with_only_columns(*_entries.c).order_by(*key_columns).limit(BATCH)
+    connection = db.session.connection()  # plain rows, without the ORM's work per row
+    key = None
+    while True:
+        page = statement if key is None else statement.where(tuple_(*key_columns) > tuple_(*key))
+        rows = connection.execute(page).all()
+        if rows:
+            yield rows
+        if len(rows) < BATCH:
+            return
+        key = tuple(getattr(rows[-1], column_.key) for column_ in key_columns)

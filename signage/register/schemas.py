@@ -1,0 +1,105 @@
+"""What the register's lists and downloads accept, and what a row of it says: the only statement of both."""
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from signage import vocabulary as vocab
+from signage.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from signage.register.queries import SORTS, STATUS_CHOICES, decode_cursor
+from signage.rules.findings import N_
+
+#: Text a filter compares: no control characters, no bidirectional overrides.
+PLAIN_TEXT = "^[^\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"
+NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,10})?"
+BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+CURSOR = "^[ab][A-Za-z0-9_-]{1,800}$"
+
+
+class BoundingBox(fields.String):
+    """A map's box, west,south,east,north in degrees (GeoJSON's bbox order), read as four floats."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": BBOX, "description": "west,south,east,north in degrees (WGS 84), "
+                                   "as GeoJSON orders a bbox; a box does not cross the antimeridian."}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(BBOX, text):
+            raise ValidationError(N_("Give west,south,east,north in degrees, such as 121.3,31.1,121.6,31.3."))
+        west, south, east, north = (float(part) for part in text.split(","))
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationError(N_("West must not exceed east, nor south north, and degrees stay within "
+                                     "±180 (longitude) and ±90 (latitude)."))
+        return west, south, east, north
+
+
+class RegisterQuerySchema(Schema):
+    """The filters, sort and page of the register, as the page, the downloads and the API take them."""
+
+    class Meta:
+        unknown = RAISE
+
+    q = fields.String(validate=[validate.Length(min=1, max=100), validate.Regexp(PLAIN_TEXT)],
+                      metadata={"description": "Text in a site's name or address, or its operator's name, in "
+                                               "any language."})
+    city = fields.String(validate=[validate.Length(min=1, max=100), validate.Regexp(PLAIN_TEXT)],
+                         metadata={"description": "The city, as written (letter case aside)."})
+    jurisdiction = fields.String(validate=validate.OneOf(vocab.JURISDICTIONS))
+    purpose = fields.String(validate=validate.OneOf(vocab.PURPOSES))
+    function = fields.String(validate=validate.OneOf(vocab.FUNCTIONS))
+    status = fields.String(load_default="active", validate=validate.OneOf(STATUS_CHOICES),
+                           metadata={"description": "Live deployments by default; `all` lists every status, "
+                                                    "live ones first."})
+    bbox = BoundingBox()
+    sort = fields.String(load_default="name", validate=validate.OneOf(tuple(SORTS)),
+                         metadata={"description": "`name` (A to Z), `city`, or `newest` (latest status change "
+                                                  "first); live deployments first in each."})
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": f"Rows per page, at most {MAX_LIMIT}."})
+    cursor = fields.String(validate=validate.Regexp(CURSOR),
+                           metadata={"description": "Where to continue: copy it from a Link header or a "
+                                                    "page's next link."})
+
+    @validates_schema(skip_on_field_errors=True)
+    def cursor_fits_sort(self, data, **_):
+        """A cursor holds a row's key in one sort: it continues that sort only."""
+        if data.get("cursor") is not None:
+            decoded = decode_cursor(data["cursor"], data["sort"])
+            if decoded is None:
+                raise ValidationError(N_("Not a cursor of this sort; follow the page's links."), "cursor")
+            data["cursor"] = decoded
+
+
+class DownloadQuerySchema(RegisterQuerySchema):
+    """The filters of a download: the whole filtered register, in the sort asked for; no pages."""
+
+    class Meta:
+        unknown = RAISE
+        exclude = ("limit", "cursor")
+
+
+class RegisterEntrySchema(Schema):
+    """One deployment as the register's JSON gives it (docs/open-data.md names every field)."""
+
+    code = fields.String(metadata={"description": "The site's public code: its notice is at /n/{code}."})
+    status = fields.String(metadata={"enum": list(STATUS_CHOICES[:-1])})
+    status_since = fields.AwareDateTime()
+    name = fields.String()
+    address = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    text_language = fields.String()
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    operator = fields.String()
+    operator_names = fields.Dict(keys=fields.String(), values=fields.String())
+    purpose = fields.String(allow_none=True)
+    function = fields.String(allow_none=True)
+    jurisdictions = fields.List(fields.String())
+    venue_class = fields.String(allow_none=True)
+    live_mode = fields.String(allow_none=True)
+    retention_period_days = fields.Integer(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    first_published_at = fields.AwareDateTime()
+    notice_version = fields.Integer()
+    notice_sha256 = fields.String()
+    notice_url = fields.String()
