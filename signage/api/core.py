@@ -57,6 +57,9 @@ class InputParser(FlaskParser):
             raise BadRequest(f"Unknown query parameter: {', '.join(sorted(unknown))}.", errors=unknown)
         messages = {field: problems for location in by_location.values() for field, problems in location.items()}
         count = len(messages)
+        if error_status_code == 400:  # a list whose query is its whole input (the register) says 400
+            raise BadRequest("One query parameter failed validation." if count == 1 else
+                             f"{count} query parameters failed validation.", errors=messages)
         raise InvalidInput("One field failed validation." if count == 1 else f"{count} fields failed validation.",
                            errors=messages)
 

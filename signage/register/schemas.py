@@ -83,7 +83,7 @@ class RegisterEntrySchema(Schema):
 
     code = fields.String(metadata={"description": "The site's public code: its notice is at /n/{code}."})
     status = fields.String(metadata={"enum": list(STATUS_CHOICES[:-1])})
-    status_since = fields.AwareDateTime()
+    status_since = fields.String(metadata={"format": "date-time"})
     name = fields.String()
     address = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
@@ -99,7 +99,7 @@ class RegisterEntrySchema(Schema):
     retention_period_days = fields.Integer(allow_none=True)
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
-    first_published_at = fields.AwareDateTime()
+    first_published_at = fields.String(metadata={"format": "date-time"})
     notice_version = fields.Integer()
     notice_sha256 = fields.String()
     notice_url = fields.String()
