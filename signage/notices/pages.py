@@ -34,7 +34,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "9"  # 9: links to ask about your data, to report a sign and to follow a request
+PAGE_FORMAT = "10"  # 10: a link to the public register in the foot
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200
@@ -126,7 +126,9 @@ def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
             # where a person withdraws with their receipt code, or gives consent online where it is offered
             "receipts": f"{request.script_root}/r/", "consent": f"{current}/consent",
             # a person's request about their data, a report about a sign, and following either by its code
-            "ask": f"{current}/ask", "report": f"{current}/report", "follow": f"{request.script_root}/q/"}
+            "ask": f"{current}/ask", "report": f"{current}/report", "follow": f"{request.script_root}/q/",
+            # every deployment with a published notice (signage.register)
+            "register": f"{request.script_root}/register"}
 
 
 def version_url(code: str):

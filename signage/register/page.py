@@ -16,7 +16,7 @@ def register_model(page, filters: RegisterFilters, *, sort: str, tag: str, match
         "lang": tag, "css": css, "rows": [row_model(entry, tag) for entry in page.items],
         "matching": _matching_text(matching), "filters": _filters_model(filters, sort),
         "links": links, "languages": links["languages"],
-        "filtered": bool(filters.as_query()),
+        "filtered": bool(filters.as_query()), "errors": [], "invalid": (),
     }
 
 
@@ -28,6 +28,7 @@ def refused_model(errors: dict, given: dict, *, tag: str, links: dict, css: str)
     labels.update(q=_("Search"), city=_("City"), bbox=_("Map area"), limit=_("Rows per page"), cursor=_("Page"))
     model["errors"] = [{"field": labels.get(name, name), "messages": [_(message) for message in _messages(problems)]}
                        for name, problems in sorted(errors.items())]
+    model["invalid"] = tuple(errors)
     model["filters"]["bbox"] = _text(given.get("bbox")) or ""
     model["matching"] = _("This list cannot be shown: a filter is wrong.")
     return model
