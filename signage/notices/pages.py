@@ -34,7 +34,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "10"  # 10: a link to the public register in the foot
+PAGE_FORMAT = "10"  # 10: a link to the public register in the foot, and the version's JSON-LD in the head
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200
@@ -128,7 +128,9 @@ def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
             # a person's request about their data, a report about a sign, and following either by its code
             "ask": f"{current}/ask", "report": f"{current}/report", "follow": f"{request.script_root}/q/",
             # every deployment with a published notice (signage.register)
-            "register": f"{request.script_root}/register"}
+            "register": f"{request.script_root}/register",
+            # the version shown as JSON-LD in the Data Privacy Vocabulary (linked_data)
+            "linked_data": f"{current}/v{shown}/notice.jsonld"}
 
 
 def version_url(code: str):

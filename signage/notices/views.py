@@ -11,6 +11,7 @@ from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches, register_caches
 from signage.notices.content import content_sha256
 from signage.notices.integrity import NoticeTampered, page_versions
+from signage.notices.linked_data import notice_document
 from signage.notices.page import (json_view, not_yet_json, not_yet_model, page_model, print_document,
                                    stored_page_model)
 from signage.notices.pages import PAGE_FORMAT, page_format, page_urls, render_parts, stored_parts, version_url
@@ -50,6 +51,28 @@ def printable(code, number=None):
     if head is not None and head.number is None:  # nothing is published to print before going live
         return _public_error(404, "Not found", "No notice has been published for this code yet.", "no-store")
     return answer(head, number=number, fmt="pdf") if head is not None else not_found()
+
+
+@bp.get("/n/<code:code>/v<int:number>/notice.jsonld")
+def linked_data(code, number):
+    """Return one published version as JSON-LD in the Data Privacy Vocabulary, its context inline."""
+    head = head_showing(code, number)
+    if head is None:
+        return not_found()
+    try:
+        versions, content = page_versions(head.id, head.number, number)
+    except NoticeTampered as alarm:
+        log.error("notice integrity alarm: %s", alarm)
+        return _public_error(503, "Service unavailable", "This notice cannot be shown right now.", "no-store")
+    row = next(r for r in versions if r.number == number)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    document = notice_document(content, number=number, sha256=row.sha256, effective_from=row.effective_from.isoformat(),
+                               urls={"notice": base + url_for("notices.version", code=head.code, number=number),
+                                     "current": base + url_for("notices.current", code=head.code),
+                                     "ask": base + url_for("public_requests.file", code=head.code, form="ask")})
+    body = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    return Response(body, mimetype="application/ld+json",
+                    headers={"Cache-Control": CACHE_CONTROL, "ETag": f'"{row.sha256[:32]}"'})
 
 
 @bp.get("/sites/<int:site_id>/notice/preview")

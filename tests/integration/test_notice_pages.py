@@ -108,7 +108,8 @@ def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
             "receipts": url_for("receipts.lookup"), "consent": url_for("capture.self_service", code="K7P2QX"),
             "ask": url_for("public_requests.file", code="K7P2QX", form="ask"),
             "report": url_for("public_requests.file", code="K7P2QX", form="report"),
-            "follow": url_for("public_requests.lookup"), "register": url_for("register.listing")}
+            "follow": url_for("public_requests.lookup"), "register": url_for("register.listing"),
+            "linked_data": url_for("notices.linked_data", code="K7P2QX", number=shown)}
 
 
 def test_a_servers_housekeeping_looks_only_at_versions_it_has_not_seen(live_site, db, owner, settings):
