@@ -1,14 +1,11 @@
 """Reading the register: filters in SQL, each sort along an index, pages by keyset on the sort's own key
 (a late page costs what the first does), and counts bounded so no page ever counts the whole table."""
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, column, func, literal_column, select, text, tuple_
 
 from signage.extensions import db
-from signage.pagination import Page
+from signage.pagination import INTEGER_MAX, Page, encode_cursor
 from signage.register.entries import STATUS_RANKS
 from signage.register.models import RegisterEntry, RegisterJurisdiction
 
@@ -19,8 +16,6 @@ SORTS = {
     "city": (_entries.c.status_rank, _entries.c.city_key, _entries.c.name_key, _entries.c.site_id),
     "newest": (_entries.c.status_rank, _entries.c.since_order, _entries.c.site_id),
 }
-#: The types a cursor's values must have, position by position, for each sort.
-KEY_TYPES = {"name": (int, str, int), "city": (int, str, str, int), "newest": (int, int, int)}
 STATUS_CHOICES = (*STATUS_RANKS, "all")
 #: A list says how many rows match up to this; beyond it, "more than".
 COUNT_CAP = 10_000
@@ -52,30 +47,6 @@ class RegisterFilters:
         values["bbox"] = ",".join(f"{value:g}" for value in self.bbox) if self.bbox else None
         return {name: value for name, value in values.items()
                 if value is not None and not (name == "status" and value == "active")}
-
-
-def encode_cursor(direction: str, key: tuple) -> str:
-    """Return the opaque cursor continuing after (or before) the row with this sort key."""
-    packed = json.dumps(list(key), ensure_ascii=False, separators=(",", ":")).encode()
-    return ("a" if direction == "after" else "b") + base64.urlsafe_b64encode(packed).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> tuple[str, tuple] | None:
-    """Return (direction, key) from a cursor made for this sort, or None when it is not one."""
-    if not cursor or cursor[0] not in "ab":
-        return None
-    body = cursor[1:]
-    try:
-        key = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-    types = KEY_TYPES[sort]
-    if type(key) is not list or len(key) != len(types) or \
-            any(type(value) is not kind for value, kind in zip(key, types)):
-        return None
-    if any(type(value) is int and abs(value) >= 2**63 for value in key):  # what a BIGINT column cannot hold
-        return None
-    return ("after" if cursor[0] == "a" else "before"), tuple(key)
 
 
 def filtered(filters: RegisterFilters):
@@ -112,12 +83,20 @@ def _matches(q: str):
 
 
 def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tuple | None) -> Page:
-    """Return one page of the register in a sort's order, continuing from a decoded cursor: one statement."""
+    """Return one page of the register in a sort's order, continuing after (or before) the row a loaded
+    cursor names: two statements, the row's sort key and the page, whatever the page's number.
+
+    A cursor is the id of the row a page ended at, so every cursor the document's pattern allows means
+    something in every sort; one naming no row of the register continues from nothing (an empty page).
+    """
     key_columns = SORTS[sort]
-    direction, key = cursor or ("after", None)
+    direction, site_id = cursor or ("after", None)
     forward = direction == "after"
     query = filtered(filters)
-    if key is not None:
+    if site_id is not None:
+        key = db.session.execute(select(*key_columns).where(_entries.c.site_id == min(site_id, INTEGER_MAX))).first()
+        if key is None:
+            return Page([], None, None)
         query = query.where(tuple_(*key_columns) > tuple_(*key) if forward else tuple_(*key_columns) < tuple_(*key))
     order = [column_.asc() if forward else column_.desc() for column_ in key_columns]
     rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
@@ -125,15 +104,10 @@ def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tu
     rows = rows[:limit] if forward else list(reversed(rows[:limit]))
     if not rows:
         return Page([], None, None)
-    after_exists = more if forward else key is not None
-    before_exists = key is not None if forward else more
-    return Page(rows, encode_cursor("after", sort_key(rows[-1], sort)) if after_exists else None,
-                encode_cursor("before", sort_key(rows[0], sort)) if before_exists else None)
-
-
-def sort_key(entry: RegisterEntry, sort: str) -> tuple:
-    """Return a row's key in a sort's order."""
-    return tuple(getattr(entry, column_.key) for column_ in SORTS[sort])
+    after_exists = more if forward else site_id is not None
+    before_exists = site_id is not None if forward else more
+    return Page(rows, encode_cursor("after", rows[-1].site_id) if after_exists else None,
+                encode_cursor("before", rows[0].site_id) if before_exists else None)
 
 
 def count_matching(filters: RegisterFilters) -> int:

@@ -1,18 +1,17 @@
 """What the register's lists and downloads accept, and what a row of it says: the only statement of both."""
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from signage import vocabulary as vocab
-from signage.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from signage.register.queries import SORTS, STATUS_CHOICES, decode_cursor
+from signage.pagination import DEFAULT_LIMIT, MAX_LIMIT, Cursor
+from signage.register.queries import SORTS, STATUS_CHOICES
 from signage.rules.findings import N_
 
 #: Text a filter compares: no control characters, no bidirectional overrides.
 PLAIN_TEXT = "^[^\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"
 NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,10})?"
 BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
-CURSOR = "^[ab][A-Za-z0-9_-]{1,800}$"
 
 
 class BoundingBox(fields.String):
@@ -56,18 +55,7 @@ class RegisterQuerySchema(Schema):
                                                   "first); live deployments first in each."})
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": f"Rows per page, at most {MAX_LIMIT}."})
-    cursor = fields.String(validate=validate.Regexp(CURSOR),
-                           metadata={"description": "Where to continue: copy it from a Link header or a "
-                                                    "page's next link."})
-
-    @validates_schema(skip_on_field_errors=True)
-    def cursor_fits_sort(self, data, **_):
-        """A cursor holds a row's key in one sort: it continues that sort only."""
-        if data.get("cursor") is not None:
-            decoded = decode_cursor(data["cursor"], data["sort"])
-            if decoded is None:
-                raise ValidationError(N_("Not a cursor of this sort; follow the page's links."), "cursor")
-            data["cursor"] = decoded
+    cursor = Cursor(load_default=None)
 
 
 class DownloadQuerySchema(RegisterQuerySchema):
