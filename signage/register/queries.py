@@ -2,7 +2,7 @@
 (a late page costs what the first does), and counts bounded so no page ever counts the whole table."""
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, column, func, literal_column, select, text, tuple_
+from sqlalchemy import Integer, column, func, literal_column, or_, select, text, tuple_
 
 from signage.extensions import db
 from signage.pagination import INTEGER_MAX, Page, encode_cursor
@@ -65,7 +65,11 @@ def filtered(filters: RegisterFilters):
             select(RegisterJurisdiction.site_id).where(RegisterJurisdiction.jurisdiction == filters.jurisdiction)))
     if filters.bbox:
         west, south, east, north = filters.bbox
-        query = query.where(RegisterEntry.latitude.between(south, north), RegisterEntry.longitude.between(west, east))
+        query = query.where(RegisterEntry.latitude.between(south, north))
+        if west <= east:
+            query = query.where(RegisterEntry.longitude.between(west, east))
+        else:  # across the antimeridian (RFC 7946 §5.2)
+            query = query.where(or_(RegisterEntry.longitude >= west, RegisterEntry.longitude <= east))
     if filters.q:
         query = query.where(_matches(filters.q))
     return query

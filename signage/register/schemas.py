@@ -10,26 +10,29 @@ from signage.rules.findings import N_
 
 #: Text a filter compares: no control characters, no bidirectional overrides.
 PLAIN_TEXT = "^[^\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"
-NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,10})?"
-BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+#: Degrees of longitude (±180) and latitude (±90), written as decimals: the pattern says the ranges, so every
+#: box it allows is one the register can search.
+LONGITUDE = r"-?(180(\.0{1,10})?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]{1,10})?)"
+LATITUDE = r"-?(90(\.0{1,10})?|[0-8]?[0-9](\.[0-9]{1,10})?)"
+BBOX = f"^{LONGITUDE},{LATITUDE},{LONGITUDE},{LATITUDE}$"
 
 
 class BoundingBox(fields.String):
-    """A map's box, west,south,east,north in degrees (GeoJSON's bbox order), read as four floats."""
+    """A map's box, west,south,east,north in degrees (GeoJSON's bbox order), read as four floats. A west edge
+    east of the east edge is a box across the antimeridian (RFC 7946 §5.2); the latitudes bound the box in
+    either order."""
 
     def __init__(self, **kwargs):
         super().__init__(metadata={"pattern": BBOX, "description": "west,south,east,north in degrees (WGS 84), "
-                                   "as GeoJSON orders a bbox; a box does not cross the antimeridian."}, **kwargs)
+                                   "as GeoJSON orders a bbox; west east of east crosses the antimeridian."},
+                         **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not re.fullmatch(BBOX, text):
             raise ValidationError(N_("Give west,south,east,north in degrees, such as 121.3,31.1,121.6,31.3."))
         west, south, east, north = (float(part) for part in text.split(","))
-        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            raise ValidationError(N_("West must not exceed east, nor south north, and degrees stay within "
-                                     "±180 (longitude) and ±90 (latitude)."))
-        return west, south, east, north
+        return west, min(south, north), east, max(south, north)
 
 
 class RegisterQuerySchema(Schema):
