@@ -5,7 +5,7 @@ from signage.i18n import LOCALES_BY_TAG
 from signage.labels import choice_label
 from signage.notices.page import long_date
 from signage.pagination import Page
-from signage.register.queries import COUNT_CAP, RegisterFilters
+from signage.register.queries import COUNT_CAP, RegisterFilters, bbox_text
 from signage.translation import gettext as _
 
 
@@ -69,7 +69,7 @@ def _filters_model(filters: RegisterFilters, sort: str) -> dict:
         return [{"value": value, "label": choice_label(kind, value)} for value in values]
     return {
         "q": filters.q or "", "city": filters.city or "",
-        "bbox": ",".join(f"{value:g}" for value in filters.bbox) if filters.bbox else "",
+        "bbox": bbox_text(filters.bbox) or "",
         "selects": [
             {"name": "status", "label": _("Status"), "value": filters.status, "any": None,
              "options": [{"value": "active", "label": _("In operation")},

@@ -10,6 +10,7 @@ from signage.http import load_data, query_args
 from signage.i18n import TAGS, select_locale
 from signage.notices.cache import caches
 from signage.notices.page import LANGUAGES
+from signage.pagination import DEFAULT_LIMIT
 from signage.register import opendata, queries
 from signage.register.page import refused_model, register_model
 from signage.register.schemas import DownloadQuerySchema, RegisterQuerySchema
@@ -34,7 +35,7 @@ def listing():
     filters = queries.RegisterFilters.from_query(query)
     page = queries.register_page(filters, sort=query["sort"], limit=query["limit"], cursor=query.get("cursor"))
     model = register_model(page, filters, sort=query["sort"], tag=tag, matching=queries.count_matching(filters),
-                           links=_links(filters, query["sort"], tag, page), css=_css())
+                           links=_links(filters, query["sort"], tag, page, query["limit"]), css=_css())
     return _page(model, tag)
 
 
@@ -62,9 +63,9 @@ def download(fmt: str):
         response.headers["Cache-Control"] = "no-store"
         return response
     filters = queries.RegisterFilters.from_query(query)
-    count, newest = queries.register_revision()
-    etag = hashlib.sha256(repr((DOWNLOAD_FORMAT, fmt, sorted(filters.as_query().items()), query["sort"], count,
-                                newest, current_app.config["PUBLIC_BASE_URL"])).encode()).hexdigest()[:32]
+    etag = hashlib.sha256(repr((DOWNLOAD_FORMAT, fmt, sorted(filters.as_query().items()), query["sort"],
+                                queries.register_revision(), current_app.config["PUBLIC_BASE_URL"])
+                               ).encode()).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,
                "Content-Disposition": f'inline; filename="signage-register.{fmt}"'}
     if request.if_none_match.contains_weak(etag):
@@ -74,16 +75,17 @@ def download(fmt: str):
     return Response(stream_with_context(chunks), mimetype=opendata.MIMETYPES[fmt], headers=headers)
 
 
-def _links(filters, sort: str, tag: str, page) -> dict:
+def _links(filters, sort: str, tag: str, page, limit: int = DEFAULT_LIMIT) -> dict:
     """Return the page's links: the other pages, the downloads of the same filters, each language."""
     kept = {**filters.as_query(), **({"sort": sort} if sort != "name" else {})}
+    pages = {**kept, **({"limit": limit} if limit != DEFAULT_LIMIT else {})}
     here = request.args.get("lang")
-    with_lang = {**kept, **({"lang": here} if here else {})}
+    with_lang = {**pages, **({"lang": here} if here else {})}
     return {
         "next": url_for("register.listing", **with_lang, cursor=page.next_cursor) if page and page.next_cursor else None,
         "prev": url_for("register.listing", **with_lang, cursor=page.prev_cursor) if page and page.prev_cursor else None,
         "downloads": {fmt: url_for("register.download", fmt=fmt, **kept) for fmt in opendata.CHUNKS},
         "languages": [{"tag": other, "name": name, "current": other == tag,
-                       "href": url_for("register.listing", **kept, lang=other)} for other, name in LANGUAGES],
+                       "href": url_for("register.listing", **pages, lang=other)} for other, name in LANGUAGES],
         "clear": url_for("register.listing", **({"lang": here} if here else {})),
     }

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, column, func, literal_column, or_, select, text, tuple_
 
+from signage.audit.models import AuditEntry
 from signage.extensions import db
 from signage.pagination import INTEGER_MAX, Page, encode_cursor
 from signage.register.entries import STATUS_RANKS
@@ -44,9 +45,15 @@ class RegisterFilters:
     def as_query(self) -> dict:
         """Return the filters as query parameters, leaving out what is not set (the default status too)."""
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["bbox"] = ",".join(f"{value:g}" for value in self.bbox) if self.bbox else None
+        values["bbox"] = bbox_text(self.bbox)
         return {name: value for name, value in values.items()
                 if value is not None and not (name == "status" and value == "active")}
+
+
+def bbox_text(bbox: tuple | None) -> str | None:
+    """Write a box back as the query gives it: its ten decimals kept (no exponent), so a link lists what the
+    page did."""
+    return ",".join(f"{value:.10f}".rstrip("0").rstrip(".") for value in bbox) if bbox else None
 
 
 def filtered(filters: RegisterFilters):
@@ -55,7 +62,7 @@ def filtered(filters: RegisterFilters):
     if filters.status != "all":
         query = query.where(RegisterEntry.status_rank == STATUS_RANKS[filters.status])
     if filters.city:
-        query = query.where(RegisterEntry.city_key == filters.city.casefold())
+        query = query.where(RegisterEntry.city_key == filters.city.strip().casefold())
     if filters.purpose:
         query = query.where(RegisterEntry.purpose == filters.purpose)
     if filters.function:
@@ -120,11 +127,13 @@ def count_matching(filters: RegisterFilters) -> int:
     return db.session.scalar(select(func.count()).select_from(capped))
 
 
-def register_revision() -> tuple[int, str]:
-    """Return how many rows the register holds and when one was last refreshed: what its downloads'
-    ETags move with. Two index reads."""
+def register_revision() -> tuple[int, str, int]:
+    """Return what the downloads' ETags move with: how many rows the register holds, when one was last
+    refreshed, and the audit log's last entry, which every change that moves a row appends in its own
+    transaction (a refresh's time alone could go backwards: a transaction may commit after a later one)."""
     count, newest = db.session.execute(select(func.count(), func.max(RegisterEntry.refreshed_at))).one()
-    return count, newest.isoformat() if newest else ""
+    last_entry = db.session.scalar(select(func.max(AuditEntry.id))) or 0
+    return count, newest.isoformat() if newest else "", last_entry
 
 
 #: Rows a download reads a statement.
