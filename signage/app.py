@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage import api, cli
+from signage.audit import log_views
 from signage.audit import views as audit_views
 from signage.audit.chain import canonical_json
 from signage.auth import login
@@ -18,7 +19,7 @@ from signage.dashboard import views as dashboard_views
 from signage.requests import public_views as request_public_views
 from signage.requests import views as request_views
 from signage.database import maintained_by_hand, register_database
-from signage.errors import register_error_handlers
+from signage.errors import problem, register_error_handlers, register_error_page
 from signage.extensions import csrf, db, limiter, login_manager, migrate
 from signage.http import register_http
 from signage.i18n import register_i18n
@@ -103,8 +104,12 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
     for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
-                  consent_views, capture_views, request_public_views, request_views, public_register_views):
+                  consent_views, capture_views, request_public_views, request_views, public_register_views,
+                  log_views):
         app.register_blueprint(views.bp)
+    # the log's readers are programs: its errors are problem documents (before the public pages claim them)
+    register_error_page(app, lambda path: path.startswith("/log/"),
+                        lambda status, title, detail, **more: problem(status, title, detail, errors=more.get("errors")))
     notice_views.register(app)
     api.register(app)
 

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from signage.audit import notes, transparency
 from signage.audit.verification import checkpoint_break, verify_log
 from signage.auth import services as accounts
 from signage.auth.models import ROLES, User
@@ -86,12 +87,18 @@ def create_token(email, name):
 @audit_cli.command("verify")
 @click.option("--checkpoint", default=None, metavar="SEQ:HASH",
               help="An entry number and hash saved earlier; history before it must not have changed.")
+@click.option("--against", "against", default=None, type=click.File("r", encoding="utf-8"), metavar="CHECKPOINT_FILE",
+              help="A signed checkpoint saved earlier (/log/checkpoint): the log today must extend it.")
+@click.option("--key", default=None, metavar="VERIFIER_KEY",
+              help="The log's verifier key (/log/key) to check --against with; the log's own key otherwise.")
 @reads_only
-def verify(checkpoint):
+def verify(checkpoint, against, key):
     """Walk the chain and the records it vouches for; exit 1 naming everything that was changed,
     removed, moved or inserted, in every organisation."""
+    extended = _check_against(against.read(notes.MAX_NOTE + 1), key) if against else None
     result = verify_log()
-    problems = [result.chain_break, *result.record_breaks, _check_checkpoint(checkpoint) if checkpoint else None]
+    problems = [result.chain_break, *result.record_breaks, _check_checkpoint(checkpoint) if checkpoint else None,
+                extended]
     problems = [problem for problem in problems if problem is not None]
     for problem in problems:
         click.echo(f"BROKEN: {problem.describe()}", err=True)
@@ -100,6 +107,18 @@ def verify(checkpoint):
         sys.exit(1)
     head = f" Checkpoint to keep elsewhere: {result.head[0]}:{result.head[1]}" if result.head else ""
     click.echo(f"OK: {result.entries} entries, chain intact, every published notice matches.{head}")
+
+
+def _check_against(note: str, key: str | None):
+    """Check a saved signed checkpoint; a file that does not parse or verify is refused outright."""
+    try:
+        saved = transparency.against_checkpoint(note, key)
+    except notes.NoteError as refused:
+        raise click.BadParameter(f"{refused}.", param_hint="--against") from None
+    except transparency.CheckpointMismatch as mismatch:
+        return mismatch
+    click.echo(f"OK: the log extends the checkpoint of {saved.size} entries of {saved.origin}.")
+    return None
 
 
 def _check_checkpoint(checkpoint):
@@ -155,7 +174,8 @@ def housekeeping(batch_size, retry_failed):
     click.echo(f"Done: {report['batches']} job batches, {report['summaries']} summaries refreshed, "
                f"{report['pages']} notice versions' pages rendered, {report['listed']} register rows filled, "
                f"{report['expired']} consents expired, "
-               f"{report['erased']} requests' reply contacts erased, {report['sent']} messages sent.")
+               f"{report['erased']} requests' reply contacts erased, {report['logged']} entries added to the "
+               f"transparency log, {report['checkpoints']} checkpoints signed, {report['sent']} messages sent.")
     set_aside = failed_job_count()  # by this run or an earlier one (the server's own housekeeping, say)
     db.session.rollback()
     if set_aside or report["failed"]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
+from signage.audit.transparency import checkpoint_due, extend_log, sign_checkpoint
 from signage.config import pack_settings
 from signage.consent.services import expire_consents
 from signage.database import utcnow
@@ -35,7 +36,8 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
                      deadline: float | None = None) -> dict:
     """Do pending jobs, refresh stale summaries, then render the public pages of new notice versions, a
     committed batch at a time; return what was done."""
-    report = {"batches": 0, "summaries": 0, "pages": 0, "listed": 0, "expired": 0, "erased": 0, "failed": 0}
+    report = {"batches": 0, "summaries": 0, "pages": 0, "listed": 0, "expired": 0, "erased": 0, "failed": 0,
+              "logged": 0, "checkpoints": 0}
     settings = pack_settings()
     stumbled: set[int] = set()  # jobs whose batch failed in this run: tried again by the next run, not this one
     while deadline is None or time.monotonic() < deadline:
@@ -120,6 +122,17 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
         db.session.commit()
         if looked < batch_size:
             break
+    while deadline is None or time.monotonic() < deadline:
+        # the transparency log: leaves for new entries, a batch a transaction, then a checkpoint when due
+        logged = extend_log(limit=batch_size * 10)
+        db.session.commit()
+        report["logged"] += logged
+        if logged < batch_size * 10:
+            break
+    if (deadline is None or time.monotonic() < deadline) and checkpoint_due(now=utcnow()):
+        sign_checkpoint(now=utcnow())
+        db.session.commit()
+        report["checkpoints"] += 1
     report["sent"] = 0
     if current_app.config.get("ENV") == "production" and not current_app.config.get("SMTP_HOST"):
         return report  # nowhere to send: the messages wait, as the warning at start said

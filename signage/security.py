@@ -10,7 +10,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: Pages anyone may open without an account: they never read or set a cookie.
-PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/register", "/static/", "/.well-known/")
+PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/register", "/log/", "/static/", "/.well-known/")
 
 
 def is_public_path(path: str) -> bool:

@@ -33,3 +33,29 @@ class AuditEntry(db.Model):
     #: Hash of the entry before this one; unique, so the chain can never fork.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LogHash(db.Model):
+    """A hash of the audit log's Merkle tree (audit.merkle) at a level the tiles publish: level 0 holds each
+    entry's leaf hash, level 8 each complete subtree of 256 leaves, level 16 of 65,536, and so on. Derived
+    from the entries and written only by audit.transparency, which checks it against them when verifying."""
+
+    __tablename__ = "log_hashes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                       autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class LogCheckpoint(db.Model):
+    """A checkpoint of the log signed by the service (C2SP tlog-checkpoint in a signed note)."""
+
+    __tablename__ = "log_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    root: Mapped[bytes] = mapped_column(LargeBinary(32))
+    #: the whole signed note, as /log/checkpoint serves it
+    note: Mapped[str] = mapped_column(String(2000))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
