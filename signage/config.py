@@ -56,6 +56,8 @@ class Config:
     RECEIPT_KEYS_DIR = None
     #: Where signed releases (BIPA) are kept, outside the database; instance/releases when unset.
     RELEASES_DIR = None
+    #: The transparency log's Ed25519 signing key (docs/transparency.md); instance/log_signing_key when unset.
+    LOG_KEY_FILE = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
     #: database; the pages tell caches they may be 300 seconds old anyway.
@@ -112,7 +114,7 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     if _env("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis keep their counters apart
         overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
-    for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR"):
+    for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR", "LOG_KEY_FILE"):
         if _env(name):
             overrides[name] = _env(name)
     overrides.update(mail_overrides())
