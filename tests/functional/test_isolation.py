@@ -12,7 +12,9 @@ from signage.sites.services import change_status
 from helpers import GYM_SITE, T0
 
 #: Public by design: the notice behind every sign, and static files.
-PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/static/", "/.well-known/", "/api/v1/public/")
+#: public by design: the register lists every published site, and the log its public entries
+PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/static/", "/.well-known/", "/api/v1/public/",
+                   "/register", "/api/v1/register", "/log/")
 NOBODYS = {"site_id": 2_147_483_000, "user_id": 2_147_483_000, "token_id": 2_147_483_000, "serial": "NOBODY99",
            "consent_id": 2_147_483_000, "channel_id": 2_147_483_000, "request_id": 2_147_483_000,
            "number": 1, "code": "NOBODY99", "fmt": "pdf", "size": "A4"}
