@@ -108,7 +108,10 @@ def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tu
         key = db.session.execute(select(*key_columns).where(_entries.c.site_id == min(site_id, INTEGER_MAX))).first()
         if key is None:
             return Page([], None, None)
-        query = query.where(tuple_(*key_columns) > tuple_(*key) if forward else tuple_(*key_columns) < tuple_(*key))
+        compared, values = key_columns, tuple(key)
+        if filters.status != "all":  # the status is fixed: comparing it too hides the index from SQLite
+            compared, values = key_columns[1:], values[1:]
+        query = query.where(tuple_(*compared) > tuple_(*values) if forward else tuple_(*compared) < tuple_(*values))
     order = [column_.asc() if forward else column_.desc() for column_ in key_columns]
     rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
