@@ -7,26 +7,16 @@ Usage: .venv/bin/python bench/transparency.py [--entries 1000000] [--database-ur
 """
 import argparse
 import random
-import statistics
 import time
 
 from _setup import bench_app
-from audit_verify import fill
+from audit_verify import best_of, fill
 
 from signage.audit import merkle, transparency
 from signage.database import utcnow
 from signage.extensions import db
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-
-
-def timed(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main():
@@ -46,14 +36,14 @@ def main():
         db.session.commit()
         seconds = time.perf_counter() - started
         print(f"tree: {added:,} leaves added in {seconds:.1f} s ({added / seconds:,.0f} entries/s)")
-        signing = timed(lambda: (transparency.sign_checkpoint(now=utcnow()), db.session.rollback()), 5)
+        signing = best_of(5, lambda: (transparency.sign_checkpoint(now=utcnow()), db.session.rollback()))
         print(f"signing a checkpoint of {args.entries:,} entries: {signing * 1000:.1f} ms")
         rows, baseline = [], None
         for size in [size for size in SIZES if size <= args.entries]:
             indexes = [rng.randrange(size) for _ in range(args.proofs)]
-            inclusion = timed(lambda: [merkle.inclusion_proof(transparency.aligned, i, size) for i in indexes], 3)
+            inclusion = best_of(3, lambda: [merkle.inclusion_proof(transparency.aligned, i, size) for i in indexes])
             olds = [rng.randrange(1, size + 1) for _ in range(args.proofs)]
-            consistency = timed(lambda: [merkle.consistency_proof(transparency.aligned, m, size) for m in olds], 3)
+            consistency = best_of(3, lambda: [merkle.consistency_proof(transparency.aligned, m, size) for m in olds])
             per = (inclusion / args.proofs * 1000, consistency / args.proofs * 1000)
             baseline = baseline or per
             rows.append((size, *per, per[0] / baseline[0], per[1] / baseline[1]))

@@ -312,3 +312,16 @@ def browser():
                                               args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def publish(db, make_site, make_sign, owner, settings):
+    """Register a site, put up its sign and take it live through the services: notice v1 is published."""
+    def go(*, by=None, at=T0, **fields):
+        by = by or owner
+        site = make_site(by=by, **fields)
+        make_sign(site, by=by)
+        change_status(site, "active", reason="go live", by=by, now=at, settings=settings)
+        db.session.commit()
+        return site
+    return go

@@ -67,18 +67,6 @@ def latest(db, site) -> NoticeVersion:
 
 
 @pytest.fixture
-def publish(db, make_site, make_sign, owner, settings):
-    def go(*, by=None, at=T0, **fields):
-        by = by or owner
-        site = make_site(by=by, **fields)
-        make_sign(site, by=by)
-        change_status(site, "active", reason="go live", by=by, now=at, settings=settings)
-        db.session.commit()
-        return site
-    return go
-
-
-@pytest.fixture
 def town(publish, make_site, make_org, make_user, db, owner, settings):
     """North gate in Shanghai; a gym in Chicago (west of Greenwich) run by an operator with a Chinese name;
     a site whose name and operator look like formulas; a suspended site whose coordinates were removed; a draft."""

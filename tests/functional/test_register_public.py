@@ -94,19 +94,6 @@ def read(client, query="", headers=None) -> RegisterPage:
 
 
 @pytest.fixture
-def publish(db, make_site, make_sign, owner, settings):
-    """Register a site, put up its sign and take it live through the services: notice v1 is published."""
-    def go(*, by=None, at=T0, **fields):
-        by = by or owner
-        site = make_site(by=by, **fields)
-        make_sign(site, by=by)
-        change_status(site, "active", reason="go live", by=by, now=at, settings=settings)
-        db.session.commit()
-        return site
-    return go
-
-
-@pytest.fixture
 def town(publish, make_site, make_org, make_user):
     """Three live deployments whose name, city and date orders all differ, from two operators, and a draft.
 
