@@ -1,6 +1,8 @@
 """Housekeeping: finish organisation-wide jobs, refresh findings summaries that dates may have moved, render
-notice pages ahead, fill the public register's rows of sites published before it existed, expire consents past their validity, erase the reply contacts of requests closed long
-enough ago, write the reminders of requests' dates, and send the outbox.
+notice pages ahead, fill the public register's rows of sites published before it existed, expire consents
+past their validity, erase the reply contacts of requests closed long enough ago, write the reminders of
+requests' dates, add new entries to the transparency log and sign its checkpoint when due, and send the
+outbox.
 
 Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
 next run carries on. Safe to run twice, and at the same time from two places: PostgreSQL hands each

@@ -28,7 +28,8 @@ LEGAL_BASES = {
 PROCESSING = ("dpv:Collect", "dpv:Store", "dpv:Use")
 #: The rights a person can exercise from every notice (its "Ask about your data" form).
 RIGHTS = {"access": "Right of access", "correction": "Right to rectification", "deletion": "Right to erasure",
-          "objection": "Right to object", "withdrawal": "Right to withdraw consent", "complaint": "Right to lodge a complaint"}
+          "objection": "Right to object", "withdrawal": "Right to withdraw consent",
+          "complaint": "Right to lodge a complaint"}
 
 
 def notice_document(content: dict, *, number: int, sha256: str, effective_from: str, urls: dict) -> dict:

@@ -81,9 +81,10 @@ def _links(filters, sort: str, tag: str, page, limit: int = DEFAULT_LIMIT) -> di
     pages = {**kept, **({"limit": limit} if limit != DEFAULT_LIMIT else {})}
     here = request.args.get("lang")
     with_lang = {**pages, **({"lang": here} if here else {})}
+    next_cursor, prev_cursor = (page.next_cursor, page.prev_cursor) if page else (None, None)
     return {
-        "next": url_for("register.listing", **with_lang, cursor=page.next_cursor) if page and page.next_cursor else None,
-        "prev": url_for("register.listing", **with_lang, cursor=page.prev_cursor) if page and page.prev_cursor else None,
+        "next": url_for("register.listing", **with_lang, cursor=next_cursor) if next_cursor else None,
+        "prev": url_for("register.listing", **with_lang, cursor=prev_cursor) if prev_cursor else None,
         "downloads": {fmt: url_for("register.download", fmt=fmt, **kept) for fmt in opendata.CHUNKS},
         "languages": [{"tag": other, "name": name, "current": other == tag,
                        "href": url_for("register.listing", **pages, lang=other)} for other, name in LANGUAGES],
