@@ -39,17 +39,20 @@ FOLLOWED = 50  # next links followed from the first page to reach a late page
 ROUNDS = 3  # interleaved download rounds, medians
 #: The list pages, as query parameters. The demo's sites are half CN metro stations in five cities (all at
 #: the station's coordinates, purpose public_security) and half EU office lobbies in four (access_control);
-#: every one has "<n> <city> Road" for its address, and "#<n>" in its name.
+#: every one has "<n> <city> Road" for its address, and "#<n>" in its name; the demo's own New York store
+#: is the one US-NYC row, and the only one in New York.
 PAGES = {
     "first page": {},
     "status=all": {"status": "all"},
     "city=Shanghai (1 in 10)": {"city": "Shanghai"},
     "purpose=access_control (1/2)": {"purpose": "access_control"},
     "jurisdiction=CN (1/2)": {"jurisdiction": "CN"},
+    "jurisdiction=US-NYC (1 row)": {"jurisdiction": "US-NYC"},
     "q=road (every row)": {"q": "road"},
     "q=berlin (1/2)": {"q": "berlin"},
     "q=#1234 (a few)": {"q": "#1234"},
     "bbox around Shanghai (1/2)": {"bbox": "121.3,31.1,121.6,31.3"},
+    "bbox around New York (1 row)": {"bbox": "-74.1,40.6,-73.8,40.9"},
     "sort=city": {"sort": "city"},
     "sort=newest": {"sort": "newest"},
 }
