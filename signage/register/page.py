@@ -6,6 +6,7 @@ from signage.labels import choice_label
 from signage.notices.page import long_date
 from signage.pagination import Page
 from signage.register.queries import COUNT_CAP, RegisterFilters, bbox_text
+from signage.rules.findings import N_
 from signage.translation import gettext as _
 
 
@@ -26,12 +27,27 @@ def refused_model(errors: dict, given: dict, *, tag: str, links: dict, css: str)
     model = register_model(Page([], None, None), sent, sort="name", tag=tag, matching=0, links=links, css=css)
     labels = {item["name"]: item["label"] for item in model["filters"]["selects"]}
     labels.update(q=_("Search"), city=_("City"), bbox=_("Map area"), limit=_("Rows per page"), cursor=_("Page"))
-    model["errors"] = [{"field": labels.get(name, name), "messages": [_(message) for message in _messages(problems)]}
+    model["errors"] = [{"field": labels.get(name, name),
+                        "messages": [_shown(message) for message in _messages(problems)]}
                        for name, problems in sorted(errors.items())]
     model["invalid"] = tuple(errors)
     model["filters"]["bbox"] = _text(given.get("bbox")) or ""
     model["matching"] = _("This list cannot be shown: a filter is wrong.")
     return model
+
+
+#: marshmallow's own messages, which its catalogs do not translate, as the page says them
+LIBRARY_MESSAGES = (("Must be one of:", N_("Choose one of the values the list offers.")),
+                    ("Unknown field.", N_("This page takes no such filter.")),
+                    ("Must be greater than or equal to", N_("Give a number within the range this list takes.")),
+                    ("Not a valid integer.", N_("Give a whole number.")))
+
+
+def _shown(message: str) -> str:
+    for start, replacement in LIBRARY_MESSAGES:
+        if message.startswith(start):
+            return _(replacement)
+    return _(message)
 
 
 def _messages(problems) -> list[str]:
