@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from _setup import ROOT
+from scale import Statements
 from sqlalchemy import event, func, select, text
 
 from signage.app import create_app
@@ -59,26 +60,6 @@ PAGES = {
 LATE, FAR = f"page {FOLLOWED + 1} (next x {FOLLOWED})", "cursor 90% into the list"
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 ENTRY = '<li class="entry">'
-
-
-class Statements:
-    """Count (and keep) the SQL statements the engine runs while a block is open."""
-
-    def __init__(self, engine):
-        self.seen, self.counting = [], False
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, _connection, _cursor, statement, parameters, _context, _executemany):
-        if self.counting:
-            self.seen.append((statement, parameters))
-
-    def __enter__(self):
-        self.seen, self.counting = [], True
-        return self
-
-    def __exit__(self, *_exc):
-        self.counting = False
-        return False
 
 
 def flask(env: dict, *command: str) -> None:
