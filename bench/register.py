@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from _setup import ROOT
 from scale import Statements
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from signage.app import create_app
 from signage.extensions import db
