@@ -20,7 +20,8 @@ PLACE_FIELDS = frozenset({"city", "geo", "latitude", "longitude", "venue_class"}
 
 def refresh_entries(site_ids, *, now: datetime) -> int:
     """Recompute the register rows of these sites from their current published versions (sites never
-    published, or drafts, have none); return how many rows they now have. Four statements for any number."""
+    published, or drafts, have none); return how many rows they now have. At most six statements, however
+    many sites."""
     site_ids = sorted(set(site_ids))
     if not site_ids:
         return 0
