@@ -42,11 +42,11 @@ def _entry_bytes(canonical) -> bytes:
 
 def log_size() -> int:
     """How many entries the tree holds."""
-    top = db.session.scalar(select(func.max(_hashes.c.index)).where(_hashes.c.level == 0))
-    return 0 if top is None else top + 1
+    return _stored_count(0)
 
 
 def _stored_count(level: int) -> int:
+    """How many hashes one level of the tree stores (they run from index 0 without a gap)."""
     top = db.session.scalar(select(func.max(_hashes.c.index)).where(_hashes.c.level == level))
     return 0 if top is None else top + 1
 

@@ -9,11 +9,9 @@ import csv
 import io
 import json
 
+from signage.consent.exports import BOM, FORMULA_STARTS
 from signage.rules.texts import TEXT_LANGUAGES
 
-BOM = "\ufeff"
-#: A cell a spreadsheet would run as a formula when it starts with one of these (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Where the cameras look, in OSM's surveillance=* terms, by the kind of venue the operator gave.
 SURVEILLANCE = {"public_place": "public", "business_premises_public_access": "indoor",
                 "internal_workplace": "indoor", "residential_property_mgmt": "outdoor", "private_space": "indoor"}

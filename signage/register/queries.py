@@ -9,6 +9,7 @@ from signage.extensions import db
 from signage.pagination import INTEGER_MAX, Page, encode_cursor
 from signage.register.entries import STATUS_RANKS
 from signage.register.models import RegisterEntry, RegisterJurisdiction
+from signage.sites.lists import TRIGRAM, contains_pattern, fts_phrase
 
 _entries = RegisterEntry.__table__
 #: Each sort's key, all ascending (since_order is minus the date): the columns of one index each.
@@ -20,8 +21,6 @@ SORTS = {
 STATUS_CHOICES = (*STATUS_RANKS, "all")
 #: A list says how many rows match up to this; beyond it, "more than".
 COUNT_CAP = 10_000
-#: SQLite's trigram index needs three characters; shorter text is matched by a scan.
-TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,9 @@ def _matches(q: str):
     folded = q.casefold()
     if db.session.get_bind().dialect.name == "postgresql" or len(folded) < TRIGRAM:
         # the stored text is folded already; pg_trgm's index serves LIKE, SQLite scans for one or two letters
-        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return RegisterEntry.search.like(pattern, escape="\\")
-    phrase = '"' + folded.replace('"', '""') + '"'  # one phrase, whatever FTS5 operators the text holds
+        return RegisterEntry.search.like(contains_pattern(folded), escape="\\")
     return RegisterEntry.site_id.in_(text("SELECT rowid FROM register_search WHERE register_search MATCH :phrase")
-                                     .bindparams(phrase=phrase).columns(column("rowid", Integer)))
+                                     .bindparams(phrase=fts_phrase(folded)).columns(column("rowid", Integer)))
 
 
 def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tuple | None) -> Page:

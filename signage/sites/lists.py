@@ -70,13 +70,21 @@ def _in_jurisdiction(code: str):
                 ).bindparams(jurisdiction=code)
 
 
+def contains_pattern(q: str) -> str:
+    """A LIKE pattern (escape character backslash) matching text that contains q as it is written."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def fts_phrase(q: str) -> str:
+    """q as one FTS5 phrase, whatever FTS5 operators the text holds."""
+    return '"' + q.replace('"', '""') + '"'
+
+
 def _matches(q: str):
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if _postgresql() or len(q) < TRIGRAM:  # pg_trgm serves ILIKE; SQLite scans for one or two letters
-        return SEARCHED.ilike(pattern, escape="\\")
-    phrase = '"' + q.replace('"', '""') + '"'  # one phrase, whatever FTS5 operators the text holds
+        return SEARCHED.ilike(contains_pattern(q), escape="\\")
     return Site.id.in_(text("SELECT rowid FROM sites_search WHERE sites_search MATCH :phrase")
-                       .bindparams(phrase=phrase).columns(column("rowid", Integer)))
+                       .bindparams(phrase=fts_phrase(q)).columns(column("rowid", Integer)))
 
 
 def site_counts(organisation_id: int) -> tuple[dict[str, int], dict[str, int]]:
