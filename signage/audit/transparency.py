@@ -10,6 +10,7 @@ are public anyway (notice publications, status changes), so anyone can prove suc
 import base64
 import os
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -161,7 +162,13 @@ def log_signer() -> tuple[str, Ed25519PrivateKey]:
         else:
             with os.fdopen(descriptor, "w") as file:
                 file.write(text + "\n")
-    return notes.signer_from_text(path.read_text())
+    return _signer_in(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _signer_in(path: str, _modified: int) -> tuple[str, Ed25519PrivateKey]:
+    """The key file read once per version of it, not at every checkpoint and every /log/key request."""
+    return notes.signer_from_text(Path(path).read_text())
 
 
 def verifier_line() -> str:
