@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter, UnicodeConverter
 
 from signage.errors import InvalidInput
+from signage.i18n import TAGS
 from signage.vocabulary import MAX_FORM_ROWS
 
 #: Parts a form key may have: secondary_uses.0.text_translations.zh-Hans.use is the deepest the forms write.
@@ -46,6 +47,12 @@ class CodeConverter(BaseConverter):
     regex = "[0-9A-Za-z]{1,32}"
 
 
+class LanguageConverter(BaseConverter):
+    """A public page's language in its path (/n/CODE/zh-Hans/), as a static copy of the page can serve it."""
+
+    regex = "|".join(TAGS.values())
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
     """Parse JSON as Flask does, but turn nesting too deep for the parser into a plain 400."""
 
@@ -58,7 +65,8 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def register_http(app: Flask) -> None:
     """Bound ids and path text before any route is added, parse JSON safely, and bound chunked bodies."""
-    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter, code=CodeConverter)
+    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter, code=CodeConverter,
+                                  language=LanguageConverter)
     app.json = BoundedJSONProvider(app)
     app.before_request(refuse_oversized_body)
     app.jinja_env.globals["page_url"] = page_url

@@ -37,7 +37,8 @@ def negotiated_locale(accept_languages) -> str:
 
 def select_locale() -> str:
     """Choose the language for this request."""
-    chosen = locale_from_tag(request.args.get("lang"))
+    # a language in the path (/n/CODE/en/) is the page's own; ?lang= is a link's choice
+    chosen = LOCALES_BY_TAG.get((request.view_args or {}).get("lang")) or locale_from_tag(request.args.get("lang"))
     if chosen:
         return chosen
     if is_public_path(request.path):  # public pages read no cookie: the browser's languages decide

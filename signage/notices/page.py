@@ -41,7 +41,7 @@ def page_model(head, versions: list, shown: int | None, content: dict, tag: str,
         "history": [{**item, "url": version_url(item["number"]), "effective_from": r.effective_from}
                     for item, r in zip(history_items([r._asdict() for r in versions]), versions)],
         "urls": urls,
-        "languages": language_links(tag),
+        "languages": language_links(tag, urls.get("page")),
         "labels": page_labels(tag),
     }
 
@@ -50,19 +50,20 @@ def stored_page_model(head, parts, tag: str, *, urls: dict, sign: dict | None = 
     """Gather what a page of the current version says around its parts rendered ahead (notices.pages):
     only what may change without a new version, the site's status and the scanned sign."""
     return {"lang": tag, "code": head.code, "status": head.status, "banner": status_banner(head),
-            "version": {"superseded": None}, "sign": sign, "urls": urls, "languages": language_links(tag),
+            "version": {"superseded": None}, "sign": sign, "urls": urls, "languages": language_links(tag, urls.get("page")),
             "labels": page_labels(tag), "parts": parts}
 
 
-def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None = None) -> dict:
+def not_yet_model(head, content: dict, tag: str, *, css: str, sign: dict | None = None, base: str | None = None
+                  ) -> dict:
     """Say, for a code whose site has never gone live, only that the code is genuine, who runs the site
     and that it is not in operation: a draft may still change, or be refused, before it is published."""
     explanation = (_("The full notice is published here when the site goes live.") if head.status == "draft"
                    else _("This site never went live, so no notice was published for it."))
     return {"lang": tag, "code": head.code, "status": head.status, "banner": status_banner(head)["text"],
             "operator": organisation_name(content.get("operator") or {}, "legal_name", tag),
-            "explanation": explanation, "sign": sign, "urls": {"css": css},
-            "languages": language_links(tag)}
+            "explanation": explanation, "sign": sign, "urls": {"css": css, "page": base},
+            "languages": language_links(tag, base)}
 
 
 def not_yet_json(page: dict) -> dict:
@@ -83,9 +84,11 @@ def page_labels(tag: str) -> dict:
             "follow": _("Follow a request")}
 
 
-def language_links(tag: str) -> list[dict]:
-    """Return the language switch of a public page shown in `tag`."""
-    return [{"tag": other, "name": name, "current": other == tag} for other, name in LANGUAGES]
+def language_links(tag: str, base: str | None = None) -> list[dict]:
+    """Return the language switch of a public page shown in `tag`: links to base/<language>/ where the page
+    has an address per language (notices, scanned signs), ?lang= on the page itself otherwise."""
+    return [{"tag": other, "name": name, "current": other == tag, **({"href": f"{base}/{other}/"} if base else {})}
+            for other, name in LANGUAGES]
 
 
 def status_banner(head) -> dict:

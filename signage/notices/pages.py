@@ -34,7 +34,7 @@ from signage.translation import force_locale, translating
 log = logging.getLogger(__name__)
 
 #: Bump when templates or wording change shape, so caches, ETags and stored pages turn over.
-PAGE_FORMAT = "10"  # 10: a link to the public register in the foot, and the version's JSON-LD in the head
+PAGE_FORMAT = "11"  # 11: the language switch outside the parts, linking each language's own address
 PARTS_TEMPLATE = "notices/_parts.html"
 #: Versions whose pages one housekeeping batch renders (about 2 ms a version, both languages, here).
 PAGE_BATCH = 200
@@ -44,8 +44,10 @@ _pages, _versions, _sites = NoticePage.__table__, NoticeVersion.__table__, Site.
 
 @dataclass(frozen=True)
 class Parts:
-    """A page's parts for one version in one language, ready to put in the page."""
+    """A page's parts for one version in one language, ready to put in the page. The language switch sits
+    between the opening and the top, outside them: it links the address the page was asked at."""
 
+    opening: Markup
     top: Markup
     summary: Markup
     bottom: Markup
@@ -85,7 +87,7 @@ SEPARATOR = "\x00"
 
 def pack(parts: Parts) -> bytes:
     """Store a page's parts as one compressed text, the parts apart by SEPARATOR."""
-    texts = (str(parts.top), str(parts.summary), str(parts.bottom))
+    texts = (str(parts.opening), str(parts.top), str(parts.summary), str(parts.bottom))
     if any(SEPARATOR in text for text in texts):
         raise ValueError("a rendered notice part holds a NUL")
     return zlib.compress(SEPARATOR.join(texts).encode(), 6)
@@ -93,14 +95,13 @@ def pack(parts: Parts) -> bytes:
 
 def unpack(packed: bytes) -> Parts:
     """Read parts stored by pack(): only after their MAC matched, so nothing but our own output is inflated."""
-    top, summary, bottom = zlib.decompress(packed).decode().split(SEPARATOR)
-    return Parts(Markup(top), Markup(summary), Markup(bottom))
+    return Parts(*(Markup(text) for text in zlib.decompress(packed).decode().split(SEPARATOR)))
 
 
 def render_parts(page: dict) -> Parts:
     """Render a page model's three parts (in the locale of the moment)."""
     template = current_app.jinja_env.get_template(PARTS_TEMPLATE)
-    return Parts(*(Markup(template.render(page=page, part=part)) for part in ("top", "summary", "bottom")))
+    return Parts(*(Markup(template.render(page=page, part=part)) for part in ("opening", "top", "summary", "bottom")))
 
 
 def stored_parts(head, language: str, fmt: str) -> Parts | None:
@@ -121,7 +122,8 @@ def page_urls(code: str, shown: int, latest: int, assets: str) -> dict:
     """Return the links a notice page carries (root-relative), as notices.views routes them; built from
     the script root instead of by url_for, which costs a tenth of a page nobody asked for lately."""
     current = f"{request.script_root}/n/{code}"
-    return {"current": current, "print": f"{current}/v{shown}/print" if shown != latest else f"{current}/print",
+    # the version's PDF beside its JSON-LD: a file name a static copy serves with the right type
+    return {"current": current, "print": f"{current}/v{shown}/notice.pdf",
             "css": f"{request.script_root}/static/notice.css?v={assets}",
             # where a person withdraws with their receipt code, or gives consent online where it is offered
             "receipts": f"{request.script_root}/r/", "consent": f"{current}/consent",

@@ -28,21 +28,29 @@ CACHE_CONTROL = "public, max-age=300"
 
 
 @bp.get("/n/<code:code>")
-def current(code):
-    """Show a site's current notice or, before the first publication, only that the code is genuine."""
+@bp.get("/n/<code:code>/<language:lang>/")
+@bp.get("/n/<code:code>/<language:lang>/notice.json", defaults={"fmt": "json"})
+def current(code, lang=None, fmt=None):
+    """Show a site's current notice or, before the first publication, only that the code is genuine.
+
+    Each language has its own address too, with the page as JSON beside it, so a copy on a static host
+    (signage.static_export), which cannot read Accept headers, serves every language and format."""
     head = cached_head("site", code, SITE_HEAD)
-    return answer(head) if head is not None else not_found()
+    return answer(head, fmt=fmt, base=f"/n/{head.code}") if head is not None else not_found()
 
 
 @bp.get("/n/<code:code>/v<int:number>")
-def version(code, number):
+@bp.get("/n/<code:code>/v<int:number>/<language:lang>/")
+@bp.get("/n/<code:code>/v<int:number>/<language:lang>/notice.json", defaults={"fmt": "json"})
+def version(code, number, lang=None, fmt=None):
     """Show one published version at its own URL, saying whether it has been superseded."""
     head = head_showing(code, number)
-    return answer(head, number=number) if head is not None else not_found()
+    return answer(head, number=number, fmt=fmt, base=f"/n/{head.code}/v{number}") if head is not None else not_found()
 
 
 @bp.get("/n/<code:code>/print")
 @bp.get("/n/<code:code>/v<int:number>/print")
+@bp.get("/n/<code:code>/v<int:number>/notice.pdf")
 def printable(code, number=None):
     """Return the notice as an A4 PDF in both languages, for reception desks and for keeping."""
     head = head_showing(code, number) if number is not None else cached_head("site", code, SITE_HEAD)
@@ -115,11 +123,12 @@ def head_showing(code: str, number: int):
     return head
 
 
-def answer(head, *, number=None, fmt=None, panel=None) -> Response:
+def answer(head, *, number=None, fmt=None, panel=None, base: str = "") -> Response:
     """Answer from the render cache when the ETag is known; render once otherwise.
 
     panel, given by a feature built on notices (a scanned sign), has a hashable `key` and a
-    `build(latest)` that returns the dict the page shows about it.
+    `build(latest)` that returns the dict the page shows about it. base is the page's address without
+    a language (/n/CODE, /n/CODE/v2, /S/SERIAL): the language switch links base/<language>/.
     """
     fmt = fmt or _negotiated_format()
     tag = TAGS[select_locale()]  # what Flask-Babel will pick, without parsing a Locale on a cache hit
@@ -129,14 +138,14 @@ def answer(head, *, number=None, fmt=None, panel=None) -> Response:
     key = (PAGE_FORMAT, caches().assets, fmt, head.code, head.status, head.status_changed_at.isoformat(), shown,
            head.number, head.sha256 if draft is None else content_sha256({"operator": draft.get("operator")}),
            None if fmt == "pdf" else tag,
-           panel.key if panel else None, request.script_root)  # links begin with the path the app is under
+           panel.key if panel else None, request.script_root + base)  # links begin with the path the app is under
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL,
                "Vary": "Accept" if fmt == "pdf" else "Accept, Accept-Language"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     try:
-        body, mimetype = caches().page(etag, lambda: _render(fmt, head, shown, draft, tag, panel))
+        body, mimetype = caches().page(etag, lambda: _render(fmt, head, shown, draft, tag, panel, base))
     except NoticeTampered as alarm:
         log.error("notice integrity alarm: %s", alarm)
         return _public_error(503, "Service unavailable", "This notice cannot be shown right now.", "no-store")
@@ -153,16 +162,16 @@ def _negotiated_format() -> str:
     return "json" if best == "application/json" else "html"
 
 
-def _render(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
+def _render(fmt, head, shown, draft, tag, panel, base) -> tuple[bytes, str]:
     with translating():  # a hundred strings a page: the catalog is looked up once
-        return _rendered(fmt, head, shown, draft, tag, panel)
+        return _rendered(fmt, head, shown, draft, tag, panel, request.script_root + base)
 
 
-def _rendered(fmt, head, shown, draft, tag, panel) -> tuple[bytes, str]:
+def _rendered(fmt, head, shown, draft, tag, panel, base) -> tuple[bytes, str]:
     if draft is not None:
-        return _not_yet(fmt, head, draft, tag, panel)
+        return _not_yet(fmt, head, draft, tag, panel, base)
     latest = head.number
-    urls = page_urls(head.code, shown, latest, caches().assets)
+    urls = {**page_urls(head.code, shown, latest, caches().assets), "page": base}
     sign = panel.build(latest) if panel else None
     if fmt == "html" and shown == latest:  # the current version: its parts were most likely rendered ahead
         parts = stored_parts(head, tag, page_format(caches().assets, request.script_root))
@@ -185,9 +194,9 @@ def _html(page: dict) -> bytes:
     return current_app.jinja_env.get_template("notices/notice.html").render(page=page).encode()
 
 
-def _not_yet(fmt, head, draft, tag, panel) -> tuple[bytes, str]:
+def _not_yet(fmt, head, draft, tag, panel, base) -> tuple[bytes, str]:
     page = not_yet_model(head, draft, tag, css=url_for("static", filename="notice.css", v=caches().assets),
-                         sign=panel.build(None) if panel else None)
+                         sign=panel.build(None) if panel else None, base=base)
     if fmt == "json":
         return json.dumps(not_yet_json(page), ensure_ascii=False).encode(), "application/json"
     return current_app.jinja_env.get_template("notices/not_yet.html").render(page=page).encode(), "text/html"

@@ -23,10 +23,15 @@ SIGN_HEAD = DriverRead(head_statement(
 
 @bp.get("/S/<code:serial>")
 @bp.get("/s/<code:serial>")
-def scan(serial):
-    """Show the current notice of a scanned sign's site, naming the sign and where it should hang."""
+@bp.get("/S/<code:serial>/<language:lang>/")
+@bp.get("/S/<code:serial>/<language:lang>/notice.json", defaults={"fmt": "json"})
+def scan(serial, lang=None, fmt=None):
+    """Show the current notice of a scanned sign's site, naming the sign and where it should hang; each
+    language at its own address too, as on a notice's own page."""
     head = cached_head("sign", serial, SIGN_HEAD)
-    return answer(head, panel=ScannedSign(head)) if head is not None else not_found()
+    if head is None:
+        return not_found()
+    return answer(head, panel=ScannedSign(head), fmt=fmt, base=f"/S/{head.serial}")
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def test_language_link_switches_without_scripts_or_cookies(browser, live_server,
     try:
         page.get_by_role("link", name="简体中文").click()
         page.wait_for_load_state()
-        assert page.url.endswith(f"/S/{sign.serial}?lang=zh-Hans")
+        assert page.url.endswith(f"/S/{sign.serial}/zh-Hans/")
         assert page.get_attribute("html", "lang") == "zh-Hans" and "北门" in page.locator("h1").inner_text()
         assert context.cookies() == [] and all(url.startswith(live_server + "/") for url in requests)
     finally:

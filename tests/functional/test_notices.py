@@ -201,11 +201,33 @@ def test_operator_text_appears_in_each_language(client, live_site):
     zh = html(client.get(f"/S/{sign.serial}?lang=zh-Hans"))
     assert '<html lang="zh-Hans">' in zh
     assert "北门" in zh and "发现公安布控名单上的人员。" in zh and "北门和售票厅。" in zh
-    assert 'href="?lang=en"' in zh
+    assert f'href="/S/{sign.serial}/en/"' in zh
     en = html(client.get(f"/S/{sign.serial}", headers={"Accept-Language": "en-US"}))
     assert '<html lang="en">' in en and "North gate" in en and "北门" not in en
     assert html(client.get(f"/S/{sign.serial}", headers={"Accept-Language": "zh-CN,zh;q=0.9"})).startswith(
         '<!doctype html>\n<html lang="zh-Hans">')
+
+
+def test_each_language_has_its_own_address_with_the_page_as_json_beside_it(client, live_site):
+    """What a static copy can serve: no Accept header decides, the address does (static_export)."""
+    site, sign = live_site
+    for base in (f"/n/{site.code}", f"/n/{site.code}/v1", f"/S/{sign.serial}"):
+        for tag, words in (("en", "North gate"), ("zh-Hans", "北门")):
+            page = client.get(f"{base}/{tag}/", headers={"Accept-Language": "de"})
+            assert page.status_code == 200 and page.mimetype == "text/html"
+            text = html(page)
+            assert f'<html lang="{tag}">' in text and words in text
+            assert f'<link rel="alternate" type="application/json" href="{base}/{tag}/notice.json">' in text
+            other = "zh-Hans" if tag == "en" else "en"
+            assert f'href="{base}/{other}/" hreflang="{other}"' in text
+            data = client.get(f"{base}/{tag}/notice.json")
+            assert data.status_code == 200 and data.mimetype == "application/json"
+            assert data.get_json()["language"] == tag and data.get_json()["site"]["code"] == site.code
+        assert client.get(f"{base}/en").status_code == 308  # a static host adds the slash the same way
+        assert client.get(f"{base}/fr/").status_code == 404
+    pdf = client.get(f"/n/{site.code}/v1/notice.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert f'href="/n/{site.code}/v1/notice.pdf"' in html(client.get(f"/n/{site.code}"))
 
 
 def test_editing_a_printed_field_marks_the_scanned_sign_outdated(client, db, live_site, owner):

@@ -59,7 +59,7 @@ def test_pages_rendered_ahead_are_byte_for_byte_what_a_live_render_gives(live_si
 def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, make_app, caplog):
     site, sign = live_site
     run_housekeeping()
-    forged = pack(Parts("<p>Nothing is recorded here.</p>", "", ""))  # well formed: only its MAC gives it away
+    forged = pack(Parts("", "<p>Nothing is recorded here.</p>", "", ""))  # well formed: only its MAC gives it away
     db.session.execute(text("UPDATE notice_pages SET parts = :forged"), {"forged": forged})
     db.session.commit()
     with caplog.at_level(logging.ERROR):
@@ -72,7 +72,7 @@ def test_a_stored_page_changed_in_the_database_is_never_served(live_site, db, ma
 def test_a_page_of_another_release_or_secret_is_rendered_live(live_site, db, make_app):
     site, sign = live_site
     run_housekeeping()
-    old = pack(Parts('<h1 title="Old title">', "", ""))
+    old = pack(Parts('<title>Old title</title>', '<h1 title="Old title">', "", ""))
     db.session.execute(text("UPDATE notice_pages SET parts = :old"), {"old": old})
     db.session.commit()
     other_secret = make_app(SECRET_KEY="another secret")
@@ -103,7 +103,7 @@ def test_the_links_built_without_url_for_are_the_routes_own(app, shown, latest):
     with app.test_request_context("/S/ABC", environ_base={"SCRIPT_NAME": "/signage"}):
         assert page_urls("K7P2QX", shown, latest, "a1b2") == {
             "current": url_for("notices.current", code="K7P2QX"),
-            "print": url_for("notices.printable", code="K7P2QX", number=shown if shown != latest else None),
+            "print": url_for("notices.printable", code="K7P2QX", number=shown),
             "css": url_for("static", filename="notice.css", v="a1b2"),
             "receipts": url_for("receipts.lookup"), "consent": url_for("capture.self_service", code="K7P2QX"),
             "ask": url_for("public_requests.file", code="K7P2QX", form="ask"),
