@@ -25,6 +25,7 @@ from signage.http import register_http
 from signage.i18n import register_i18n
 from signage.notices import subscribers as notice_subscribers
 from signage.notices import views as notice_views
+from signage.ratelimits import register_rate_limit_fields
 from signage.register import public_views as public_register_views
 from signage.register import subscribers as public_register_subscribers
 from signage.security import register_security
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), include_object=maintained_by_hand)
     login.register_login(app, login_manager)
     csrf.init_app(app)
+    register_rate_limit_fields(app)  # before the limiter, so its hook counts a failed sign-in first
     limiter.init_app(app)
 
 

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from signage.audit import notes, transparency
 from signage.audit.verification import checkpoint_break, verify_log
 from signage.auth import services as accounts
-from signage.auth.models import ROLES, User
+from signage.auth.models import ROLES, TOKEN_SCOPES, User
 from signage.database import reads_only, utcnow
 from signage.errors import SignageError
 from signage.extensions import db
@@ -74,14 +74,24 @@ def _organisation(name, now):
 @tokens_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="cli", help="A label to tell tokens apart.")
-def create_token(email, name):
+@click.option("--scope", type=click.Choice(TOKEN_SCOPES), default="read", show_default=True,
+              help="read: GET and HEAD only; read-write: whatever the user's role allows.")
+@click.option("--expires-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help=f"The last day the token works (at most {accounts.MAX_TOKEN_DAYS} days away); "
+                   f"{accounts.DEFAULT_TOKEN_DAYS} days from now when not given.")
+def create_token(email, name, scope, expires_on):
     """Create an API token for a user and print it once."""
     user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}.")
-    _token, plain = accounts.create_token(user, name, by="cli", now=utcnow())
+    data = {"name": name, "scope": scope, "expires_on": expires_on.date() if expires_on else None}
+    try:
+        token, plain = accounts.create_token(user, data, by="cli", now=utcnow())
+    except SignageError as error:
+        raise click.ClickException(error.summary()) from None
     db.session.commit()
     click.echo(plain)
+    click.echo(f"Scope {token.scope}; expires {token.expires_at.isoformat()}.", err=True)
 
 
 @audit_cli.command("verify")

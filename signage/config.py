@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+from limits import parse_many
 
 from signage.rules.packs import PackSettings
 
@@ -32,7 +33,11 @@ class Config:
     #: "production" makes configuration mistakes that would reach the public fatal at start.
     ENV = "development"
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    #: Flask-Limiter's X-RateLimit-* fields name one limit of several and put Retry-After on every response;
+    #: signage.ratelimits sends the IETF draft's RateLimit-Policy and RateLimit for all of them instead.
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Requests per API token, over every operation that takes one, counted for all workers together.
+    RATELIMIT_API = "600 per minute"
     #: If a shared store (Redis) is down, count in memory per worker rather than refuse every sign-in.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Verifying walks the whole log; an auditor needs it a few times a day, not a loop.
@@ -114,12 +119,25 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["RATELIMIT_STORAGE_URI"] = _env("RATELIMIT_STORAGE_URI")
     if _env("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis keep their counters apart
         overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
+    if _env("RATELIMIT_API"):
+        overrides["RATELIMIT_API"] = rate_limit(_env("RATELIMIT_API"), "SIGNAGE_RATELIMIT_API")
     for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR", "LOG_KEY_FILE"):
         if _env(name):
             overrides[name] = _env(name)
     overrides.update(mail_overrides())
     overrides["SECRET_KEY"] = _env("SECRET_KEY") or instance_secret_key(instance_path)
     return overrides
+
+
+def rate_limit(value: str, name: str) -> str:
+    """Return a rate limit as configured ("600 per minute"), refusing at start one the limiter cannot read."""
+    try:
+        items = parse_many(value)
+    except ValueError:
+        items = []
+    if len(items) != 1:
+        raise ConfigurationError(f"{name} must be one rate limit, such as \"600 per minute\", not {value!r}.")
+    return value
 
 
 def mail_overrides() -> dict:

@@ -25,6 +25,7 @@ SERVICE_MESSAGES = (
     N_("Only a current warning can be acknowledged."), N_("This warning is already acknowledged."),
     N_("This token is already revoked."), N_("The password is too short."), N_("Design decision"),
     N_("Another organisation is registered under this name."),
+    N_("The token was not created."), N_("Choose today or a later day."),
 )
 _PATTERNS = (
     (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Use at most %(n)s characters.")),
@@ -34,6 +35,7 @@ _PATTERNS = (
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
      N_("Enter a number from %(n)s to %(m)s.")),
     (re.compile(r"^Use at most (\d+) rows\.$"), N_("Use at most %(n)s rows.")),
+    (re.compile(r"^Choose a day at most (\d+) days from today\.$"), N_("Choose a day at most %(n)s days from today.")),
     (re.compile(r"^Too long for a (\S+) sign: cut about (\d+) characters from the (\S+) text, or choose a larger "
                 r"size\.$"),
      N_("Too long for a %(n)s sign: cut about %(m)s characters from the %(k)s text, or choose a larger size.")),

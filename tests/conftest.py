@@ -9,7 +9,7 @@ from sqlalchemy import text
 from signage.app import create_app
 from signage.auth import services as accounts
 from signage.consent.services import record_consent
-from signage.database import write_intent
+from signage.database import utcnow, write_intent
 from signage.extensions import db as _db
 from signage.signs.services import issue_sign
 from signage.rules.packs import PackSettings
@@ -278,8 +278,11 @@ def auth(client):
 
 @pytest.fixture
 def make_token(db):
-    def make(user, name="test"):
-        _token, plain = accounts.create_token(user, name, by=user, now=T0)
+    """Create a token through the service and return it as a header: read-write unless asked, and made now
+    (not at T0), so its expiry lies ahead of the real clock the API checks it against."""
+    def make(user, name="test", *, scope="read-write", now=None, expires_on=None):
+        _token, plain = accounts.create_token(user, {"name": name, "scope": scope, "expires_on": expires_on},
+                                              by=user, now=now or utcnow())
         db.session.commit()
         return {"Authorization": f"Bearer {plain}"}
     return make

@@ -30,7 +30,7 @@ class AuditEntries(MethodView):
 
 @blp.route("/verify")
 class AuditVerification(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"])]
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"], scope="verify")]
 
     @requires("audit")
     @blp.arguments(VerifyQuerySchema, location="query")

@@ -14,9 +14,11 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from signage.api.problems import ProblemSchema
-from signage.auth.services import user_for_token
+from signage.auth.services import TokenRejected, bearer_for_token
+from signage.database import SAFE_METHODS, utcnow
 from signage.errors import BadRequest, Forbidden, InvalidInput, Unauthorized
 from signage.http import MAX_ID, TextConverter, json_body, unloadable
+from signage.ratelimits import count_token_request
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 #: What every authenticated operation can answer besides its own outcomes.
@@ -81,12 +83,21 @@ class Blueprint(flask_smorest.Blueprint):
         """Register a resource; a public one's operations are documented as needing no token."""
         register = super().route(rule, parameters=parameters, tags=tags, **options)
         if not self.public:
-            return register
+            return self._writes_can_be_forbidden(register)
 
         def decorator(view):
             for method in ("get", "post", "put", "patch", "delete"):
                 if hasattr(view, method):
                     setattr(view, method, self.doc(security=[])(getattr(view, method)))
+            return register(view)
+        return decorator
+
+    def _writes_can_be_forbidden(self, register):
+        """Document the 403 a read-only token gets on any operation that writes."""
+        def decorator(view):
+            for method in ("post", "put", "patch", "delete"):
+                if hasattr(view, method):
+                    setattr(view, method, self.alt_response(403, response="FORBIDDEN")(getattr(view, method)))
             return register(view)
         return decorator
 
@@ -109,11 +120,48 @@ class Api(flask_smorest.Api):
         """signage.errors already turns every error into a problem document."""
 
     def _register_responses(self):
+        for name, header in RATE_LIMIT_HEADER_DOCS.items():
+            self.spec.components.header(name, header)
         for status in http.HTTPStatus:
             if status >= 400:
+                headers = {**RATE_LIMIT_HEADERS, **({"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+                                                    if status == 429 else {})}
                 self.spec.components.response(status.name, {
-                    "description": status.phrase,
+                    "description": status.phrase, "headers": headers,
                     "content": {PROBLEM_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}}}, lazy=True)
+
+
+#: The rate-limit fields (signage.ratelimits), documented once under components/headers.
+RATE_LIMIT_HEADER_DOCS = {
+    "RateLimit-Policy": {
+        "description": "The rate-limit policies this request counted against (draft-ietf-httpapi-ratelimit-headers): "
+                       "a Structured Fields List of the policies' names with `q`, the requests allowed per window, "
+                       "and `w`, the window in seconds, e.g. `\"api\";q=600;w=60`. Every operation that takes a "
+                       "token counts against `api`, a quota per token; some operations have a policy of their own "
+                       "too (`verify`, `receipt-lookup`, `requests-per-address`, `requests-per-site`).",
+        "schema": {"type": "string"}},
+    "RateLimit": {
+        "description": "What remains of each policy in RateLimit-Policy: its name with `r`, the requests left in the "
+                       "window, and `t`, the seconds until it resets, e.g. `\"api\";r=598;t=41`.",
+        "schema": {"type": "string"}},
+    "Retry-After": {
+        "description": "On a 429: the seconds to wait before the next request (RFC 9110).",
+        "schema": {"type": "integer", "minimum": 1}},
+}
+RATE_LIMIT_HEADERS = {name: {"$ref": f"#/components/headers/{name}"} for name in ("RateLimit-Policy", "RateLimit")}
+
+
+class RateLimitHeaders(BasePlugin):
+    """Say in the document that every response of an operation taking a token carries the rate-limit fields:
+    the per-token limit counts them all. A public operation with a limit lists the fields itself."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if not isinstance(operation, dict) or operation.get("security") == []:
+                continue
+            for response in operation.get("responses", {}).values():
+                if isinstance(response, dict) and "$ref" not in response:  # a new dict: LINK_HEADER is shared
+                    response["headers"] = {**response.get("headers", {}), **RATE_LIMIT_HEADERS}
 
 
 class StrictObjects(BasePlugin):
@@ -139,21 +187,46 @@ def documented_extras(self, field, ret, **kwargs) -> dict:
     return extra
 
 
+class InsufficientScope(Forbidden):
+    """A read-only token asked to change something (RFC 6750's insufficient_scope)."""
+
+    title, slug = "Insufficient scope", "insufficient-scope"
+
+
 def authenticate():
-    """Identify the caller by bearer token; every operation needs one."""
+    """Identify the caller by bearer token, refuse a read-only token anything but reading, and count the
+    request against the token's rate limit; every operation needs a token."""
     if request.routing_exception is not None:
         return  # an undeclared method (405) or path answers as such, token or not
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send a valid API token as 'Authorization: Bearer <token>'.")
-    g.user = user
+    try:
+        bearer = bearer_for_token(token.strip(), now=utcnow())
+    except TokenRejected as rejected:
+        g.token_error = "The token expired" if rejected.expired else "The token is not valid"
+        raise Unauthorized("This API token expired: create a new one on the dashboard's API tokens page."
+                           if rejected.expired else
+                           "This API token is not valid: it is unknown or revoked, or its user was deactivated.") from None
+    g.user = bearer.user
+    if bearer.scope == "read" and request.method not in SAFE_METHODS:
+        g.required_scope = "read-write"
+        raise InsufficientScope(f"This token's scope is read, which allows GET and HEAD only; {request.method} "
+                                "needs a token with the read-write scope.")
+    count_token_request(bearer.token_id)
 
 
 def challenge(response):
-    """Tell a client without a valid token how to authenticate (RFC 6750)."""
+    """Tell a client without a valid token how to authenticate, and one whose token may only read which
+    scope it needs (RFC 6750, section 3)."""
     if response.status_code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="signage"'
+        error = g.pop("token_error", None)
+        response.headers["WWW-Authenticate"] = ('Bearer realm="signage"' if error is None else
+                                                f'Bearer realm="signage", error="invalid_token", '
+                                                f'error_description="{error}"')
+    elif response.status_code == 403 and "required_scope" in g:
+        response.headers["WWW-Authenticate"] = (f'Bearer realm="signage", error="insufficient_scope", '
+                                                f'scope="{g.pop("required_scope")}"')
     return response
 
 

@@ -4,7 +4,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from sqlalchemy import select
 
-from signage.api.core import LINK_HEADER, Blueprint, paged, requires
+from signage.api.core import LINK_HEADER, RATE_LIMIT_HEADERS, Blueprint, paged, requires
 from signage.config import pack_settings
 from signage.consent.codes import normalised_code
 from signage.database import utcnow
@@ -117,7 +117,7 @@ class PublicFiling(MethodView):
     decorators = [per_address_limit, per_site_limit]  # counted with the forms' own
 
     @public_blp.arguments(PublicFilingSchema)
-    @public_blp.response(201, PublicStatusSchema)
+    @public_blp.response(201, PublicStatusSchema, headers=RATE_LIMIT_HEADERS)
     @public_blp.problems(404, 413, 415, 422)
     def post(self, data, code: str):
         """File a rights request (category `rights`) or a sign report (`sign`) at the site whose notice has this
@@ -136,9 +136,9 @@ class PublicFiling(MethodView):
 
 @public_blp.route("/requests/<code:code>")
 class PublicStatus(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])]
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")]
 
-    @public_blp.response(200, PublicStatusSchema)
+    @public_blp.response(200, PublicStatusSchema, headers=RATE_LIMIT_HEADERS)
     @public_blp.problems(404)
     def get(self, code: str):
         """Where a request or report stands, by its reference code; an unknown code answers 404, as a code

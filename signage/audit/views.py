@@ -39,7 +39,7 @@ def index():
 
 
 @bp.get("/verify")
-@limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY"], scope="verify")
 @require("audit")
 @reads_only
 def verify():

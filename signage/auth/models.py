@@ -2,13 +2,15 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signage.database import UTCDateTime, utcnow
 from signage.extensions import db
 
 ROLES = ("owner", "editor", "auditor")
+#: What an API token may do: read (GET and HEAD only) or read and write; the user's role still limits both.
+TOKEN_SCOPES = ("read", "read-write")
 
 
 class Organisation(db.Model):
@@ -79,6 +81,7 @@ class ApiToken(db.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("scope IN ('read', 'read-write')", name="scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -86,7 +89,12 @@ class ApiToken(db.Model):
     #: The first characters of the token, shown so people can tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "read" opens GET and HEAD only; "read-write" every method the user's role allows. Tokens made before
+    #: scopes existed could write, so they became read-write.
+    scope: Mapped[str] = mapped_column(String(10), default="read-write", server_default="read-write")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: From this moment the token opens nothing (401, "The token expired"); every token has one.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", back_populates="tokens")

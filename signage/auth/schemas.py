@@ -1,7 +1,7 @@
 """What sign-in, user, token and organisation forms accept."""
 from marshmallow import Schema, fields, validate
 
-from signage.auth.models import ROLES
+from signage.auth.models import ROLES, TOKEN_SCOPES
 from signage.validation import Boolean, Email, Text, WholeNumber, time_zone_name
 from signage.vocabulary import MAX_STORED_INDIVIDUALS
 
@@ -25,6 +25,10 @@ class UserUpdateSchema(Schema):
 
 class TokenCreateSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=100))
+    #: Least privilege unless asked: a token that only reads cannot change a record if it leaks.
+    scope = fields.String(validate=validate.OneOf(TOKEN_SCOPES), load_default="read")
+    #: The last day the token works, in the organisation's time zone; blank is 90 days from now.
+    expires_on = fields.Date(load_default=None)
 
 
 class LocaleSchema(Schema):

@@ -1,7 +1,8 @@
 """Accounts: organisations, users, sign-in and sign-out, and API tokens."""
 import hashlib
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
@@ -12,8 +13,14 @@ from signage.auth.models import ApiToken, Organisation, User
 from signage.auth.signals import organisation_changed
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
+from signage.local_time import day_start, zone
 
 TOKEN_PREFIX = "sgn_"
+#: A new token lives this many days unless its creator chooses another last day.
+DEFAULT_TOKEN_DAYS = 90
+#: And at most this many: a token that never expires outlives the system it was pasted into and the
+#: person who pasted it, and nothing would remind anyone to revoke it.
+MAX_TOKEN_DAYS = 365
 MIN_PASSWORD_LENGTH = 12
 #: Compared against when the e-mail is unknown, so timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -153,13 +160,31 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_token(user: User, name: str, *, by, now: datetime) -> tuple[ApiToken, str]:
-    """Create an API token; the plain token is returned once and never stored."""
+def token_expiry(last_day: date | None, *, zone_name: str | None, now: datetime) -> datetime:
+    """Return when a token whose last day is `last_day` stops working: the end of that day in the
+    organisation's time zone. Without a day, DEFAULT_TOKEN_DAYS from now; a day already over, or more
+    than MAX_TOKEN_DAYS after today, is refused naming the field."""
+    if last_day is None:
+        return now + timedelta(days=DEFAULT_TOKEN_DAYS)
+    today = now.astimezone(zone(zone_name)).date()
+    if last_day < today:
+        raise InvalidInput("The token was not created.", errors={"expires_on": ["Choose today or a later day."]})
+    if last_day > today + timedelta(days=MAX_TOKEN_DAYS):
+        raise InvalidInput("The token was not created.", errors={
+            "expires_on": [f"Choose a day at most {MAX_TOKEN_DAYS} days from today."]})
+    return day_start(last_day + timedelta(days=1), zone_name)
+
+
+def create_token(user: User, data: dict, *, by, now: datetime) -> tuple[ApiToken, str]:
+    """Create an API token with its scope and expiry; the plain token is returned once and never stored."""
+    expires_at = token_expiry(data.get("expires_on"), zone_name=user.organisation.time_zone, now=now)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, prefix=plain[:12], token_hash=token_digest(plain), created_at=now)
+    token = ApiToken(user_id=user.id, name=data["name"], prefix=plain[:12], token_hash=token_digest(plain),
+                     scope=data.get("scope") or "read", created_at=now, expires_at=expires_at)
     db.session.add(token)
     append_entry("token.created", actor=by, subject=token, now=now, organisation_id=user.organisation_id,
-                 changes={"name": [None, name], "prefix": [None, token.prefix], "user": [None, user.email]})
+                 changes={"name": [None, token.name], "prefix": [None, token.prefix], "user": [None, user.email],
+                          "scope": [None, token.scope], "expires_at": [None, expires_at.isoformat()]})
     return token, plain
 
 
@@ -175,13 +200,33 @@ def revoke_token(token: ApiToken, *, by, now: datetime) -> ApiToken:
     return token
 
 
-def user_for_token(plain: str) -> User | None:
-    """Return the active user behind a bearer token, or None."""
+@dataclass(frozen=True)
+class Bearer:
+    """Who a valid bearer token acts for, and what it may do."""
+
+    user: User
+    token_id: int
+    scope: str
+
+
+class TokenRejected(Exception):
+    """A bearer token that opens nothing; `expired` says whether it was valid until its expiry."""
+
+    def __init__(self, *, expired: bool = False):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def bearer_for_token(plain: str, *, now: datetime) -> Bearer:
+    """Return the active user behind a bearer token with the token's scope; raise TokenRejected for a
+    token that is unknown, revoked, expired or whose user was deactivated."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(plain or "")))
     if token is None or token.revoked_at is not None or not token.user.active:
-        return None
+        raise TokenRejected()
+    if token.expires_at <= now:
+        raise TokenRejected(expired=True)
     token.user.acting_via = f"token:{token.prefix}"
-    return token.user
+    return Bearer(user=token.user, token_id=token.id, scope=token.scope)
 
 
 def members_query(organisation_id: int):

@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -20,6 +21,7 @@ from signage.database import reads_only, utcnow
 from signage.errors import Conflict, InvalidInput
 from signage.extensions import db, limiter
 from signage.http import load_data, load_input, query_args
+from signage.local_time import zone
 from signage.pagination import PageQuerySchema, keyset_page
 
 bp = Blueprint("auth", __name__)
@@ -70,9 +72,10 @@ TOO_MANY_FAILURES = N_("Too many wrong passwords for this account from your netw
 
 @bp.post("/login")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], error_message=TOO_MANY_ATTEMPTS,
-               key_func=lambda: f"login|{get_remote_address()}")
+               key_func=lambda: f"login|{get_remote_address()}", scope="login")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"], key_func=_address_and_account,
-               deduct_when=lambda response: response.status_code == 401, error_message=TOO_MANY_FAILURES)
+               deduct_when=lambda response: response.status_code == 401, error_message=TOO_MANY_FAILURES,
+               scope="login-failures")
 @reads_only  # checking a password writes nothing: a flood of sign-ins must not queue the writers
 def login_submit():
     """Check the password; repeated failures from one address for one account are throttled."""
@@ -180,9 +183,8 @@ def user_update(user_id: int):
 @bp.get("/tokens")
 @require("read")
 def tokens():
-    """List the API tokens this user may manage, a page at a time."""
-    page = _tokens_page()
-    return render_template("auth/tokens.html", tokens=page.items, page=page, errors={})
+    """List the API tokens this user may manage, a page at a time, with their scope and expiry."""
+    return _tokens_response({}, status=200)
 
 
 def _tokens_page():
@@ -192,16 +194,29 @@ def _tokens_page():
                        cursor=query["cursor"])
 
 
+def _tokens_response(errors: dict, *, status: int, new_token: str | None = None, form=None):
+    page = _tokens_page()
+    now = utcnow()
+    last_day = now.astimezone(zone(g.user.organisation.time_zone)).date()
+    html = render_template("auth/tokens.html", tokens=page.items, page=page, new_token=new_token, errors=errors,
+                           form=form, now=now, today=last_day.isoformat(),
+                           default_last_day=(last_day + timedelta(days=services.DEFAULT_TOKEN_DAYS)).isoformat(),
+                           latest_last_day=(last_day + timedelta(days=services.MAX_TOKEN_DAYS)).isoformat())
+    return html, status, {"Cache-Control": "no-store"}
+
+
 @bp.post("/tokens")
 @require("read")
 def token_create():
-    """Create an API token for the signed-in user and show it once."""
-    data = load_input(TokenCreateSchema())
-    token, plain = services.create_token(g.user, data["name"], by=g.user, now=utcnow())
+    """Create an API token for the signed-in user, read-only or read-write, and show it once."""
+    try:
+        data = load_input(TokenCreateSchema())
+        _token, plain = services.create_token(g.user, data, by=g.user, now=utcnow())
+    except InvalidInput as error:
+        db.session.rollback()
+        return _tokens_response(error.errors or {}, status=422, form=request.form)
     db.session.commit()
-    page = _tokens_page()
-    response = render_template("auth/tokens.html", tokens=page.items, page=page, new_token=plain, errors={})
-    return response, 201, {"Cache-Control": "no-store"}
+    return _tokens_response({}, status=201, new_token=plain)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

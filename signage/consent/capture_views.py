@@ -37,7 +37,7 @@ def _limit():
 
 @bp.route("/k/<token>", methods=("GET", "POST"))
 @csrf.exempt  # no cookie: the secret link, and the signed flow state, guard these forms
-@limiter.limit(lambda: current_app.config["RATELIMIT_KIOSK"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_KIOSK"], methods=["POST"], scope="kiosk")
 def kiosk(token: str):
     """Run the kiosk: the notice summary, then one question a screen, then the receipt."""
     channel = channels.kiosk_for_token(token)
@@ -47,7 +47,7 @@ def kiosk(token: str):
 
 @bp.route("/n/<code:code>/consent", methods=("GET", "POST"))
 @csrf.exempt  # a public form without a cookie: the signed flow state guards it, and limits keep it slow
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], scope="public-form")
 def self_service(code: str):
     """Let a person give consent from the site's notice with the reference the operator gave them."""
     site = db.session.scalar(db.select(Site).where(Site.code == code.upper()))

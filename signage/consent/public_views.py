@@ -38,7 +38,7 @@ def _per_code() -> str:
 
 
 @bp.get("/r/")
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def lookup():
     """Ask for a receipt code (the notice page links here) and open its receipt."""
     typed = request.args.get("code")
@@ -49,7 +49,7 @@ def lookup():
 
 
 @bp.get("/r/<code:code>")
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def receipt(code):
     """Show a receipt in the person's language: what they agreed to, under which notice, and what followed."""
     try:
@@ -70,8 +70,8 @@ def _lookup_page(typed: str | None, *, status: int) -> Response:
 
 @bp.post("/r/<code:code>/withdraw")
 @csrf.exempt  # no cookie, so no CSRF cookie: the signed form token and the code itself guard this form
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_per_code)
+@limiter.limit(_limit, scope="public-form")
+@limiter.limit(_limit, key_func=_per_code, scope="public-form-per-code")
 def withdraw(code):
     """Withdraw the consent with one confirmation; the withdrawal receipt opens next."""
     receipt = services.receipt_for_code(code)
@@ -88,7 +88,7 @@ def withdraw(code):
 
 
 @bp.get("/r/<code:code>.pdf")
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def receipt_pdf(code):
     """Return the receipt as a printable A4 PDF with a QR code of its page."""
     from signage.consent.pdf import receipt_pdf as render  # reportlab loads only when someone prints
@@ -101,7 +101,7 @@ def receipt_pdf(code):
 
 
 @bp.get("/r/<code:code>.jws")
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def receipt_jws(code):
     """Return the receipt as a compact JWS, signed with the key listed at /.well-known/jwks.json."""
     receipt = services.receipt_for_code(code)

@@ -139,7 +139,7 @@ def _form(site, content: dict, sign, form: str, tag: str, scope: str, *, values:
 
 
 @bp.get("/q/")
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def lookup():
     """Ask for a reference code and open its status page."""
     typed = request.args.get("code")
@@ -150,7 +150,7 @@ def lookup():
 
 
 @bp.get("/q/<code>")  # as printed too, in groups with hyphens: the lookup normalises it
-@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_LOOKUP"], scope="receipt-lookup")
 def status(code: str):
     """Show where a request or report stands: each step, the date the answer is due, and the answer."""
     try:

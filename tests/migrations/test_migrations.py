@@ -1,13 +1,14 @@
 """The schema comes from migrations only: one head, and no drift from the models."""
 import uuid
 import warnings
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -15,7 +16,8 @@ from signage.audit.chain import GENESIS_HASH, canonical_bytes, entry_hash
 from signage.audit.verification import verify_log
 
 from signage.app import MIGRATIONS, create_app
-from signage.database import maintained_by_hand
+from signage.auth.services import bearer_for_token, token_digest
+from signage.database import maintained_by_hand, utcnow
 from signage.extensions import db
 
 from helpers import POSTGRES_URL, T0
@@ -93,5 +95,44 @@ def test_entries_written_before_the_actor_column_get_it_from_their_hashed_actor(
         with pytest.raises(DBAPIError):  # the append-only trigger is back in place
             with db.engine.begin() as connection:
                 connection.execute(text("UPDATE audit_entries SET actor_id = 7 WHERE id = 1"))
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_tokens_made_before_scopes_become_read_write_for_a_year_and_the_step_goes_back(scratch_database_url,
+                                                                                     app_config, instance_dir):
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    stamp = T0 if POSTGRES_URL else T0.strftime("%Y-%m-%d %H:%M:%S.%f")
+    with app.app_context():
+        upgrade(revision="288623c3f561")  # the schema before scopes and expiry
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisations (id, legal_name, stored_individuals_count, created_at) "
+                                    "VALUES (1, 'Old Ltd.', 0, :t)"), {"t": stamp})
+            connection.execute(text(
+                "INSERT INTO users (id, organisation_id, email, password_hash, role, active, created_at) "
+                "VALUES (1, 1, 'old@example.com', 'x', 'editor', :yes, :t)"), {"t": stamp, "yes": True})
+            connection.execute(text(
+                "INSERT INTO api_tokens (id, user_id, name, prefix, token_hash, created_at) "
+                "VALUES (1, 1, 'ERP', 'sgn_old', :h, :t)"), {"h": token_digest("sgn_old_token"), "t": stamp})
+        before = utcnow()
+        upgrade()
+        scope, expires_at = db.session.execute(text("SELECT scope, expires_at FROM api_tokens")).one()
+        if isinstance(expires_at, str):  # SQLite's stored text, without an offset: UTC, as every stored time
+            expires_at = datetime.fromisoformat(expires_at).replace(tzinfo=timezone.utc)
+        assert scope == "read-write"
+        assert before + timedelta(days=364) < expires_at <= utcnow() + timedelta(days=365)
+        bearer = bearer_for_token("sgn_old_token", now=utcnow())
+        assert (bearer.scope, bearer.user.email) == ("read-write", "old@example.com")
+        db.session.rollback()
+        with pytest.raises(DBAPIError):  # a scope nobody knows is refused by the database itself
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE api_tokens SET scope = 'admin'"))
+        db.session.remove()
+        downgrade(revision="288623c3f561")
+        with db.engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("api_tokens")}
+            assert {"scope", "expires_at"}.isdisjoint(columns) and "token_hash" in columns
+            assert connection.execute(text("SELECT name FROM api_tokens")).scalar_one() == "ERP"
+        upgrade()
         db.session.remove()
         db.engine.dispose()

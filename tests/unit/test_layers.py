@@ -17,7 +17,7 @@ ROWS = (
      "signage.template_names", "signage.form_ui", "signage.fonts", "signage.local_time"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
      "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs",
-     "signage.outbox"),
+     "signage.outbox", "signage.ratelimits"),
     ("signage.audit",), ("signage.auth",), ("signage.sites",), ("signage.notices",), ("signage.signs",),
     ("signage.consent",), ("signage.requests",), ("signage.register",), ("signage.calendar",),
 )
