@@ -26,6 +26,7 @@ from signage.jobs.services import failed_job_count, retry_failed as retry_failed
 from signage.outbox.services import send_pending
 from signage.rules.reference import rules_reference
 from signage.signs.cli import signs_cli
+from signage.static_export.cli import export_static_command
 from signage.translation import force_locale
 
 users_cli = AppGroup("users", help="Manage dashboard users.")
@@ -97,15 +98,18 @@ def create_token(email, name, scope, expires_on):
 @audit_cli.command("verify")
 @click.option("--checkpoint", default=None, metavar="SEQ:HASH",
               help="An entry number and hash saved earlier; history before it must not have changed.")
-@click.option("--against", "against", default=None, type=click.File("r", encoding="utf-8"), metavar="CHECKPOINT_FILE",
-              help="A signed checkpoint saved earlier (/log/checkpoint): the log today must extend it.")
+@click.option("--against", "against", default=None, type=click.Path(exists=True, path_type=Path),
+              metavar="CHECKPOINT_FILE|EXPORT_DIR",
+              help="A signed checkpoint saved earlier (/log/checkpoint), or a static export saved earlier "
+                   "(flask export-static), whose checkpoint and tiles are used: the log today must extend it.")
 @click.option("--key", default=None, metavar="VERIFIER_KEY",
-              help="The log's verifier key (/log/key) to check --against with; the log's own key otherwise.")
+              help="The log's verifier key (/log/key) to check --against with; an export's own log/key, or the "
+                   "log's own key otherwise.")
 @reads_only
 def verify(checkpoint, against, key):
     """Walk the chain and the records it vouches for; exit 1 naming everything that was changed,
     removed, moved or inserted, in every organisation."""
-    extended = _check_against(against.read(notes.MAX_NOTE + 1), key) if against else None
+    extended = _check_against(against, key) if against else None
     result = verify_log()
     problems = [result.chain_break, *result.record_breaks, _check_checkpoint(checkpoint) if checkpoint else None,
                 extended]
@@ -119,16 +123,32 @@ def verify(checkpoint, against, key):
     click.echo(f"OK: {result.entries} entries, chain intact, every published notice matches.{head}")
 
 
-def _check_against(note: str, key: str | None):
-    """Check a saved signed checkpoint; a file that does not parse or verify is refused outright."""
+def _check_against(path: Path, key: str | None):
+    """Check a saved signed checkpoint, alone or in a saved export whose tiles then name the entry that
+    changed; a file that does not parse or verify is refused outright."""
+    log = path / "log" if path.is_dir() else None
     try:
-        saved = transparency.against_checkpoint(note, key)
+        note = _read_text(log / "checkpoint" if log else path)
+        if log and key is None and (log / "key").is_file():
+            key = _read_text(log / "key").strip()
+        # the size the saved tiles are read to; nothing is read from them before the signature checks out
+        saved_size = notes.parse_checkpoint(note.rpartition("\n\n")[0] + "\n").size if log else 0
+        leaves = transparency.exported_leaves(log, saved_size) if log else None
+        saved = transparency.against_checkpoint(note, key, leaves)
     except notes.NoteError as refused:
         raise click.BadParameter(f"{refused}.", param_hint="--against") from None
     except transparency.CheckpointMismatch as mismatch:
         return mismatch
     click.echo(f"OK: the log extends the checkpoint of {saved.size} entries of {saved.origin}.")
     return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read(notes.MAX_NOTE + 1)
+    except (OSError, UnicodeDecodeError) as failed:
+        raise click.BadParameter(f"{path} cannot be read: {failed}.", param_hint="--against") from None
 
 
 def _check_checkpoint(checkpoint):
@@ -243,5 +263,5 @@ def rules_reference_command(check):
 def register_commands(app: Flask) -> None:
     """Add the signage command groups to `flask`."""
     for group in (users_cli, tokens_cli, audit_cli, demo_cli, receipts_cli, signs_cli, rules_cli, housekeeping,
-                  outbox_cli):
+                  outbox_cli, export_static_command):
         app.cli.add_command(group)

@@ -20,6 +20,8 @@ class Config:
     """Defaults for a single-machine install; production overrides through the environment."""
 
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    #: Rows on each numbered page of the register (/register/page/N/, what a static copy serves).
+    REGISTER_NUMBERED_ROWS = 50
     #: A pooled server connection idle longer than this (seconds) is checked before use (signage.database).
     DATABASE_PING_AFTER_IDLE = 1.0
     SESSION_COOKIE_HTTPONLY = True

@@ -242,10 +242,13 @@ def _leaves(size: int):
             yield merkle.leaf_hash(_entry_bytes(canonical))
 
 
-def against_checkpoint(note: str, verifier: str | None = None) -> notes.Checkpoint:
+def against_checkpoint(note: str, verifier: str | None = None, saved_leaves=None) -> notes.Checkpoint:
     """Check that the log today extends a checkpoint saved earlier: its signature (by `verifier`, a verifier
     key line, or the log's own key), then the root of its first `size` entries recomputed from their bytes.
-    Raise NoteError for a file that does not parse or verify, CheckpointMismatch naming what differs."""
+    Raise NoteError for a file that does not parse or verify, CheckpointMismatch naming what differs.
+
+    saved_leaves, the leaf hashes of a copy of the log saved with the checkpoint (a static export's tiles,
+    exported_leaves), names the entry that changed even when the stored tiles were rewritten too."""
     key = notes.parse_verifier(verifier if verifier else verifier_line())
     saved = notes.parse_checkpoint(notes.open_note(note, key))
     if saved.origin != key.name:
@@ -256,7 +259,7 @@ def against_checkpoint(note: str, verifier: str | None = None) -> notes.Checkpoi
                                  f"were deleted.")
     if recomputed == saved.root:
         return saved
-    first = _first_changed_leaf(saved.size)
+    first = _first_changed_leaf(saved.size, saved_leaves)
     if first is not None:
         raise CheckpointMismatch(f"Entry {first + 1} was changed after the checkpoint of {saved.size} entries: its "
                                  f"bytes no longer hash to the leaf the log published.")
@@ -265,8 +268,14 @@ def against_checkpoint(note: str, verifier: str | None = None) -> notes.Checkpoi
                              f"export) to find the entry.")
 
 
-def _first_changed_leaf(size: int) -> int | None:
-    """The first leaf whose entry's bytes no longer hash to the leaf hash the tiles hold, if any does."""
+def _first_changed_leaf(size: int, saved_leaves=None) -> int | None:
+    """The first leaf whose entry's bytes no longer hash to the leaf hash the tiles hold (the saved copy's
+    when given, the database's otherwise), if any does."""
+    if saved_leaves is not None:
+        for index, (leaf, held) in enumerate(zip(_leaves(size), saved_leaves)):
+            if held != leaf:
+                return index
+        return None
     for index, leaf in enumerate(_leaves(size)):
         if index % BATCH == 0:
             kept = stored(0, index, BATCH)
@@ -274,3 +283,19 @@ def _first_changed_leaf(size: int) -> int | None:
         if held is None or bytes(held) != leaf:
             return index
     return None
+
+
+def exported_leaves(root: Path, size: int):
+    """Yield the first `size` leaf hashes from the level-0 tiles of a copy of the log under `root` (a
+    static export's log/ folder), a tile at a time; raise CheckpointMismatch when a tile is missing or short."""
+    for index in range(-(-size // merkle.TILE_WIDTH)):
+        width = min(merkle.TILE_WIDTH, size - index * merkle.TILE_WIDTH)
+        path = root / merkle.tile_path(0, index, width)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise CheckpointMismatch(f"The saved copy has no tile {path}: it cannot name the entry.") from None
+        if len(data) != 32 * width:
+            raise CheckpointMismatch(f"The saved tile {path} holds {len(data)} bytes, not {32 * width}.")
+        for offset in range(0, len(data), 32):
+            yield data[offset:offset + 32]

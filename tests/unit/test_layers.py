@@ -23,7 +23,7 @@ ROWS = (
 )
 #: The edges talk to the world and may use any feature.
 EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.dashboard", "signage.housekeeping",
-         "signage.demo_scale")
+         "signage.demo_scale", "signage.static_export")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
         "signage.audit.chain", "signage.audit.merkle", "signage.audit.notes", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
