@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from signage.notices.models import NoticeVersion
+from signage.register import opendata, queries
+from signage.register.models import RegisterEntry
 from signage.sites.services import change_status, update_site
 
 from helpers import ILLINOIS_GYM, NORTH_GATE_ZH, T0
@@ -315,3 +317,34 @@ def test_the_page_links_to_downloads_of_the_same_list(client, town):
         else:
             codes = [feature["id"] for feature in strict_json(body)["features"]]
         assert codes == listed, fmt
+
+
+# Every row, as the API gives it
+
+@pytest.fixture
+def awkward(town, publish, make_user, make_org):
+    """Beside the town: a name with quotes, commas and a leading formula sign, a time with microseconds, and
+    coordinates with every digit a double has."""
+    quoting = make_user("owner", organisation=make_org(legal_name='"Quote", Comma & Co'))
+    return publish(by=quoting, at=T0 + timedelta(microseconds=123_456), site_name='+Gate "A", east',
+                   address='Line 1, "Line 2"', geo={"lat": 31.123456789012345, "lng": 121.98765432109876})
+
+
+@pytest.mark.parametrize("sort", ["name", "city", "newest"])
+def test_each_download_is_the_api_documents_row_for_row_across_batches(client, db, awkward, monkeypatch, sort):
+    monkeypatch.setattr(queries, "BATCH", 2)  # five rows: three statements, a chunk each
+    entries = db.session.scalars(select(RegisterEntry).order_by(*queries.SORTS[sort])).all()
+    assert len(entries) == 5
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    documents = "[" + ",".join(json.dumps(opendata.entry_document(entry, BASE_URL), **compact)
+                               for entry in entries) + "]"
+    features = '{"type":"FeatureCollection","features":[' + ",".join(
+        json.dumps(opendata.feature(entry, BASE_URL), **compact) for entry in entries) + "]}"
+    lines = io.StringIO()
+    csv.writer(lines).writerows([opendata.CSV_COLUMNS, *(opendata.csv_cells(entry, BASE_URL) for entry in entries)])
+    for fmt, expected in [("json", documents), ("geojson", features), ("csv", "\ufeff" + lines.getvalue())]:
+        response, body = download(client, f"/register.{fmt}?status=all&sort={sort}")
+        assert response.status_code == 200
+        assert body.decode("utf-8") == expected, fmt
+    assert '"Line 1, ""Line 2"""' in lines.getvalue() and "'+Gate" in lines.getvalue()
+    assert any(entry.status_since.microsecond for entry in entries)
