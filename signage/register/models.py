@@ -1,7 +1,8 @@
 """The public register's rows: one per site with a published notice, in the form the register shows,
 filters and sorts. A projection, never a record: refreshed in the transaction of every change that can
 move it (a notice published, a status changed, the place edited), and rebuilt by housekeeping where one
-is missing, so a list of 100,000 deployments reads this one table through its indexes."""
+is missing, so a list of 100,000 deployments reads this one table through its indexes; beside each row, its
+documents as the downloads write them."""
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
@@ -78,3 +79,21 @@ class RegisterJurisdiction(db.Model):
     jurisdiction: Mapped[str] = mapped_column(String(20), primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("register_entries.site_id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
+
+
+class RegisterDocument(db.Model):
+    """A register row as each download writes it (opendata.stored_documents), kept with the row: a download
+    of the whole register then joins text instead of encoding every row again."""
+
+    __tablename__ = "register_documents"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("register_entries.site_id", ondelete="CASCADE"),
+                                         primary_key=True, autoincrement=False)
+    #: opendata.DOCUMENTS_FORMAT when written; a download writes a row of another format afresh
+    format: Mapped[int] = mapped_column(Integer)
+    #: the CSV line, without the notice URL's cell and the line break that end it
+    csv_text: Mapped[str] = mapped_column(Text)
+    #: the JSON document, without the notice URL and the brace that end it
+    json_text: Mapped[str] = mapped_column(Text)
+    #: the GeoJSON feature, without the notice URL and the two braces that end it
+    geojson_text: Mapped[str] = mapped_column(Text)

@@ -70,7 +70,7 @@ def download(fmt: str):
                "Content-Disposition": f'inline; filename="signage-register.{fmt}"'}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
-    chunks = opendata.CHUNKS[fmt](queries.download_batches(filters, sort=query["sort"]),
+    chunks = opendata.CHUNKS[fmt](queries.download_batches(filters, sort=query["sort"], fmt=fmt),
                                   current_app.config["PUBLIC_BASE_URL"])
     return Response(stream_with_context(chunks), mimetype=opendata.MIMETYPES[fmt], headers=headers)
 

@@ -1,17 +1,15 @@
 """Reading the register: filters in SQL, each sort along an index, pages by keyset on the sort's own key
 (a late page costs what the first does), and counts bounded so no page ever counts the whole table."""
-import json
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, String, Text, cast, column, func, literal_column, or_, select, text, tuple_, type_coerce
+from sqlalchemy import Integer, and_, column, func, literal_column, or_, select, text, tuple_
 
 from signage.audit.models import AuditEntry
 from signage.extensions import db
 from signage.pagination import INTEGER_MAX, Page, encode_cursor
 from signage.register.entries import STATUS_RANKS
-from signage.register.opendata import DOWNLOAD_FIELDS
-from signage.register.models import RegisterEntry, RegisterJurisdiction
-from signage.rules.texts import TEXT_LANGUAGES
+from signage.register.models import RegisterDocument, RegisterEntry, RegisterJurisdiction
+from signage.register.opendata import DOCUMENTS_FORMAT
 from signage.sites.lists import TRIGRAM, contains_pattern, fts_phrase
 
 _entries = RegisterEntry.__table__
@@ -156,54 +154,35 @@ def register_revision() -> tuple[int, str, int]:
 BATCH = 2_000
 
 
-def download_batches(filters: RegisterFilters, *, sort: str):
-    """Yield the filtered register in a sort's order as lists of plain rows, opendata.DOWNLOAD_FIELDS first,
-    a keyset batch a statement: memory stays flat however long the register is.
-
-    The values come as the driver reads them, none converted by its column's type (the times as text, the
-    jurisdictions as their JSON text), which is most of what reading a row costs. SQLite reads each
-    language's name and operator name out of `texts` itself; PostgreSQL's json operators parse the text again
-    for each, which costs more than one json.loads of it here."""
+def download_batches(filters: RegisterFilters, *, sort: str, fmt: str):
+    """Yield the filtered register in a sort's order as lists of (code, stored, entry): a row's stored
+    document in the format (opendata.stored_documents), or, where it has none of the current format, None
+    and the row itself; a keyset batch a statement, so memory stays flat however long the register is."""
     key_columns = SORTS[sort]
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    fields = _download_columns(postgresql)
-    statement = filtered(filters).with_only_columns(*fields, *key_columns).order_by(*key_columns).limit(BATCH)
-    connection = db.session.connection()
-    width = len(fields)
+    stored = and_(_documents.c.site_id == _entries.c.site_id, _documents.c.format == DOCUMENTS_FORMAT)
+    statement = (filtered(filters).with_only_columns(_entries.c.code, _documents.c[f"{fmt}_text"], *key_columns)
+                 .select_from(_entries.outerjoin(_documents, stored)).order_by(*key_columns).limit(BATCH))
+    connection = db.session.connection()  # plain rows, without the ORM's work per row
     key = None
     while True:
         page = statement if key is None else statement.where(tuple_(*key_columns) > tuple_(*key))
         rows = connection.execute(page).all()
         if rows:
-            yield [_with_texts(row, width) for row in rows] if postgresql else rows
+            yield _with_entries(rows)
         if len(rows) < BATCH:
             return
-        key = tuple(rows[-1][width:])
+        key = tuple(rows[-1][2:])
 
 
-def _download_columns(postgresql: bool) -> tuple:
-    columns = [type_coerce(_kept_time(postgresql, _entries.c[name]), String) if name in _TIMES
-               else cast(_entries.c[name], Text) if name == "jurisdictions" else _entries.c[name]
-               for name in DOWNLOAD_FIELDS[:_TEXTS]]
-    if postgresql:
-        return (*columns, cast(_entries.c.texts, Text))
-    return (*columns, *(type_coerce(func.json_extract(_entries.c.texts, f'$."{tag}".{kind}'), String)
-                        for kind in ("name", "operator") for tag in TEXT_LANGUAGES))
+def _with_entries(rows) -> list[tuple]:
+    """The rows as (code, stored, None), and as (code, None, entry) where the stored document is missing: one
+    more statement for a batch that has any (each sort key ends with the site id)."""
+    missing = [row[-1] for row in rows if row[1] is None]
+    if not missing:
+        return [(row[0], row[1], None) for row in rows]
+    entries = {entry.site_id: entry for entry in
+               db.session.scalars(select(RegisterEntry).where(RegisterEntry.site_id.in_(missing)))}
+    return [(row[0], row[1], None if row[1] is not None else entries[row[-1]]) for row in rows]
 
 
-def _kept_time(postgresql: bool, column):
-    """A time as SQLite keeps it, UTC in "YYYY-MM-DD HH:MM:SS.ffffff", which PostgreSQL writes on request."""
-    if postgresql:
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS.US")
-    return column
-
-
-def _with_texts(row, width: int) -> tuple:
-    texts = json.loads(row[width - 1]) or {}
-    shown = [texts.get(tag) or _NO_TEXT for tag in TEXT_LANGUAGES]
-    return (*row[:width - 1], *[words.get("name") for words in shown], *[words.get("operator") for words in shown])
-
-
-_NO_TEXT: dict = {}
-_TIMES = ("status_since", "first_published_at")
-_TEXTS = DOWNLOAD_FIELDS.index(f"name:{TEXT_LANGUAGES[0]}")
+_documents = RegisterDocument.__table__

@@ -1,6 +1,6 @@
-"""Keeping the register's rows: refreshed in the transaction of each change that moves one, set-based, so a
-batch of sites costs the same few statements as one; and filled by housekeeping for sites published before
-the register existed."""
+"""Keeping the register's rows and their documents: refreshed in the transaction of each change that moves one,
+set-based, so a batch of sites costs the same few statements as one; and filled by housekeeping for sites
+published before the register existed, and for rows whose documents are missing or of an older format."""
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
@@ -8,7 +8,8 @@ from sqlalchemy import delete, func, insert, select
 from signage.extensions import db
 from signage.notices.models import NoticeVersion
 from signage.register.entries import entry_row, jurisdiction_rows
-from signage.register.models import RegisterEntry, RegisterJurisdiction
+from signage.register.models import RegisterDocument, RegisterEntry, RegisterJurisdiction
+from signage.register.opendata import DOCUMENTS_FORMAT, stored_documents
 from signage.sites.models import Site
 
 _sites, _versions = Site.__table__, NoticeVersion.__table__
@@ -19,9 +20,9 @@ PLACE_FIELDS = frozenset({"city", "geo", "latitude", "longitude", "venue_class"}
 
 
 def refresh_entries(site_ids, *, now: datetime) -> int:
-    """Recompute the register rows of these sites from their current published versions (sites never
-    published, or drafts, have none); return how many rows they now have. At most six statements, however
-    many sites."""
+    """Recompute the register rows of these sites, and their documents, from their current published versions
+    (sites never published, or drafts, have none); return how many rows they now have. At most eight
+    statements, however many sites."""
     site_ids = sorted(set(site_ids))
     if not site_ids:
         return 0
@@ -36,9 +37,12 @@ def refresh_entries(site_ids, *, now: datetime) -> int:
         .join(latest, (latest.c.site_id == _versions.c.site_id) & (latest.c.number == _versions.c.number))).all()
     rows = [entry_row(sites[version.site_id], version._asdict(), version.first, now=now) for version in versions]
     db.session.execute(delete(RegisterJurisdiction).where(RegisterJurisdiction.site_id.in_(site_ids)))
+    db.session.execute(delete(RegisterDocument).where(RegisterDocument.site_id.in_(site_ids)))
     db.session.execute(delete(RegisterEntry).where(RegisterEntry.site_id.in_(site_ids)))
     if rows:
         db.session.execute(insert(RegisterEntry), rows)
+        db.session.execute(insert(RegisterDocument), [{"site_id": row["site_id"], **stored_documents(row)}
+                                                      for row in rows])
         codes = [code for row in rows for code in jurisdiction_rows(row)]
         if codes:
             db.session.execute(insert(RegisterJurisdiction), codes)
@@ -54,14 +58,28 @@ def unlisted_sites(*, above: int, limit: int) -> list[int]:
                                    .order_by(_sites.c.id).limit(limit)))
 
 
+def undocumented_sites(*, limit: int) -> list[int]:
+    """Return the ids of up to `limit` register rows without documents of the current format, lowest first."""
+    documented = (select(RegisterDocument.site_id)
+                  .where(RegisterDocument.site_id == RegisterEntry.site_id,
+                         RegisterDocument.format == DOCUMENTS_FORMAT).correlate(RegisterEntry).exists())
+    return list(db.session.scalars(select(RegisterEntry.site_id).where(~documented)
+                                   .order_by(RegisterEntry.site_id).limit(limit)))
+
+
 def fill_register(*, now: datetime, limit: int, checked: dict | None = None) -> int:
-    """Give up to `limit` published sites without a register row theirs, in the caller's transaction; return
-    how many got one. `checked`, kept by a long-lived caller, remembers the site id below which none lacks
-    a row: later publications get theirs in their own transaction, so an idle pass looks only above it."""
-    floor = (checked or {}).get("register", 0)
+    """Give up to `limit` published sites without a register row theirs, and rows without current documents
+    theirs, in the caller's transaction; return how many rows were written. `checked`, kept by a long-lived
+    caller, remembers the site id below which none lacks a row, and that no row lacked its documents: later
+    publications write both in their own transaction, so an idle pass looks only above that id."""
+    checked = {} if checked is None else checked
+    floor = checked.get("register", 0)
     top = db.session.scalar(select(func.max(_sites.c.id))) or 0
     missing = unlisted_sites(above=floor, limit=limit)
-    if not missing and checked is not None:
+    if not checked.get("documents") and len(missing) < limit:
+        missing += undocumented_sites(limit=limit - len(missing))
+        checked["documents"] = not missing
+    if not missing:
         checked["register"] = top
     return refresh_entries(missing, now=now) if missing else 0
 

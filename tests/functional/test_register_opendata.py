@@ -10,11 +10,11 @@ from html import unescape
 
 import geojson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from signage.notices.models import NoticeVersion
 from signage.register import opendata, queries
-from signage.register.models import RegisterEntry
+from signage.register.models import RegisterDocument, RegisterEntry
 from signage.sites.services import change_status, update_site
 
 from helpers import ILLINOIS_GYM, NORTH_GATE_ZH, T0
@@ -330,21 +330,40 @@ def awkward(town, publish, make_user, make_org):
                    address='Line 1, "Line 2"', geo={"lat": 31.123456789012345, "lng": 121.98765432109876})
 
 
+def api_documents(db, sort: str) -> dict[str, str]:
+    """Each download of the whole register as the API's documents (entry_document, feature) and csv_cells
+    give its rows, in the sort's order."""
+    entries = db.session.scalars(select(RegisterEntry).order_by(*queries.SORTS[sort])).all()
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    lines = io.StringIO()
+    csv.writer(lines).writerows([opendata.CSV_COLUMNS, *(opendata.csv_cells(entry, BASE_URL) for entry in entries)])
+    return {"json": "[" + ",".join(json.dumps(opendata.entry_document(entry, BASE_URL), **compact)
+                                   for entry in entries) + "]",
+            "geojson": '{"type":"FeatureCollection","features":[' + ",".join(
+                json.dumps(opendata.feature(entry, BASE_URL), **compact) for entry in entries) + "]}",
+            "csv": "\ufeff" + lines.getvalue()}
+
+
 @pytest.mark.parametrize("sort", ["name", "city", "newest"])
 def test_each_download_is_the_api_documents_row_for_row_across_batches(client, db, awkward, monkeypatch, sort):
     monkeypatch.setattr(queries, "BATCH", 2)  # five rows: three statements, a chunk each
-    entries = db.session.scalars(select(RegisterEntry).order_by(*queries.SORTS[sort])).all()
-    assert len(entries) == 5
-    compact = {"ensure_ascii": False, "separators": (",", ":")}
-    documents = "[" + ",".join(json.dumps(opendata.entry_document(entry, BASE_URL), **compact)
-                               for entry in entries) + "]"
-    features = '{"type":"FeatureCollection","features":[' + ",".join(
-        json.dumps(opendata.feature(entry, BASE_URL), **compact) for entry in entries) + "]}"
-    lines = io.StringIO()
-    csv.writer(lines).writerows([opendata.CSV_COLUMNS, *(opendata.csv_cells(entry, BASE_URL) for entry in entries)])
-    for fmt, expected in [("json", documents), ("geojson", features), ("csv", "\ufeff" + lines.getvalue())]:
+    expected = api_documents(db, sort)
+    assert expected["json"].count('"notice_url"') == 5
+    for fmt in ("json", "geojson", "csv"):
         response, body = download(client, f"/register.{fmt}?status=all&sort={sort}")
         assert response.status_code == 200
-        assert body.decode("utf-8") == expected, fmt
-    assert '"Line 1, ""Line 2"""' in lines.getvalue() and "'+Gate" in lines.getvalue()
-    assert any(entry.status_since.microsecond for entry in entries)
+        assert body.decode("utf-8") == expected[fmt], fmt
+    assert '"Line 1, ""Line 2"""' in expected["csv"] and "'+Gate" in expected["csv"]
+    assert db.session.get(RegisterEntry, awkward.id).status_since.microsecond == 123_456  # isoformat's fraction
+
+
+def test_rows_without_current_stored_documents_are_written_as_they_stream(client, db, awkward, town, monkeypatch):
+    """As between an upgrade that adds or changes the stored documents and housekeeping's rewriting them."""
+    monkeypatch.setattr(queries, "BATCH", 2)
+    expected = api_documents(db, "name")
+    db.session.execute(delete(RegisterDocument).where(RegisterDocument.site_id.in_([awkward.id, town["loop"].id])))
+    db.session.execute(update(RegisterDocument).where(RegisterDocument.site_id == town["north"].id)
+                       .values(format=opendata.DOCUMENTS_FORMAT - 1, json_text="{}", geojson_text="{}", csv_text=""))
+    db.session.commit()
+    for fmt in ("json", "geojson", "csv"):
+        assert download(client, f"/register.{fmt}?status=all")[1].decode("utf-8") == expected[fmt], fmt

@@ -11,14 +11,15 @@ from signage.auth.services import update_organisation
 from signage.housekeeping import run_housekeeping
 from signage.notices.models import NoticeVersion
 from signage.register.entries import entry_row
-from signage.register.models import RegisterEntry, RegisterJurisdiction
+from signage.register.models import RegisterDocument, RegisterEntry, RegisterJurisdiction
+from signage.register.opendata import DOCUMENTS_FORMAT, stored_documents
 from signage.register.services import refresh_entries
 from signage.sites.models import Site
 from signage.sites.services import change_status, update_site
 
 from helpers import NORTH_GATE_ZH, T0
 
-_entries = RegisterEntry.__table__
+_entries, _documents = RegisterEntry.__table__, RegisterDocument.__table__
 #: Every column but the moment the row was computed.
 COMPARED = [column for column in _entries.c if column.key != "refreshed_at"]
 SITE_FIELDS = ("id", "organisation_id", "code", "status", "status_changed_at", "city", "latitude", "longitude",
@@ -27,6 +28,11 @@ SITE_FIELDS = ("id", "organisation_id", "code", "status", "status_changed_at", "
 
 def stored(db, site_id: int) -> dict | None:
     row = db.session.execute(select(*COMPARED).where(_entries.c.site_id == site_id)).first()
+    return row._asdict() if row else None
+
+
+def stored_documents_of(db, site_id: int) -> dict | None:
+    row = db.session.execute(select(_documents).where(_documents.c.site_id == site_id)).first()
     return row._asdict() if row else None
 
 
@@ -59,8 +65,10 @@ def assert_current(db, *sites: Site) -> None:
         row, expected = stored(db, site.id), computed(db, site)
         assert row == expected, (site.id, _differences(row, expected))
         if row is None:
-            assert stored_jurisdictions(db, site.id) == set()
+            assert stored_jurisdictions(db, site.id) == set() and stored_documents_of(db, site.id) is None
             continue
+        # the downloads' documents are those of the row as it is read back
+        assert stored_documents_of(db, site.id) == {"site_id": site.id, **stored_documents(row)}
         current = db.session.scalar(select(NoticeVersion).where(NoticeVersion.site_id == site.id)
                                     .order_by(NoticeVersion.number.desc()).limit(1))
         assert (row["status"], row["status_since"], row["city"]) == (site.status, site.status_changed_at, site.city)
@@ -92,7 +100,8 @@ def assert_refresh_changes_nothing(db) -> None:
 def _all_rows(db) -> dict:
     rows = {row.site_id: row._asdict() for row in db.session.execute(select(*COMPARED))}
     codes = db.session.execute(select(RegisterJurisdiction.site_id, RegisterJurisdiction.jurisdiction)).all()
-    return {"rows": rows, "jurisdictions": sorted(codes)}
+    documents = {row.site_id: row._asdict() for row in db.session.execute(select(_documents))}
+    return {"rows": rows, "jurisdictions": sorted(codes), "documents": documents}
 
 
 @pytest.fixture
@@ -254,6 +263,23 @@ def test_the_housekeeping_command_fills_the_register_and_a_second_run_changes_no
     second = runner.invoke(args=["housekeeping"])
     assert second.exit_code == 0 and "0 register rows filled" in second.output
     assert _all_rows(db) == expected and db.session.scalar(select(func.max(RegisterEntry.refreshed_at))) == refreshed
+
+
+def test_housekeeping_rewrites_documents_missing_or_of_an_older_format_and_nothing_else(db, live):
+    sites = [live(site_name=f"Gate {number}") for number in range(4)]
+    expected = _all_rows(db)
+    db.session.execute(delete(RegisterDocument).where(RegisterDocument.site_id == sites[0].id))
+    db.session.execute(_documents.update().where(_documents.c.site_id == sites[2].id)
+                       .values(format=DOCUMENTS_FORMAT - 1, json_text="{}"))
+    db.session.commit()
+    refreshed = dict(db.session.execute(select(RegisterEntry.site_id, RegisterEntry.refreshed_at)).all())
+
+    assert run_housekeeping(batch_size=1)["listed"] == 2
+    assert _all_rows(db) == expected
+    assert_current(db, *sites)
+    now = dict(db.session.execute(select(RegisterEntry.site_id, RegisterEntry.refreshed_at)).all())
+    assert {site_id for site_id in now if now[site_id] != refreshed[site_id]} == {sites[0].id, sites[2].id}
+    assert run_housekeeping()["listed"] == 0
 
 
 def test_a_site_published_after_housekeeping_looked_gets_its_row_from_its_own_change(db, live):
