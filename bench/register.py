@@ -59,7 +59,7 @@ PAGES = {
 }
 LATE, FAR = f"page {FOLLOWED + 1} (next x {FOLLOWED})", "cursor 90% into the list"
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
-ENTRY = '<li class="entry">'
+ENTRY = '<li class="entry"'
 
 
 def flask(env: dict, *command: str) -> None:

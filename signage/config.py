@@ -3,6 +3,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,6 +67,12 @@ class Config:
     #: The transparency log's Ed25519 signing key (docs/transparency.md); instance/log_signing_key when unset.
     LOG_KEY_FILE = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: The public register's map (README, Map): a tile URL template such as https://tiles.example.org/{z}/{x}/{y}.png.
+    #: Unset, the register shows no map and runs no script; set, its policy lets images come from that one host.
+    MAP_TILE_URL = None
+    #: The credit the tile provider asks for, shown on the map as plain text, and the page it links to.
+    MAP_ATTRIBUTION = None
+    MAP_ATTRIBUTION_URL = None
     #: Seconds a worker may reuse a public page's state (status, notice version) without asking the
     #: database; the pages tell caches they may be 300 seconds old anyway.
     NOTICE_STATE_TTL = 2.0
@@ -123,7 +130,8 @@ def environment_overrides(instance_path: str) -> dict:
         overrides["RATELIMIT_KEY_PREFIX"] = _env("RATELIMIT_KEY_PREFIX")
     if _env("RATELIMIT_API"):
         overrides["RATELIMIT_API"] = rate_limit(_env("RATELIMIT_API"), "SIGNAGE_RATELIMIT_API")
-    for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR", "LOG_KEY_FILE"):
+    for name in ("RECEIPT_KEYS_DIR", "RELEASES_DIR", "LOG_KEY_FILE", "MAP_TILE_URL", "MAP_ATTRIBUTION",
+                 "MAP_ATTRIBUTION_URL"):
         if _env(name):
             overrides[name] = _env(name)
     overrides.update(mail_overrides())
@@ -208,9 +216,45 @@ def check_configuration(app: Flask) -> None:
         if app.config["ENV"] == "production":
             raise ConfigurationError(message + " Set the public address the signs will point to.")
         log.warning(message)
+    _check_map(app)
     if app.config["ENV"] == "production" and not app.config.get("SMTP_HOST"):
         # said once at start, not at every housekeeping pass: the notifications wait in the outbox meanwhile
         log.warning("SIGNAGE_SMTP_HOST is not set: the operators' notifications wait in the outbox until it is.")
+
+
+#: A tile server's host and port as a policy can name it: no placeholder ({s}), no user, nothing a policy would
+#: read as another source.
+TILE_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
+
+
+def map_tile_origin(template: str) -> str:
+    """Return the origin the register map's tiles come from, the one host its policy adds; refuse a template
+    that is not an http(s) URL with {z}, {x} and {y}, or whose host varies ({s}) or is not plainly a host."""
+    parts = urlsplit(template)
+    if parts.scheme not in ("http", "https") or not TILE_HOST.fullmatch(parts.netloc.lower()):
+        raise ConfigurationError(f"SIGNAGE_MAP_TILE_URL must be an http(s) URL on one host, such as "
+                                 f"https://tiles.example.org/{{z}}/{{x}}/{{y}}.png, not {template!r}: the page's "
+                                 "policy allows images from that host alone, so no {s} subdomains.")
+    if not all(f"{{{name}}}" in parts.path + parts.query for name in "zxy") or re.search(r"[\s\"'<>]", template):
+        raise ConfigurationError(f"SIGNAGE_MAP_TILE_URL must hold {{z}}, {{x}} and {{y}} and no spaces or quotes, "
+                                 f"such as https://tiles.example.org/{{z}}/{{x}}/{{y}}.png, not {template!r}.")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _check_map(app: Flask) -> None:
+    template = app.config.get("MAP_TILE_URL")
+    if not template:
+        return
+    origin = map_tile_origin(template)
+    link = app.config.get("MAP_ATTRIBUTION_URL")
+    if link and urlsplit(link).scheme not in ("http", "https"):
+        raise ConfigurationError(f"SIGNAGE_MAP_ATTRIBUTION_URL must be an http(s) URL, not {link!r}.")
+    if app.config["ENV"] == "production" and origin.startswith("http:"):
+        raise ConfigurationError("SIGNAGE_MAP_TILE_URL must be https in production: a page served over https "
+                                 "does not load tiles over plain http.")
+    if not app.config.get("MAP_ATTRIBUTION"):
+        log.warning("SIGNAGE_MAP_TILE_URL is set without SIGNAGE_MAP_ATTRIBUTION: tile providers ask for the "
+                    "credit of their maps and data (such as \"© OpenStreetMap contributors\") on the map.")
 
 
 def _is_loopback(host: str) -> bool:

@@ -2,11 +2,18 @@
 from flask import Flask, request
 from flask.sessions import NullSession, SecureCookieSessionInterface
 
-#: No inline styles or scripts anywhere, so the policy can forbid them outright.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
+
+def content_security_policy(*, scripts: bool = False, images_from: str | None = None) -> str:
+    """Return a page's policy: no script unless `scripts` (then only this site's files), and images from this
+    site and, when given, one other origin (the register map's tile server)."""
+    images = "img-src 'self' data:" + (f" {images_from}" if images_from else "")
+    return "; ".join(("default-src 'none'", *(("script-src 'self'",) if scripts else ()), "style-src 'self'",
+                      images, "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"))
+
+
+#: No inline styles or scripts anywhere, so the policy can forbid them outright; no page runs a script but
+#: the register when its map is set up (register.public_views), which sends its own policy.
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 #: Pages anyone may open without an account: they never read or set a cookie.

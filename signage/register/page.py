@@ -11,14 +11,28 @@ from signage.translation import gettext as _
 
 
 def register_model(page, filters: RegisterFilters, *, sort: str, tag: str, matching: int, links: dict,
-                   css: str) -> dict:
-    """Gather everything one page of the register says, in one language."""
+                   css: str, tiles: dict | None = None) -> dict:
+    """Gather everything one page of the register says, in one language; `tiles` (the map's tile settings)
+    adds the map, which then opens on the page's box."""
     return {
         "lang": tag, "css": css, "rows": [row_model(entry, tag) for entry in page.items],
         "matching": _matching_text(matching), "filters": _filters_model(filters, sort),
         "links": links, "languages": links["languages"],
         "filtered": bool(filters.as_query()), "errors": [], "invalid": (),
+        "map": {**tiles, "bbox": bbox_text(filters.bbox) or ""} if tiles else None,
     }
+
+
+def numbered_model(page, number: int, *, tag: str, links: dict, css: str, tiles: dict | None = None) -> dict:
+    """Gather a numbered page of the deployments in operation: the list without its filters, which a static
+    copy cannot run, and a link to the live register that can."""
+    model = register_model(page, RegisterFilters(), sort="name", tag=tag, matching=0, links=links, css=css,
+                           tiles=tiles)
+    model["numbered"] = {"number": number, "text": _(
+        "Page %(number)s of the deployments in operation, by name. Suspended and decommissioned ones, search and "
+        "filters are on the live register.", number=number), "search": _("Search and filter the register")}
+    model["matching"] = ""
+    return model
 
 
 def refused_model(errors: dict, given: dict, *, tag: str, links: dict, css: str) -> dict:
@@ -76,7 +90,8 @@ def row_model(entry, tag: str) -> dict:
         "purpose": choice_label("purpose", entry.purpose), "function": choice_label("function", entry.function),
         "jurisdictions": [choice_label("jurisdictions", code) for code in entry.jurisdictions or []],
         "status": entry.status, "status_text": status,
-        "notice_url": f"/n/{entry.code}?lang={tag}", "version": entry.version_number,
+        "latitude": entry.latitude, "longitude": entry.longitude,
+        "notice_url": f"/n/{entry.code}/{tag}/", "version": entry.version_number,
     }
 
 

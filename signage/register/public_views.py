@@ -1,9 +1,12 @@
-"""The public register at /register and its downloads: no account, no cookie, no script needed; filters as
-plain query parameters, so every list and download has an address to keep and share."""
+"""The public register at /register and its downloads: no account, no cookie, no script needed (a map where a
+tile server is set up); filters as plain query parameters, so every list and download has an address to keep
+and share."""
 import hashlib
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 
+from signage.config import map_tile_origin
 from signage.database import reads_only
 from signage.errors import InvalidInput, problem
 from signage.http import load_data, query_args
@@ -12,8 +15,9 @@ from signage.notices.cache import caches
 from signage.notices.page import LANGUAGES
 from signage.pagination import DEFAULT_LIMIT
 from signage.register import opendata, queries
-from signage.register.page import refused_model, register_model
+from signage.register.page import numbered_model, refused_model, register_model
 from signage.register.schemas import DownloadQuerySchema, RegisterQuerySchema
+from signage.security import content_security_policy
 
 bp = Blueprint("register", __name__)
 CACHE_CONTROL = "public, max-age=60"
@@ -22,8 +26,9 @@ DOWNLOAD_FORMAT = "1"
 
 
 @bp.get("/register")
+@bp.get("/register/<language:lang>/")
 @reads_only
-def listing():
+def listing(lang=None):
     """Show one page of the register, filtered and sorted as the query asks."""
     tag = TAGS[select_locale()]
     try:
@@ -35,15 +40,50 @@ def listing():
     filters = queries.RegisterFilters.from_query(query)
     page = queries.register_page(filters, sort=query["sort"], limit=query["limit"], cursor=query.get("cursor"))
     model = register_model(page, filters, sort=query["sort"], tag=tag, matching=queries.count_matching(filters),
-                           links=_links(filters, query["sort"], tag, page, query["limit"]), css=_css())
+                           links=_links(filters, query["sort"], tag, page, query["limit"]), css=_css(),
+                           tiles=_tiles())
     return _page(model, tag)
+
+
+@bp.get("/register/page/<int:number>/")
+@bp.get("/register/<language:lang>/page/<int:number>/")
+@reads_only
+def numbered(number: int, lang=None):
+    """Show a numbered page of the deployments in operation by name: the pages a static copy of the register
+    serves (signage.static_export), at the same addresses here."""
+    tag = TAGS[select_locale()]
+    page = queries.numbered_page(number, limit=current_app.config["REGISTER_NUMBERED_ROWS"])
+    if page is None:
+        abort(404)
+    chosen = {"lang": lang} if lang else {}
+    links = {"next": url_for("register.numbered", number=page.next_cursor, **chosen) if page.next_cursor else None,
+             "prev": url_for("register.numbered", number=page.prev_cursor, **chosen) if page.prev_cursor else None,
+             "downloads": {fmt: url_for("register.download", fmt=fmt) for fmt in opendata.CHUNKS},
+             "languages": [{"tag": other, "name": name, "current": other == tag,
+                            "href": url_for("register.numbered", number=number, lang=other)}
+                           for other, name in LANGUAGES],
+             "clear": None, "search": url_for("register.listing", **chosen)}
+    return _page(numbered_model(page, number, tag=tag, links=links, css=_css(), tiles=_tiles()), tag)
 
 
 def _page(model: dict, tag: str, *, status: int = 200) -> Response:
     response = Response(render_template("register/list.html", page=model, lang=tag), status=status)
     response.headers["Cache-Control"] = CACHE_CONTROL if status == 200 else "no-store"
     response.headers["Vary"] = "Accept-Language"
+    if model["map"]:  # the map's two scripts from this site, and its tiles from the one host set up
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            scripts=True, images_from=map_tile_origin(model["map"]["url"]))
     return response
+
+
+def _tiles() -> dict | None:
+    """Return the map's tile settings (README, Map), or None when no tile server is set up: then no map."""
+    config = current_app.config
+    if not config.get("MAP_TILE_URL"):
+        return None
+    return {"url": config["MAP_TILE_URL"], "host": urlsplit(map_tile_origin(config["MAP_TILE_URL"])).netloc,
+            "attribution": config.get("MAP_ATTRIBUTION") or "",
+            "attribution_url": config.get("MAP_ATTRIBUTION_URL") or ""}
 
 
 def _css() -> str:
@@ -79,7 +119,8 @@ def _links(filters, sort: str, tag: str, page, limit: int = DEFAULT_LIMIT) -> di
     """Return the page's links: the other pages, the downloads of the same filters, each language."""
     kept = {**filters.as_query(), **({"sort": sort} if sort != "name" else {})}
     pages = {**kept, **({"limit": limit} if limit != DEFAULT_LIMIT else {})}
-    here = request.args.get("lang")
+    # the language a link chose (in the path or as ?lang=) is kept, as the tag the page is in
+    here = tag if (request.view_args or {}).get("lang") or request.args.get("lang") else None
     with_lang = {**pages, **({"lang": here} if here else {})}
     next_cursor, prev_cursor = (page.next_cursor, page.prev_cursor) if page else (None, None)
     return {

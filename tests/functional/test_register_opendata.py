@@ -60,7 +60,7 @@ def csv_rows(body: bytes) -> list[dict]:
 def page_codes(client, query: str) -> list[str]:
     page = client.get(f"/register?lang=en&{query}")
     assert page.status_code == 200
-    return re.findall(r'<li class="entry">\s*<h2><a href="/n/([A-Z0-9]+)\?', page.get_data(as_text=True))
+    return re.findall(r'<li class="entry"[^>]*>\s*<h2><a href="/n/([A-Z0-9]+)/', page.get_data(as_text=True))
 
 
 def latest(db, site) -> NoticeVersion:

@@ -66,7 +66,7 @@ class RegisterPage(HTMLParser):
         if tag in ("a", "p"):
             self._field = None
         if tag == "li" and self._row is not None:
-            self._row["code"] = urlsplit(self._row["href"]).path.removeprefix("/n/")
+            self._row["code"] = urlsplit(self._row["href"]).path.removeprefix("/n/").split("/")[0]
             self.rows.append(self._row)
             self._row = None
         if tag == "div":
@@ -126,7 +126,7 @@ def test_only_sites_with_a_published_notice_are_listed_and_each_row_opens_its_no
     everything = read(client, "lang=en&status=all")
     assert town["draft"].code not in everything.html and len(everything.rows) == 3
     for row in page.rows:
-        assert row["href"] == f"/n/{row['code']}?lang=en"
+        assert row["href"] == f"/n/{row['code']}/en/"
         notice = client.get(row["href"])
         assert notice.status_code == 200 and row["name"] in notice.get_data(as_text=True)
     north = next(row for row in page.rows if row["code"] == town["north"].code)
@@ -355,10 +355,31 @@ def test_the_next_and_prev_links_keep_the_page_size(client, crowd):
 
 def test_the_links_keep_the_filters_sort_and_language(client, crowd):
     page = read(client, "lang=zh-Hans&status=all&sort=city&jurisdiction=CN&limit=1")
-    query = {name: values[0] for name, values in parse_qs(urlsplit(page.links["next"]).query).items()}
-    assert query.items() >= {"lang": "zh-Hans", "status": "all", "sort": "city", "jurisdiction": "CN"}.items()
-    following = read(client, urlencode({**query, "limit": 1}))
+    link = urlsplit(page.links["next"])
+    query = {name: values[0] for name, values in parse_qs(link.query).items()}
+    assert link.path == "/register/zh-Hans/"  # the language chosen is kept in the path, as on notices
+    assert query.items() >= {"status": "all", "sort": "city", "jurisdiction": "CN"}.items()
+    following = read(client, urlencode({**query, "lang": "zh-Hans", "limit": 1}))
     assert following.status_code == 200 and following.lang == "zh-Hans" and len(following.rows) == 1
+
+
+def test_numbered_pages_hold_the_live_list_by_name_without_filters(app, client, crowd):
+    """The pages a static copy serves (static_export): every row in operation once, in the list's order."""
+    app.config["REGISTER_NUMBERED_ROWS"] = 2
+    whole = read(client, "lang=zh-Hans&limit=200").codes
+    seen, url, number = [], "/register/zh-Hans/page/1/", 1
+    while url:
+        page = RegisterPage(client.get(url))
+        assert page.status_code == 200 and page.lang == "zh-Hans" and len(page.codes) <= 2
+        assert 'role="search"' not in page.html and 'href="/register/zh-Hans/"' in page.html  # the live one filters
+        assert f'href="/register/page/{number}/en/"' not in page.html  # languages before the page, as its address
+        assert f'href="/register/en/page/{number}/"' in page.html
+        seen += page.codes
+        url, number = page.links.get("next"), number + 1
+        assert url in (None, f"/register/zh-Hans/page/{number}/")
+    assert seen == whole and len(whole) > 2
+    assert client.get(f"/register/page/{number}/").status_code == 404
+    assert client.get("/register/page/0/").status_code == 404
 
 
 def test_a_cursor_continues_after_or_before_the_row_it_names_in_any_sort(client, crowd):
@@ -391,7 +412,7 @@ def test_the_reader_chooses_the_language_by_parameter_or_browser(client, town, p
     names = {row["code"]: row for row in chinese.rows}
     assert names[town["north"].code]["name"] == "北门" and names[town["loop"].code]["name"] == "环线健身房"
     assert "湖畔健身有限公司" in names[town["loop"].code]["text"]
-    assert names[town["north"].code]["href"] == f"/n/{town['north'].code}?lang=zh-Hans"
+    assert names[town["north"].code]["href"] == f"/n/{town['north'].code}/zh-Hans/"
     # a name without a Chinese version keeps its script
     assert names[quay.code]["name"] == "Quay kiosk"
     english = {row["code"]: row for row in read(client, "lang=en").rows}
@@ -408,9 +429,8 @@ def test_the_reader_chooses_the_language_by_parameter_or_browser(client, town, p
 
 def test_the_language_links_keep_the_filters(client, town):
     page = read(client, "lang=en&jurisdiction=CN&sort=newest")
-    link = next(href for href in (urlsplit(link) for link in _hrefs(page.html)) if href.path == "/register"
-                and "lang=zh-Hans" in href.query)
-    chinese = read(client, link.query)
+    link = next(href for href in (urlsplit(link) for link in _hrefs(page.html)) if href.path == "/register/zh-Hans/")
+    chinese = read(client, link.query + "&lang=zh-Hans")
     assert chinese.lang == "zh-Hans" and chinese.codes == page.codes == [town["gym"].code, town["north"].code]
 
 
