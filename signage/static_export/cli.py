@@ -1,4 +1,5 @@
 """`flask export-static DIR`: write or bring up to date the static copy of every public page."""
+import os
 import sys
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from signage.static_export.export import export_static
 
 @click.command("export-static")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--jobs", type=click.IntRange(1, 64), default=min(4, os.cpu_count() or 1), show_default=True,
+              help="Processes asking for pages at once (a notice's PDF takes about 50 ms to render).")
 @with_appcontext
 @reads_only
-def export_static_command(directory: Path):
+def export_static_command(directory: Path, jobs: int):
     """Write every public page, the open data, the keys and the log's checkpoint and tiles into DIRECTORY,
     under the paths the app serves them at; a second run rewrites only what changed and removes what went."""
     bar = None
@@ -28,7 +31,7 @@ def export_static_command(directory: Path):
         bar.update(count)
 
     try:
-        summary = export_static(current_app._get_current_object(), directory, on_planned=on_planned,
+        summary = export_static(current_app._get_current_object(), directory, jobs=jobs, on_planned=on_planned,
                                 on_done=on_done)
     finally:
         if bar is not None:

@@ -5,7 +5,9 @@ so a page in the copy is the page the app serves. A file the copy holds is asked
 answered with: the app answers 304 without rendering when nothing changed, which is what makes a second
 run cheap. Full tiles and public entries never change and are not asked for again."""
 import contextvars
+import multiprocessing
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,8 +15,9 @@ from typing import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage.extensions import db
 from signage.static_export.plan import Planned, plan_copy
-from signage.static_export.tree import ExportTree
+from signage.static_export.tree import JOURNAL, ExportTree
 
 
 @dataclass
@@ -33,20 +36,26 @@ class Summary:
     failed: list = field(default_factory=list)
 
 
-def export_static(app: Flask, root: Path, *, on_planned: Callable[[int], None] | None = None,
+def export_static(app: Flask, root: Path, *, jobs: int = 1, on_planned: Callable[[int], None] | None = None,
                   on_done: Callable[[int], None] | None = None) -> Summary:
-    """Bring the copy at `root` in step with the app; call on_planned(total) once the plan is known and
-    on_done(n) as addresses are done. Must run inside an app context (the plan reads the database)."""
+    """Bring the copy at `root` in step with the app, asking for its addresses in `jobs` processes; call
+    on_planned(total) once the plan is known and on_done(n) as addresses are done. Must run inside an app
+    context (the plan reads the database)."""
     started = time.perf_counter()
     planned, counts = plan_copy()
+    db.session.rollback()  # no transaction of ours stays open while the requests read (SQLite's locks)
     summary = Summary(counts=counts)
     if on_planned:
         on_planned(len(planned) + 1)
     tree = ExportTree(root)
+    on_done = on_done or (lambda _n: None)
     try:
-        # a context of its own: each request then opens and closes its own app context and session, as
-        # a request to a server does, instead of piling its rows into the command's session
-        contextvars.Context().run(_ask_all, app, planned, tree, summary, on_done or (lambda _n: None))
+        if jobs > 1 and len(planned) > jobs:
+            _in_workers(app, planned, tree, summary, jobs, on_done)
+        else:
+            # a context of its own: each request then opens and closes its own app context and session,
+            # as a request to a server does, instead of piling its rows into the command's session
+            contextvars.Context().run(_ask_all, app, planned, tree, summary, on_done)
         _copy_static(Path(app.static_folder), tree)
         if on_done:
             on_done(1)
@@ -58,6 +67,54 @@ def export_static(app: Flask, root: Path, *, on_planned: Callable[[int], None] |
     summary.total_bytes = tree.total_bytes()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _in_workers(app: Flask, planned: list[Planned], tree: ExportTree, summary: Summary, jobs: int,
+                on_done) -> None:
+    """Ask for the addresses in `jobs` forked processes, each with its own connections and its own journal,
+    every jobs-th address each (so the slow PDFs spread evenly); merge what each held and did."""
+    db.engine.dispose()  # a connection must not cross a fork: each worker opens its own
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    workers = [context.Process(target=_worker, args=(app, planned[number::jobs], tree, number, messages),
+                               daemon=True) for number in range(jobs)]
+    for worker in workers:
+        worker.start()
+    try:
+        finished = 0
+        while finished < jobs:
+            kind, value = messages.get()
+            if kind == "done":
+                on_done(value)
+            elif kind == "held":
+                now, written, unchanged, bytes_written, asked, failed = value
+                tree.merge(now, written, unchanged, bytes_written)
+                summary.asked += asked
+                summary.failed += failed
+                finished += 1
+            else:  # a worker failed: stop the others; the journals keep what they wrote
+                raise ExportFailed(value)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+class ExportFailed(RuntimeError):
+    """A worker of the export stopped on an error (its traceback is the message)."""
+
+
+def _worker(app: Flask, planned: list[Planned], run_tree: ExportTree, number: int, messages) -> None:
+    try:
+        tree = ExportTree(run_tree.root, before=run_tree.before, journal=f"{JOURNAL}.{number}")
+        summary = Summary()
+        contextvars.Context().run(_ask_all, app, planned, tree, summary, lambda count: messages.put(("done", count)))
+        tree.close()
+        messages.put(("held", (tree.now, tree.written, tree.unchanged, tree.bytes_written, summary.asked,
+                               summary.failed)))
+    except BaseException:
+        messages.put(("failed", traceback.format_exc()))
 
 
 def _ask_all(app: Flask, planned: list[Planned], tree: ExportTree, summary: Summary, on_done) -> None:

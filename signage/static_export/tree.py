@@ -7,10 +7,14 @@ Files the copy does not own (a host's own configuration, a README) are never tou
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 MANIFEST = ".signage-export.json"
 JOURNAL = ".signage-export.journal"
+#: Where files are written before they are renamed into place: on the copy's own file system, so the rename
+#: is atomic, and emptied at the start of each run, so a run killed mid-write leaves nothing behind.
+ASIDE = ".signage-export.tmp"
 #: Bump when the manifest's shape changes: a manifest of another format is read as none (all is rewritten).
 FORMAT = 1
 
@@ -22,15 +26,20 @@ class UnsafePath(ValueError):
 class ExportTree:
     """The copy's directory, its manifest and this run's journal."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, before: dict | None = None, journal: str = JOURNAL):
+        """Open the copy at `root`; a worker of a run passes the run's `before` and a journal of its own."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.before = self._read_manifest()
-        for path in self._read_journal():  # put in place by a run that stopped: owned, hash unknown
-            self.before.setdefault(path, {"sha256": None, "etag": None})
+        if before is None:
+            shutil.rmtree(self.root / ASIDE, ignore_errors=True)
+            (self.root / ASIDE).mkdir()
+            before = self._read_manifest()
+            for path in self._read_journals():  # put in place by a run that stopped: owned, hash unknown
+                before.setdefault(path, {"sha256": None, "etag": None})
+        self.before = before
         self.now: dict[str, dict] = {}
-        self.written = self.unchanged = self.bytes_written = 0
-        self._journal = open(self.root / JOURNAL, "a", encoding="utf-8")
+        self.written = self.unchanged = self.bytes_written = self._asides = 0
+        self._journal = open(self.root / journal, "a", encoding="utf-8")
 
     def _read_manifest(self) -> dict:
         try:
@@ -40,11 +49,21 @@ class ExportTree:
         files = manifest.get("files") if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
         return dict(files) if isinstance(files, dict) else {}
 
-    def _read_journal(self) -> list[str]:
-        try:
-            return [line for line in (self.root / JOURNAL).read_text(encoding="utf-8").splitlines() if line]
-        except OSError:
-            return []
+    def _read_journals(self) -> list[str]:
+        paths = []
+        for journal in self.root.glob(JOURNAL + "*"):  # the run's own, and one per worker
+            try:
+                paths += [line for line in journal.read_text(encoding="utf-8").splitlines() if line]
+            except OSError:
+                continue
+        return paths
+
+    def merge(self, now: dict, written: int, unchanged: int, bytes_written: int) -> None:
+        """Take in what a worker of this run held and did."""
+        self.now.update(now)
+        self.written += written
+        self.unchanged += unchanged
+        self.bytes_written += bytes_written
 
     def etag(self, path: str) -> str | None:
         """The ETag the copy's file was answered with, while that file is still there."""
@@ -74,7 +93,8 @@ class ExportTree:
             self._journal.write(path + "\n")
             self._journal.flush()
             target.parent.mkdir(parents=True, exist_ok=True)
-            aside = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            self._asides += 1
+            aside = self.root / ASIDE / f"{os.getpid()}.{self._asides}"
             aside.write_bytes(body)
             os.replace(aside, target)  # atomic on one file system: readers see the old file or the new one
             self.written += 1
@@ -92,12 +112,14 @@ class ExportTree:
                 removed += 1
             self._prune(target.parent)
         manifest = self.root / MANIFEST
-        aside = manifest.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+        aside = self.root / ASIDE / MANIFEST
         aside.write_text(json.dumps({"format": FORMAT, "files": self.now}, sort_keys=True, separators=(",", ":")),
                          encoding="utf-8")
         os.replace(aside, manifest)
         self._journal.close()
-        (self.root / JOURNAL).unlink(missing_ok=True)
+        for journal in self.root.glob(JOURNAL + "*"):
+            journal.unlink(missing_ok=True)
+        shutil.rmtree(self.root / ASIDE, ignore_errors=True)
         return removed
 
     def close(self) -> None:

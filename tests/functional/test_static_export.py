@@ -21,7 +21,7 @@ from signage.housekeeping import run_housekeeping
 from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
 from signage.static_export.export import export_static
-from signage.static_export.tree import JOURNAL, MANIFEST
+from signage.static_export.tree import ASIDE, JOURNAL, MANIFEST
 from helpers import NORTH_GATE_ZH, T0, tampering
 
 
@@ -53,8 +53,8 @@ def fetched(url: str):
         return refused.code, None, b""
 
 
-def export(runner, folder: Path):
-    result = runner.invoke(args=["export-static", str(folder)])
+def export(runner, folder: Path, jobs: int = 1):
+    result = runner.invoke(args=["export-static", "--jobs", str(jobs), str(folder)])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -144,7 +144,19 @@ def test_a_second_run_writes_only_what_changed_and_removes_what_went(
     assert not (copy / "register/page/2").exists() and not (copy / "register/en/page/2").exists()
     assert "暂停" in (copy / f"S/{english.serial}/zh-Hans/index.html").read_text()
     assert (copy / "README.host").read_text() == "the host's own file"
-    assert not list(copy.rglob("*.tmp")) and not (copy / JOURNAL).exists()
+    assert not (copy / ASIDE).exists() and not (copy / JOURNAL).exists()
+
+
+def test_several_processes_write_the_same_copy_as_one(runner, two_live, tmp_path):
+    export(runner, tmp_path / "one")
+    export(runner, tmp_path / "two", jobs=2)
+    def files(folder):
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+                if path.is_file()}
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert len(one) > 50 and one.keys() == two.keys()
+    assert {path for path in one if one[path] != two[path]} == set()
+    assert written(export(runner, tmp_path / "two", jobs=2)) == 0  # incremental in workers too
 
 
 def test_a_run_stopped_half_way_leaves_whole_files_and_the_next_run_knows_them(
@@ -159,7 +171,7 @@ def test_a_run_stopped_half_way_leaves_whole_files_and_the_next_run_knows_them(
     with pytest.raises(KeyboardInterrupt):
         export_static(app, copy, on_done=stop)
     assert not (copy / MANIFEST).exists() and (copy / JOURNAL).is_file()
-    assert (copy / "register/page/2/index.html").is_file() and not list(copy.rglob("*.tmp"))
+    assert (copy / "register/page/2/index.html").is_file() and not any((copy / ASIDE).iterdir())
     change_status(second, "suspended", reason="works", by=owner, now=T0 + timedelta(days=2), settings=settings)
     db.session.commit()
     export(runner, copy)
