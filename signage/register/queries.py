@@ -87,8 +87,11 @@ def _matches(q: str):
     if db.session.get_bind().dialect.name == "postgresql" or len(folded) < TRIGRAM:
         # the stored text is folded already; pg_trgm's index serves LIKE, SQLite scans for one or two letters
         return RegisterEntry.search.like(contains_pattern(folded), escape="\\")
-    return RegisterEntry.site_id.in_(text("SELECT rowid FROM register_search WHERE register_search MATCH :phrase")
-                                     .bindparams(phrase=fts_phrase(folded)).columns(column("rowid", Integer)))
+    # `site_id + 0` keeps SQLite from driving the page by the matches' rowids, which sorts every match: it
+    # walks the sort's index instead and stops at a page, testing each row against the matches' set
+    return (RegisterEntry.site_id + 0).in_(
+        text("SELECT rowid FROM register_search WHERE register_search MATCH :phrase")
+        .bindparams(phrase=fts_phrase(folded)).columns(column("rowid", Integer)))
 
 
 def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tuple | None) -> Page:
