@@ -11,7 +11,6 @@ a checkpoint), then `flask --app wsgi export-static DIR` runs as an operator's s
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import tempfile
@@ -36,14 +35,20 @@ SUMMARY = re.compile(r"asked ([\d,]+) addresses in ([\d.]+) s; wrote ([\d,]+) fi
 
 
 def flask(env: dict, *command: str) -> tuple[str, float, float]:
-    """Run a flask command; return its output, its wall time and its peak resident memory (MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a flask command; return its output, its wall time and the peak resident memory (MB) of the command
+    or of the largest worker it forked and waited for (wait4's usage of that one child)."""
     started = time.perf_counter()
-    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return done.stdout, seconds, (peak if peak > before else float("nan")) / 1024
+    with tempfile.TemporaryFile("w+") as out:
+        child = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
+                                 stdout=out, stderr=subprocess.STDOUT, text=True)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    if child.returncode:
+        raise SystemExit(f"flask {' '.join(command)} failed:\n{output}")
+    return output, seconds, usage.ru_maxrss / 1024
 
 
 def export(env: dict, folder: Path, label: str) -> dict:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from signage.audit.chain import GENESIS_HASH, entry_hash
 from signage.audit.transparency import sign_checkpoint
 from signage.database import utcnow
 from signage.housekeeping import run_housekeeping
@@ -22,7 +21,7 @@ from signage.signs.models import Sign
 from signage.sites.services import change_status, update_site
 from signage.static_export.export import export_static
 from signage.static_export.tree import ASIDE, JOURNAL, MANIFEST
-from helpers import NORTH_GATE_ZH, T0, tampering
+from helpers import NORTH_GATE_ZH, T0, rewrite_history, tampering
 
 
 @pytest.fixture
@@ -186,14 +185,7 @@ def test_a_saved_copy_names_the_entry_a_rewrite_changed_even_with_the_tiles_rewr
     result = runner.invoke(args=["audit", "verify", "--against", str(saved)])
     assert result.exit_code == 0 and "the log extends the checkpoint" in result.output
     with tampering(db) as session:  # rewrite an activation's reason, the chain, the tiles and the checkpoints
-        rows = session.execute(text("SELECT id, canonical FROM audit_entries ORDER BY id")).all()
-        prev = GENESIS_HASH
-        for row in rows:
-            canonical = bytes(row.canonical).replace(b'"go live"', b'"tested"')
-            digest = entry_hash(prev, canonical)
-            session.execute(text("UPDATE audit_entries SET canonical = :c, prev_hash = :p, hash = :h WHERE id = :id"),
-                            {"c": canonical, "p": prev, "h": digest, "id": row.id})
-            prev = digest
+        rows = rewrite_history(session, b'"go live"', b'"tested"')
         session.execute(text("DELETE FROM log_hashes"))
         session.execute(text("DELETE FROM log_checkpoints"))
     run_housekeeping()

@@ -10,12 +10,11 @@ import json
 from sqlalchemy import text
 
 from signage.audit import merkle, notes
-from signage.audit.chain import GENESIS_HASH, entry_hash
 from signage.audit.transparency import sign_checkpoint
 from signage.database import utcnow
 from signage.housekeeping import run_housekeeping
 from signage.sites.services import change_status, update_site
-from helpers import T0, tampering
+from helpers import T0, rewrite_history, tampering
 
 
 def opened_checkpoint(client) -> notes.Checkpoint:
@@ -96,14 +95,7 @@ def test_the_log_extends_a_saved_checkpoint_until_history_is_rewritten_chain_and
     assert result.exit_code == 0 and "the log extends the checkpoint" in result.output
     # rewrite the activation's reason, then every later hash, as someone owning the database would
     with tampering(db) as session:
-        rows = session.execute(text("SELECT id, canonical FROM audit_entries ORDER BY id")).all()
-        prev = GENESIS_HASH
-        for row in rows:
-            canonical = bytes(row.canonical).replace(b'"go live"', b'"tested"')
-            digest = entry_hash(prev, canonical)
-            session.execute(text("UPDATE audit_entries SET canonical = :c, prev_hash = :p, hash = :h WHERE id = :id"),
-                            {"c": canonical, "p": prev, "h": digest, "id": row.id})
-            prev = digest
+        rows = rewrite_history(session, b'"go live"', b'"tested"')
     changed = [row.id for row in rows if b'"go live"' in bytes(row.canonical)]
     assert changed
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the chain alone cannot tell
