@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, text, update
 
 from signage.audit.services import append_entries
+from signage.audit.transparency import sign_checkpoint
 from signage.demo import NYC_STORE, OFFICE, REFUSED_DRAFT, STATION
 from signage.extensions import db
 from signage.notices.content import content_sha256
@@ -39,6 +40,8 @@ def seed_sites(organisation, owner, count: int, *, now: datetime, settings: Pack
     while added < count:
         size = min(BATCH, count - added)
         _insert_batch(organisation, owner, range(start + added, start + added + size), now=now, settings=settings)
+        # the batch published notices: as any publication does, it signs a checkpoint that covers them
+        sign_checkpoint(now=now)
         db.session.commit()
         added += size
         if on_batch:

@@ -82,6 +82,9 @@ def test_seeding_for_size_adds_sites_to_the_demo_that_verify_and_show(runner, db
     by_status, _attention = site_counts(sites[0].organisation_id)
     assert sum(by_status.values()) == before + 40
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    # the seed published notices, so the log's latest checkpoint covers every entry, as a publication's does
+    checkpoint = client.get("/log/checkpoint").get_data(as_text=True)
+    assert int(checkpoint.splitlines()[1]) == db.session.scalar(db.select(db.func.count(AuditEntry.id)))
     sign = db.session.scalars(db.select(Sign).where(Sign.site_id == active[-1].id)).one()
     page = client.get(f"/S/{sign.serial}", headers={"Accept-Language": "en"})
     assert page.status_code == 200 and active[-1].site_name in page.get_data(as_text=True)
