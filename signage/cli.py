@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from signage.audit import notes, transparency
+from signage.audit import log_checks, notes
 from signage.audit.verification import checkpoint_break, verify_log
 from signage.auth import services as accounts
 from signage.auth.models import ROLES, TOKEN_SCOPES, User
@@ -133,11 +133,11 @@ def _check_against(path: Path, key: str | None):
             key = _read_text(log / "key").strip()
         # the size the saved tiles are read to; nothing is read from them before the signature checks out
         saved_size = notes.parse_checkpoint(note.rpartition("\n\n")[0] + "\n").size if log else 0
-        leaves = transparency.exported_leaves(log, saved_size) if log else None
-        saved = transparency.against_checkpoint(note, key, leaves)
+        leaves = log_checks.exported_leaves(log, saved_size) if log else None
+        saved = log_checks.against_checkpoint(note, key, leaves)
     except notes.NoteError as refused:
         raise click.BadParameter(f"{refused}.", param_hint="--against") from None
-    except transparency.CheckpointMismatch as mismatch:
+    except log_checks.CheckpointMismatch as mismatch:
         return mismatch
     click.echo(f"OK: the log extends the checkpoint of {saved.size} entries of {saved.origin}.")
     return None

@@ -36,7 +36,7 @@ _CHECKPOINT_DUE = "signage.checkpoint_due"
 _hashes = LogHash.__table__
 
 
-def _entry_bytes(canonical) -> bytes:
+def entry_bytes(canonical) -> bytes:
     """An entry's stored bytes; a column rewritten as text (an edit by hand) is hashed as its UTF-8 bytes."""
     return canonical.encode() if isinstance(canonical, str) else bytes(canonical or b"")
 
@@ -83,7 +83,7 @@ def extend_log(*, limit: int | None = None) -> int:
         for seq, canonical in rows:
             if seq != size + len(leaves) + 1:  # a gap: verification names it; the tree stops before it
                 break
-            leaves.append({"level": 0, "index": seq - 1, "hash": merkle.leaf_hash(_entry_bytes(canonical))})
+            leaves.append({"level": 0, "index": seq - 1, "hash": merkle.leaf_hash(entry_bytes(canonical))})
         if leaves:
             db.session.execute(insert(LogHash), leaves)
             _complete_tiles()
@@ -128,7 +128,7 @@ def public_entry(index: int) -> bytes | None:
                                .where(AuditEntry.id == index + 1)).first()
     if entry is None or entry.action not in PUBLIC_ACTIONS or index >= log_size():
         return None
-    return _entry_bytes(entry.canonical)
+    return entry_bytes(entry.canonical)
 
 
 # The signing key, kept in a file the database does not hold.
@@ -217,85 +217,3 @@ def _sign_if_due(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(_CHECKPOINT_DUE, None)
-
-
-class CheckpointMismatch(Exception):
-    """What `against_checkpoint` found: the log does not extend the saved checkpoint."""
-
-    def describe(self) -> str:
-        return str(self.args[0])
-
-
-def _leaves(size: int):
-    """Recompute the first `size` leaf hashes from the entries' own bytes, a batch a statement."""
-    last = 0
-    while last < size:
-        rows = db.session.execute(select(AuditEntry.id, AuditEntry.canonical)
-                                  .where(AuditEntry.id > last, AuditEntry.id <= size)
-                                  .order_by(AuditEntry.id).limit(BATCH)).all()
-        if not rows:
-            return
-        for seq, canonical in rows:
-            if seq != last + 1:
-                raise CheckpointMismatch(f"Entry {last + 1} is missing (deleted): the checkpoint covers it.")
-            last = seq
-            yield merkle.leaf_hash(_entry_bytes(canonical))
-
-
-def against_checkpoint(note: str, verifier: str | None = None, saved_leaves=None) -> notes.Checkpoint:
-    """Check that the log today extends a checkpoint saved earlier: its signature (by `verifier`, a verifier
-    key line, or the log's own key), then the root of its first `size` entries recomputed from their bytes.
-    Raise NoteError for a file that does not parse or verify, CheckpointMismatch naming what differs.
-
-    saved_leaves, the leaf hashes of a copy of the log saved with the checkpoint (a static export's tiles,
-    exported_leaves), names the entry that changed even when the stored tiles were rewritten too."""
-    key = notes.parse_verifier(verifier if verifier else verifier_line())
-    saved = notes.parse_checkpoint(notes.open_note(note, key))
-    if saved.origin != key.name:
-        raise notes.NoteError(f"the checkpoint is of the log {saved.origin}, not of {key.name}")
-    count, recomputed = merkle.streamed_root(_leaves(saved.size))
-    if count < saved.size:
-        raise CheckpointMismatch(f"The log holds {count} entries; the checkpoint covers {saved.size}: entries "
-                                 f"were deleted.")
-    if recomputed == saved.root:
-        return saved
-    first = _first_changed_leaf(saved.size, saved_leaves)
-    if first is not None:
-        raise CheckpointMismatch(f"Entry {first + 1} was changed after the checkpoint of {saved.size} entries: its "
-                                 f"bytes no longer hash to the leaf the log published.")
-    raise CheckpointMismatch(f"The first {saved.size} entries no longer hash to the checkpoint's root: history was "
-                             f"rewritten, the stored tiles with it. Compare with a saved copy of the tiles (a static "
-                             f"export) to find the entry.")
-
-
-def _first_changed_leaf(size: int, saved_leaves=None) -> int | None:
-    """The first leaf whose entry's bytes no longer hash to the leaf hash the tiles hold (the saved copy's
-    when given, the database's otherwise), if any does."""
-    if saved_leaves is not None:
-        for index, (leaf, held) in enumerate(zip(_leaves(size), saved_leaves)):
-            if held != leaf:
-                return index
-        return None
-    for index, leaf in enumerate(_leaves(size)):
-        if index % BATCH == 0:
-            kept = stored(0, index, BATCH)
-        held = kept[index % BATCH] if index % BATCH < len(kept) else None
-        if held is None or bytes(held) != leaf:
-            return index
-    return None
-
-
-def exported_leaves(root: Path, size: int):
-    """Yield the first `size` leaf hashes from the level-0 tiles of a copy of the log under `root` (a
-    static export's log/ folder), a tile at a time; raise CheckpointMismatch when a tile is missing or short."""
-    for index in range(-(-size // merkle.TILE_WIDTH)):
-        width = min(merkle.TILE_WIDTH, size - index * merkle.TILE_WIDTH)
-        path = root / merkle.tile_path(0, index, width)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise CheckpointMismatch(f"The saved copy has no tile {path}: it cannot name the entry.") from None
-        if len(data) != 32 * width:
-            raise CheckpointMismatch(f"The saved tile {path} holds {len(data)} bytes, not {32 * width}.")
-        for offset in range(0, len(data), 32):
-            yield data[offset:offset + 32]
