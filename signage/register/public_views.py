@@ -70,9 +70,9 @@ def _page(model: dict, tag: str, *, status: int = 200) -> Response:
     response = Response(render_template("register/list.html", page=model, lang=tag), status=status)
     response.headers["Cache-Control"] = CACHE_CONTROL if status == 200 else "no-store"
     response.headers["Vary"] = "Accept-Language"
-    if model["map"]:  # the map's two scripts from this site, and its tiles from the one host set up
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            scripts=True, images_from=map_tile_origin(model["map"]["url"]))
+    if model["map"]:  # the map's scripts from this site, and its tiles from the one host set up
+        response.headers["Content-Security-Policy"] = content_security_policy(scripts=True,
+                                                                              images_from=model["map"]["origin"])
     return response
 
 
@@ -81,7 +81,8 @@ def _tiles() -> dict | None:
     config = current_app.config
     if not config.get("MAP_TILE_URL"):
         return None
-    return {"url": config["MAP_TILE_URL"], "host": urlsplit(map_tile_origin(config["MAP_TILE_URL"])).netloc,
+    origin = map_tile_origin(config["MAP_TILE_URL"])
+    return {"url": config["MAP_TILE_URL"], "origin": origin, "host": urlsplit(origin).netloc,
             "attribution": config.get("MAP_ATTRIBUTION") or "",
             "attribution_url": config.get("MAP_ATTRIBUTION_URL") or ""}
 

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from signage.database import reads_only
-from signage.static_export.export import export_static
+from signage.static_export.export import ExportFailed, export_static
 
 
 @click.command("export-static")
@@ -33,6 +33,8 @@ def export_static_command(directory: Path, jobs: int):
     try:
         summary = export_static(current_app._get_current_object(), directory, jobs=jobs, on_planned=on_planned,
                                 on_done=on_done)
+    except ExportFailed as failed:  # the files a worker put in place stay owned (its journal): run it again
+        raise click.ClickException(f"The export stopped before it finished: {failed}") from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

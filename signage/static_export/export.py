@@ -6,6 +6,7 @@ answered with: the app answers 304 without rendering when nothing changed, which
 run cheap. Full tiles and public entries never change and are not asked for again."""
 import contextvars
 import multiprocessing
+import queue
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -57,8 +58,7 @@ def export_static(app: Flask, root: Path, *, jobs: int = 1, on_planned: Callable
             # as a request to a server does, instead of piling its rows into the command's session
             contextvars.Context().run(_ask_all, app, planned, tree, summary, on_done)
         _copy_static(Path(app.static_folder), tree)
-        if on_done:
-            on_done(1)
+        on_done(1)
         summary.removed = tree.finish()
     except BaseException:
         tree.close()
@@ -83,7 +83,13 @@ def _in_workers(app: Flask, planned: list[Planned], tree: ExportTree, summary: S
     try:
         finished = 0
         while finished < jobs:
-            kind, value = messages.get()
+            try:
+                kind, value = messages.get(timeout=1)
+            except queue.Empty:  # a worker killed outright (out of memory, a signal) says nothing
+                dead = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
+                if dead:
+                    raise ExportFailed(f"a worker of the export stopped with exit code {dead[0]}") from None
+                continue
             if kind == "done":
                 on_done(value)
             elif kind == "held":
