@@ -145,8 +145,15 @@ def browser_sign_in(browser, live_server: str, user, password: str = PASSWORD):
     page.goto(f"{live_server}/login")
     page.fill("#email", user.email)
     page.fill("#password", password)
-    page.click("main form button")
+    follow(page, page.locator("main form button"))
     return page
+
+
+def follow(page, target) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded. A bare click returns
+    once the navigation starts, so reading the page straight after can still see half of it."""
+    with page.expect_navigation(wait_until="load"):
+        target.click()
 
 
 #: A gym in Shanghai whose turnstile recognises members who consent, with a card for those who do not, and

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from signage.signs.models import Sign
-from helpers import browser_sign_in
+from helpers import browser_sign_in, follow
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def register_in_chinese(page, live_server) -> int:
     page.goto(f"{live_server}/sites/new")
     assert page.get_attribute("html", "lang") == "zh-Hans"
     page.check("input[name=jurisdictions][value=CN]")  # the laws first: the form then asks what CN asks
-    page.locator("main form button.btn--primary").click()
+    follow(page, page.locator("main form button.btn--primary"))
     assert page.locator("[name=legal_basis_cn]").count() == 1 and page.locator("[name=gdpr_art6_basis]").count() == 0
     for name, (chinese, english) in {**PROSE, **NAMES}.items():
         page.fill(f"#field-{name}", chinese)  # the site's own language: the author's, Chinese
@@ -57,7 +57,7 @@ def register_in_chinese(page, live_server) -> int:
         page.check(f"input[name=security_measures][value={measure}]")
     for name in NO:
         page.check(f"#field-{name}-no")
-    page.locator("form.site-form button.btn--primary").click()
+    follow(page, page.locator("form.site-form button.btn--primary"))
     assert page.locator(".summary--error").count() == 0, page.locator("main").inner_text()
     return int(page.url.rstrip("/").split("/")[-1])
 
@@ -66,7 +66,7 @@ def issue(page, live_server, site_id: int, placement: str, size: str):
     page.goto(f"{live_server}/sites/{site_id}/signs/new")
     page.fill("#field-placement", placement)
     page.select_option("#field-size", size)
-    page.locator("main form.stack button.btn--primary").click()
+    follow(page, page.locator("main form.stack button.btn--primary"))
     assert placement in page.locator("main").inner_text(), page.locator("main").inner_text()
 
 
@@ -107,7 +107,7 @@ def test_a_site_registered_in_chinese_prints_and_publishes_each_language_in_its_
         assert decoded_url(response.body()).upper().endswith(f"/S/{serial}")
 
     page.goto(f"{live_server}/sites/{site_id}")
-    page.click("button[name=status][value=active]")
+    follow(page, page.locator("button[name=status][value=active]"))
     assert page.locator(".refusal").count() == 0, page.locator(".refusal").inner_text()
     page.close()
 

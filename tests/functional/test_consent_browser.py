@@ -8,7 +8,7 @@ from PIL import Image
 
 from signage.consent.channels import open_channel
 
-from helpers import T0
+from helpers import T0, follow
 from test_notice_browser import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -48,11 +48,11 @@ def test_the_kiosk_flow_at_1024_by_768(browser, live_server, kiosk_token, lang, 
     try:
         assert page.get_attribute("html", "lang") == lang
         clean(page)
-        page.get_by_role("button", name=words["continue"]).click()
+        follow(page, page.get_by_role("button", name=words["continue"]))
         page.fill("#ref", "GYM-004213")
         page.check("input[name=age][value=adult]")
         clean(page)
-        page.get_by_role("button", name=words["continue"]).click()
+        follow(page, page.get_by_role("button", name=words["continue"]))
         yes, no = page.locator("button.answer").all()
         assert (yes.inner_text(), no.inner_text()) == (words["yes"], words["no"])
         a, b = yes.bounding_box(), no.bounding_box()
@@ -61,10 +61,10 @@ def test_the_kiosk_flow_at_1024_by_768(browser, live_server, kiosk_token, lang, 
         assert b["y"] + b["height"] < TABLET["height"]
         assert page.locator(".alternative").is_visible()
         clean(page)
-        yes.click()
+        follow(page, yes)
         assert page.locator("button.answer").count() == 2  # the optional purpose, asked on its own
         clean(page)
-        page.locator("button.answer").nth(1).click()
+        follow(page, page.locator("button.answer").nth(1))
         code = page.locator(".receipt-code code").inner_text().replace("-", "")
         clean(page)
         shot = Image.open(io.BytesIO(page.locator(".qr-wrap svg").screenshot()))
@@ -84,7 +84,7 @@ def test_mei_withdraws_from_her_phone_at_360_px(browser, live_server, gym_site, 
         assert page.get_attribute("html", "lang") == lang
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         clean(page)
-        page.get_by_role("button", name=words["withdraw"]).click()
+        follow(page, page.get_by_role("button", name=words["withdraw"]))
         assert "/r/" in page.url and code not in page.url  # the withdrawal receipt, with a code of its own
         clean(page)
         page.goto(f"{live_server}/r/{code}")

@@ -3,7 +3,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 
-from helpers import PASSWORD
+from helpers import PASSWORD, follow
 
 pytestmark = pytest.mark.browser
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
@@ -25,14 +25,14 @@ def test_dashboard_pages_have_no_axe_violations(live_server, browser, owner, mak
         assert violations(page) is None
         page.fill("input[name=email]", owner.email)
         page.fill("input[name=password]", PASSWORD)
-        page.click("main form button")
+        follow(page, page.locator("main form button"))
         for path in ("/", "/sites", f"/sites/{site.id}", f"/sites/{site.id}/edit", "/sites/new",
                      "/sites/new?jurisdictions=CN&jurisdictions=EU", f"/sites/{site.id}/notice/preview", "/audit",
                      "/organisation", "/users", "/tokens", "/signs/reprint"):
             page.goto(f"{live_server}{path}")
             assert violations(page) is None, f"{path}: {violations(page)}"
         page.goto(f"{live_server}/sites/{site.id}")
-        page.click("button[name=status][value=active]")  # the refusal panel
+        follow(page, page.locator("button[name=status][value=active]"))  # the refusal panel
         assert "CN-PUBLIC-PURPOSE" in page.content() and violations(page) is None
     finally:
         context.close()

@@ -1,7 +1,7 @@
 """Lin's journey in a real browser: sign in, register a site a rule refuses, fix it, activate it."""
 import pytest
 
-from helpers import browser_sign_in
+from helpers import browser_sign_in, follow
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser,
     page = browser_sign_in(browser, live_server, owner)
     page.goto(f"{live_server}/sites/new")
     page.check("input[name=jurisdictions][value=OTHER]")
-    page.locator("main form button.btn--primary").click()
+    follow(page, page.locator("main form button.btn--primary"))
     for name, value in SITE_FIELDS.items():
         page.fill(f"[name='{name}']", value)
     for name, value in CHINESE.items():
@@ -34,19 +34,19 @@ def test_operator_is_refused_fixes_the_field_and_activates(live_server, browser,
     page.check("input[name=jurisdictions][value=OTHER]")
     for name in NO:
         page.check(f"#field-{name}-no")
-    page.locator("form.site-form button.btn--primary").click()
+    follow(page, page.locator("form.site-form button.btn--primary"))
     assert "/sites/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
 
-    page.click("button[name=status][value=active]")
+    follow(page, page.locator("button[name=status][value=active]"))
     ban = page.locator(".refusal .refusal__ban")
     assert "ANY-PRIVATE-SPACE" in ban.inner_text() and "private spaces" in ban.inner_text()
     assert "This cannot be made lawful here" in ban.inner_text()
     assert ban.locator("a").count() == 0  # no field makes a changing room lawful: nothing offers a "fix"
     # it was never a changing room: Lin picked the wrong kind of place, and corrects the record
-    page.click("a[href$='/edit']")
+    follow(page, page.locator("a[href$='/edit']"))
     page.select_option("select[name=venue_class]", "business_premises_public_access")
-    page.locator("form.site-form button.btn--primary").click()
+    follow(page, page.locator("form.site-form button.btn--primary"))
 
-    page.click("button[name=status][value=active]")
+    follow(page, page.locator("button[name=status][value=active]"))
     assert page.locator(".refusal").count() == 0
     assert page.locator("main .badge--active").count() >= 1

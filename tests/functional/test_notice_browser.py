@@ -5,7 +5,7 @@ import pytest
 
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status
-from helpers import T0, in_chinese
+from helpers import T0, follow, in_chinese
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 360, "height": 740}
@@ -67,8 +67,7 @@ def test_language_link_switches_without_scripts_or_cookies(browser, live_server,
     _site, sign = scanned_sign
     page, context, _response, requests, _complaints = open_page(browser, f"{live_server}/S/{sign.serial}", "en-US")
     try:
-        page.get_by_role("link", name="简体中文").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("link", name="简体中文"))
         assert page.url.endswith(f"/S/{sign.serial}/zh-Hans/")
         assert page.get_attribute("html", "lang") == "zh-Hans" and "北门" in page.locator("h1").inner_text()
         assert context.cookies() == [] and all(url.startswith(live_server + "/") for url in requests)

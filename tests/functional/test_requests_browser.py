@@ -3,6 +3,7 @@ notice from the sign, reports it as suspected fake, and follows it by its code; 
 No cookie, no request elsewhere, no script needed, and axe-core clean on every screen."""
 import pytest
 
+from helpers import follow
 from test_consent_browser import PHONE, clean, opened
 
 pytestmark = pytest.mark.browser
@@ -18,27 +19,27 @@ def test_a_passer_by_reports_a_sign_and_asks_about_their_data_at_360_px(browser,
     words = WORDS[lang]
     context, page, requests = opened(browser, PHONE, f"{live_server}/S/{sign.serial}?lang={lang}")
     try:
-        page.get_by_role("link", name=words["report"]).click()
+        follow(page, page.get_by_role("link", name=words["report"]))
         assert page.get_attribute("html", "lang") == lang and sign.serial in page.inner_text("main")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         clean(page)
         page.get_by_label(words["fake"]).check()
         page.fill("#description", "<b>sticker</b> over the code")
-        page.get_by_role("button", name=words["send"]).click()
+        follow(page, page.get_by_role("button", name=words["send"]))
         code = page.locator(".receipt-code code").inner_text()
         assert "/q/" in page.url and words["received"] in page.locator(".banner").inner_text()
         assert sign.serial in page.inner_text("main")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         clean(page)
         page.goto(f"{live_server}/S/{sign.serial}?lang={lang}")
-        page.get_by_role("link", name=words["ask"]).click()
+        follow(page, page.get_by_role("link", name=words["ask"]))
         page.get_by_label(words["deletion"]).check()
-        page.get_by_role("button", name=words["send"]).click()
+        follow(page, page.get_by_role("button", name=words["send"]))
         assert page.locator(".receipt-code code").inner_text() != code
         clean(page)
         page.goto(f"{live_server}/q/?lang={lang}")
         page.fill("#code", code.lower())
-        page.locator("form button").click()
+        follow(page, page.locator("form button"))
         assert words["fake"] in page.inner_text("h1")
         clean(page)
         assert context.cookies() == []
@@ -53,9 +54,9 @@ def test_the_forms_work_with_javascript_switched_off(browser, live_server, live_
     page = context.new_page()
     try:
         page.goto(f"{live_server}/S/{sign.serial}?lang=en")
-        page.get_by_role("link", name="Report this sign").click()
+        follow(page, page.get_by_role("link", name="Report this sign"))
         page.get_by_label("The sign is damaged").check()
-        page.get_by_role("button", name="Send").click()
+        follow(page, page.get_by_role("button", name="Send"))
         assert "/q/" in page.url and "The sign is damaged" in page.inner_text("h1")
     finally:
         context.close()
