@@ -49,9 +49,14 @@ def entry_row(site: dict, version: dict, first_published_at: datetime, *, now: d
     }
 
 
+#: The register row's sort keys that its jurisdiction rows carry too.
+SORT_KEYS = ("status_rank", "name_key", "city_key", "since_order")
+
+
 def jurisdiction_rows(row: dict) -> list[dict]:
     """Return the rows of register_jurisdictions for a register row."""
-    return [{"site_id": row["site_id"], "jurisdiction": code} for code in dict.fromkeys(row["jurisdictions"])]
+    keys = {name: row[name] for name in SORT_KEYS}
+    return [{"site_id": row["site_id"], "jurisdiction": code, **keys} for code in dict.fromkeys(row["jurisdictions"])]
 
 
 def _microseconds(moment: datetime) -> int:

@@ -72,13 +72,25 @@ class RegisterEntry(db.Model):
 
 
 class RegisterJurisdiction(db.Model):
-    """One jurisdiction of a register row, so the jurisdiction filter is an index lookup on both backends."""
+    """One jurisdiction of a register row, with the row's sort keys copied beside it: a list filtered by
+    jurisdiction walks one index range of this table in the sort's order and stops at a page, instead of
+    walking every row's sort and testing each for the jurisdiction."""
 
     __tablename__ = "register_jurisdictions"
+    __table_args__ = (
+        Index("ix_register_jurisdiction_by_name", "jurisdiction", "status_rank", "name_key", "site_id"),
+        Index("ix_register_jurisdiction_by_city", "jurisdiction", "status_rank", "city_key", "name_key", "site_id"),
+        Index("ix_register_jurisdiction_by_since", "jurisdiction", "status_rank", "since_order", "site_id"),
+    )
 
     jurisdiction: Mapped[str] = mapped_column(String(20), primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("register_entries.site_id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
+    #: the register row's own, written with it (services.refresh_entries)
+    status_rank: Mapped[int] = mapped_column(Integer)
+    name_key: Mapped[str] = mapped_column(String(200))
+    city_key: Mapped[str] = mapped_column(String(100))
+    since_order: Mapped[int] = mapped_column(BigInteger)
 
 
 class RegisterDocument(db.Model):

@@ -19,6 +19,9 @@ SORTS = {
     "city": (_entries.c.status_rank, _entries.c.city_key, _entries.c.name_key, _entries.c.site_id),
     "newest": (_entries.c.status_rank, _entries.c.since_order, _entries.c.site_id),
 }
+_jurisdictions = RegisterJurisdiction.__table__
+#: The same keys as a jurisdiction's rows carry them: a list filtered by jurisdiction walks these instead.
+JURISDICTION_SORTS = {name: tuple(_jurisdictions.c[key.name] for key in keys) for name, keys in SORTS.items()}
 STATUS_CHOICES = (*STATUS_RANKS, "all")
 #: A list says how many rows match up to this; beyond it, "more than".
 COUNT_CAP = 10_000
@@ -56,20 +59,28 @@ def bbox_text(bbox: tuple | None) -> str | None:
     return ",".join(f"{value:.10f}".rstrip("0").rstrip(".") for value in bbox) if bbox else None
 
 
-def filtered(filters: RegisterFilters):
-    """Return the query of the register rows that pass the filters, for a caller to order and page."""
-    query = select(RegisterEntry)
+def sort_columns(filters: RegisterFilters, sort: str) -> tuple:
+    """Return the columns a list in this sort walks: the jurisdiction's copy of the keys when it filters by
+    one (filtered() joins it), so the page is one range of one index."""
+    return JURISDICTION_SORTS[sort] if filters.jurisdiction else SORTS[sort]
+
+
+def filtered(filters: RegisterFilters, query=None):
+    """Return the query (by default of the register rows) narrowed to the rows that pass the filters, for a
+    caller to order by sort_columns() and page."""
+    query = select(RegisterEntry) if query is None else query
+    if filters.jurisdiction:
+        query = query.join(_jurisdictions, and_(_jurisdictions.c.site_id == _entries.c.site_id,
+                                                _jurisdictions.c.jurisdiction == filters.jurisdiction))
     if filters.status != "all":
-        query = query.where(RegisterEntry.status_rank == STATUS_RANKS[filters.status])
+        status = _jurisdictions.c.status_rank if filters.jurisdiction else _entries.c.status_rank
+        query = query.where(status == STATUS_RANKS[filters.status])
     if filters.city:
         query = query.where(RegisterEntry.city_key == filters.city.strip().casefold())
     if filters.purpose:
         query = query.where(RegisterEntry.purpose == filters.purpose)
     if filters.function:
         query = query.where(RegisterEntry.function == filters.function)
-    if filters.jurisdiction:
-        query = query.where(RegisterEntry.site_id.in_(
-            select(RegisterJurisdiction.site_id).where(RegisterJurisdiction.jurisdiction == filters.jurisdiction)))
     if filters.bbox:
         west, south, east, north = filters.bbox
         query = query.where(RegisterEntry.latitude.between(south, north))
@@ -101,12 +112,13 @@ def register_page(filters: RegisterFilters, *, sort: str, limit: int, cursor: tu
     A cursor is the id of the row a page ended at, so every cursor the document's pattern allows means
     something in every sort; one naming no row of the register continues from nothing (an empty page).
     """
-    key_columns = SORTS[sort]
+    key_columns = sort_columns(filters, sort)
     direction, site_id = cursor or ("after", None)
     forward = direction == "after"
     query = filtered(filters)
     if site_id is not None:
-        key = db.session.execute(select(*key_columns).where(_entries.c.site_id == min(site_id, INTEGER_MAX))).first()
+        # read from the row itself, so a cursor at a row that has since left the filter still continues
+        key = db.session.execute(select(*SORTS[sort]).where(_entries.c.site_id == min(site_id, INTEGER_MAX))).first()
         if key is None:
             return Page([], None, None)
         compared, values = key_columns, tuple(key)
@@ -161,10 +173,11 @@ def download_batches(filters: RegisterFilters, *, sort: str, fmt: str):
     """Yield the filtered register in a sort's order as lists of (code, stored, entry): a row's stored
     document in the format (opendata.stored_documents), or, where it has none of the current format, None
     and the row itself; a keyset batch a statement, so memory stays flat however long the register is."""
-    key_columns = SORTS[sort]
+    key_columns = sort_columns(filters, sort)
     stored = and_(_documents.c.site_id == _entries.c.site_id, _documents.c.format == DOCUMENTS_FORMAT)
-    statement = (filtered(filters).with_only_columns(_entries.c.code, _documents.c[f"{fmt}_text"], *key_columns)
-                 .select_from(_entries.outerjoin(_documents, stored)).order_by(*key_columns).limit(BATCH))
+    rows = select(_entries.c.code, _documents.c[f"{fmt}_text"], *key_columns).select_from(
+        _entries.outerjoin(_documents, stored))
+    statement = filtered(filters, rows).order_by(*key_columns).limit(BATCH)
     connection = db.session.connection()  # plain rows, without the ORM's work per row
     key = None
     while True:

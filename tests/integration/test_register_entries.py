@@ -10,7 +10,7 @@ from sqlalchemy import delete, event, func, select
 from signage.auth.services import update_organisation
 from signage.housekeeping import run_housekeeping
 from signage.notices.models import NoticeVersion
-from signage.register.entries import entry_row
+from signage.register.entries import SORT_KEYS, entry_row
 from signage.register.models import RegisterDocument, RegisterEntry, RegisterJurisdiction
 from signage.register.opendata import DOCUMENTS_FORMAT, stored_documents
 from signage.register.services import refresh_entries
@@ -77,6 +77,10 @@ def assert_current(db, *sites: Site) -> None:
         assert row["name"] == current.content["site_name"]
         assert row["operator"] == current.content["operator"]["legal_name"]
         assert stored_jurisdictions(db, site.id) == set(current.content["jurisdictions"])
+        # each jurisdiction's copy of the sort keys is the row's: a filtered list sorts as the whole one does
+        copies = db.session.execute(select(*(getattr(RegisterJurisdiction, key) for key in SORT_KEYS))
+                                    .where(RegisterJurisdiction.site_id == site.id)).all()
+        assert {tuple(copy) for copy in copies} == {tuple(row[key] for key in SORT_KEYS)}
 
 
 def _differences(row, expected):
@@ -99,7 +103,8 @@ def assert_refresh_changes_nothing(db) -> None:
 
 def _all_rows(db) -> dict:
     rows = {row.site_id: row._asdict() for row in db.session.execute(select(*COMPARED))}
-    codes = db.session.execute(select(RegisterJurisdiction.site_id, RegisterJurisdiction.jurisdiction)).all()
+    codes = db.session.execute(select(RegisterJurisdiction.site_id, RegisterJurisdiction.jurisdiction,
+                                      *(getattr(RegisterJurisdiction, key) for key in SORT_KEYS))).all()
     documents = {row.site_id: row._asdict() for row in db.session.execute(select(_documents))}
     return {"rows": rows, "jurisdictions": sorted(codes), "documents": documents}
 
