@@ -1,8 +1,16 @@
-"""China working-day calendar (regulation.md §8.1): statutory holidays and adjusted working days (调休)."""
-from dataclasses import dataclass
+"""China working-day calendar (regulation.md §8.1): statutory holidays and adjusted working days (调休),
+read from data/cn_workdays.toml when the module loads, so the next year is one edit of that file."""
+import tomllib
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
+
+#: The State Council's arrangements, one [[year]] block each, every row naming its notice.
+CALENDAR_FILE = Path(__file__).with_name("data") / "cn_workdays.toml"
+#: Within this many days of a year's end, the next year's missing table is shown to the organisation.
+MISSING_YEAR_WARNING_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,8 @@ class YearTable:
     holidays: frozenset[date]
     #: Weekend days the arrangement turns into working days.
     adjusted_working_days: frozenset[date]
+    #: Each listed day's row: the holiday or the holiday it is worked for, and the notice it comes from.
+    sources: Mapping[date, tuple[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -22,54 +32,44 @@ class DueDate:
 
     on: date
     provisional: bool
+    #: The years crossed that have no table, so the date says why it is provisional.
+    missing_years: tuple[int, ...] = ()
 
 
-def _span(first: date, last: date) -> set[date]:
+def _span(first: date, last: date) -> list[date]:
     """Return every day from first to last, both included."""
-    return {first + timedelta(days=offset) for offset in range((last - first).days + 1)}
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def _table(year: int, notice: str, holidays: list[tuple[date, date]], adjusted: list[date]) -> YearTable:
-    """Build a year table from holiday spans and adjusted working days."""
-    days_off = set().union(*(_span(first, last) for first, last in holidays))
-    return YearTable(year, notice, frozenset(days_off), frozenset(adjusted))
+def year_table(block: Mapping) -> YearTable:
+    """Build one year's table from its block of the calendar file, refusing a row outside its year."""
+    year, notice = block["year"], block["notice"]
+    holidays, adjusted, sources = set(), set(), {}
+    for row in block.get("holidays", ()):
+        for day in _span(row["first"], row["last"]):
+            holidays.add(day)
+            sources[day] = (row["name"], row.get("notice", notice))
+    for row in block.get("working_days", ()):
+        adjusted.add(row["day"])
+        sources[row["day"]] = (row["for"], row.get("notice", notice))
+    strays = sorted(day for day in sources if day.year != year)
+    if strays or holidays & adjusted:
+        raise ValueError(f"CN calendar {year}: rows outside the year or both holiday and working day: "
+                         f"{strays or sorted(holidays & adjusted)}")
+    return YearTable(year, notice, frozenset(holidays), frozenset(adjusted), MappingProxyType(sources))
 
 
-# 国务院办公厅关于2025年部分节假日安排的通知 (secondary: the Xinhua text as republished).
-CN_2025 = _table(
-    2025,
-    "国务院办公厅关于2025年部分节假日安排的通知, 国办发明电〔2024〕12号, 2024-11-12",
-    holidays=[
-        (date(2025, 1, 1), date(2025, 1, 1)),  # New Year
-        (date(2025, 1, 28), date(2025, 2, 4)),  # Spring Festival
-        (date(2025, 4, 4), date(2025, 4, 6)),  # Qingming
-        (date(2025, 5, 1), date(2025, 5, 5)),  # Labour Day
-        (date(2025, 5, 31), date(2025, 6, 2)),  # Dragon Boat
-        (date(2025, 10, 1), date(2025, 10, 8)),  # National Day with Mid-Autumn
-    ],
-    adjusted=[date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28), date(2025, 10, 11)],
-)
+def load_calendar(text: str) -> Mapping[int, YearTable]:
+    """Return the year tables a calendar file holds, by year; years must follow each other without a gap."""
+    tables = [year_table(block) for block in tomllib.loads(text)["year"]]
+    years = [table.year for table in tables]
+    if years != list(range(years[0], years[0] + len(years))):
+        raise ValueError(f"CN calendar years must be contiguous and in order, not {years}")
+    return MappingProxyType({table.year: table for table in tables})
 
-# 国务院办公厅关于2026年部分节假日安排的通知, dated 2025-11-04 (secondary: the Xinhua text as
-# republished by gmw.cn and hrbtv.net; the 国办发明电 document number was not found, so it is not cited).
-CN_2026 = _table(
-    2026,
-    "国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04",
-    holidays=[
-        (date(2026, 1, 1), date(2026, 1, 3)),  # New Year
-        (date(2026, 2, 15), date(2026, 2, 23)),  # Spring Festival
-        (date(2026, 4, 4), date(2026, 4, 6)),  # Qingming
-        (date(2026, 5, 1), date(2026, 5, 5)),  # Labour Day
-        (date(2026, 6, 19), date(2026, 6, 21)),  # Dragon Boat
-        (date(2026, 9, 25), date(2026, 9, 27)),  # Mid-Autumn
-        (date(2026, 10, 1), date(2026, 10, 7)),  # National Day
-    ],
-    adjusted=[date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
-              date(2026, 10, 10)],
-)
 
 #: Loading the next year's table when the State Council publishes it is yearly maintenance.
-CN_CALENDAR: Mapping[int, YearTable] = MappingProxyType({table.year: table for table in (CN_2025, CN_2026)})
+CN_CALENDAR: Mapping[int, YearTable] = load_calendar(CALENDAR_FILE.read_text(encoding="utf-8"))
 
 
 def is_working_day(day: date, calendar: Mapping[int, YearTable] = CN_CALENDAR) -> bool:
@@ -88,15 +88,25 @@ def add_working_days(trigger: date, count: int, calendar: Mapping[int, YearTable
 
     Counting starts the day after the trigger unless include_trigger is set
     (regulation.md §9 point 8). Without a table for a year crossed, weekends
-    alone are skipped there and the result is provisional.
+    alone are skipped there and the result is provisional, naming the years.
     """
     if count < 1:
         raise ValueError("count must be at least one working day")
     day = trigger if include_trigger else trigger + timedelta(days=1)
-    provisional, counted = False, 0
+    missing, counted = [], 0
     while True:
-        provisional = provisional or day.year not in calendar
+        if day.year not in calendar and day.year not in missing:
+            missing.append(day.year)
         counted += is_working_day(day, calendar)
         if counted == count:
-            return DueDate(on=day, provisional=provisional)
+            return DueDate(on=day, provisional=bool(missing), missing_years=tuple(missing))
         day += timedelta(days=1)
+
+
+def missing_next_year(today: date, calendar: Mapping[int, YearTable] = CN_CALENDAR) -> int | None:
+    """Return next year when its table is not loaded and this year ends within MISSING_YEAR_WARNING_DAYS
+    days, else None: the banner that asks for the State Council's new arrangement."""
+    year_end = date(today.year, 12, 31)
+    if (year_end - today).days <= MISSING_YEAR_WARNING_DAYS and today.year + 1 not in calendar:
+        return today.year + 1
+    return None

@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from signage.rules.workdays import CN_CALENDAR, DueDate, add_working_days, is_working_day
+from signage.rules.workdays import (CN_CALENDAR, DueDate, add_working_days, is_working_day, load_calendar,
+                                    missing_next_year)
 
 WEEKDAYS_ONLY = {}  # no tables: Monday to Friday, which is what a naive count does
 
@@ -71,3 +72,54 @@ def test_every_loaded_year_cites_its_state_council_notice():
 def test_holiday_and_adjusted_day_counts_per_year():
     assert (len(CN_CALENDAR[2025].holidays), len(CN_CALENDAR[2025].adjusted_working_days)) == (28, 5)
     assert (len(CN_CALENDAR[2026].holidays), len(CN_CALENDAR[2026].adjusted_working_days)) == (33, 6)
+
+
+def test_the_calendar_file_holds_contiguous_years_each_row_naming_its_notice():
+    years = sorted(CN_CALENDAR)
+    assert years == list(range(years[0], years[-1] + 1))
+    for table in CN_CALENDAR.values():
+        listed = table.holidays | table.adjusted_working_days
+        assert set(table.sources) == listed
+        assert all(notice and str(table.year) in notice for _name, notice in table.sources.values())
+
+
+def test_a_due_date_counted_into_a_missing_year_names_it():
+    assert add_working_days(date(2026, 12, 15), 30).missing_years == (2027,)
+    assert add_working_days(date(2026, 11, 2), 30).missing_years == ()
+
+
+YEAR = """
+[[year]]
+year = {year}
+notice = "通知 {year}"
+holidays = [{{ name = "元旦", first = {year}-01-01, last = {year}-01-01 }}]
+working_days = [{{ day = {year}-01-04, for = "元旦" }}]
+"""
+
+
+def test_the_next_year_is_one_block_of_the_file():
+    calendar = load_calendar(YEAR.format(year=2026) + YEAR.format(year=2027))
+
+    assert is_working_day(date(2027, 1, 1), calendar) is False  # a Friday, listed as a holiday
+    assert is_working_day(date(2027, 1, 4), calendar) is True
+    assert add_working_days(date(2027, 12, 1), 5, calendar).provisional is False
+
+
+@pytest.mark.parametrize("text, message", [
+    (YEAR.format(year=2025) + YEAR.format(year=2027), "contiguous"),
+    (YEAR.format(year=2026).replace("last = 2026-01-01", "last = 2027-01-01"), "outside the year"),
+    (YEAR.format(year=2026).replace("2026-01-04", "2026-01-01"), "both holiday and working day"),
+])
+def test_a_calendar_file_with_a_gap_or_a_stray_row_is_refused(text, message):
+    with pytest.raises(ValueError, match=message):
+        load_calendar(text)
+
+
+@pytest.mark.parametrize("today, missing", [
+    (date(2026, 11, 1), 2027),  # 60 days before the year's end
+    (date(2026, 12, 31), 2027),
+    (date(2026, 10, 31), None),  # 61 days: not yet
+    (date(2025, 12, 1), None),  # 2026's table is loaded
+])
+def test_the_next_years_missing_table_is_announced_within_sixty_days_of_year_end(today, missing):
+    assert missing_next_year(today) == missing
