@@ -7,10 +7,10 @@ the next working day of Art 3(4) is not applied, so the date shown is never late
 jurisdictions set no period, and the organisation's own applies when it gave one. With several
 jurisdictions the earliest date binds.
 """
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from signage.rules.months import add_months  # noqa: F401  (the requests' periods are counted in it)
 from signage.rules.workdays import add_working_days
 
 RIGHTS = "rights"
@@ -45,13 +45,6 @@ class Clock:
     due_on: date | None
     provisional: bool = False
     basis: str | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    """Return the same date `months` later, or that month's last day when it has no such date."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _periods(received: date, jurisdictions, settings) -> list[Clock]:

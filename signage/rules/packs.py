@@ -37,6 +37,13 @@ class PackSettings:
     #: Months to answer in the EU and the UK, and the further months an extension may add.
     request_months_eu: int = 1
     request_extension_months_eu: int = 2
+    #: The compliance calendar's periodic duties (regulation.md §8): the DPIA reviewed, signs inspected.
+    dpia_review_months: int = 12
+    sign_inspection_months: int = 3
+    #: Days after a sign goes up (a reprint is a new sign) by which it is first inspected.
+    sign_first_inspection_days: int = 7
+    #: A duty is "due soon" from this many days before its date.
+    duty_due_soon_days: int = 30
 
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
@@ -96,6 +103,11 @@ PACK_SOURCES = {
     "request_months_eu": "GDPR 12(3); UK GDPR 12(3)",
     "request_extension_months_eu": "GDPR 12(3); UK GDPR 12(3): two further months, the person told why "
                                    "within the first",
+    "dpia_review_months": "GDPR 35(11) (unconfirmed): review “at least when there is a change of the risk”; "
+                          "yearly is a design decision",
+    "sign_inspection_months": "Design decision (regulation.md §5.3: signs re-photographed quarterly)",
+    "sign_first_inspection_days": "Design decision: a new or reprinted sign is checked in place within a week",
+    "duty_due_soon_days": "Design decision",
 }
 
 #: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
@@ -118,6 +130,10 @@ OPEN_POINTS = {
     "request_working_days_cn": "Which secondary source sets the answer period in China, as PIPL sets none.",
     "request_months_eu": "The answer period for a person's request in the EU and the UK.",
     "request_extension_months_eu": "How far an extension of a complex request may go.",
+    "dpia_review_months": "How often a DPIA is reviewed when nothing else prompts it.",
+    "sign_inspection_months": "How often each sign is inspected and photographed.",
+    "sign_first_inspection_days": "How soon a sign just put up is inspected.",
+    "duty_due_soon_days": "How early the calendar calls a duty due soon.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.
