@@ -9,6 +9,7 @@ from signage import api, cli
 from signage.audit import log_views
 from signage.audit import views as audit_views
 from signage.audit.chain import canonical_json
+from signage.calendar import subscribers as calendar_subscribers
 from signage.auth import login
 from signage.auth import views as auth_views
 from signage.config import Config, check_configuration, environment_overrides
@@ -123,3 +124,4 @@ def register_subscribers() -> None:
     sign_subscribers.subscribe()
     consent_subscribers.subscribe()
     public_register_subscribers.subscribe()
+    calendar_subscribers.subscribe()

@@ -7,6 +7,7 @@ happens when a label is shown (lazy_gettext), in the locale of the moment.
 from flask import g
 from flask_babel import get_locale
 
+from signage.duty_labels import DUTY_ACTIONS, DUTY_CHOICES, DUTY_SUBJECTS
 from signage.consent_labels import CONSENT_ACTIONS, CONSENT_ACTORS, CONSENT_CHOICES, CONSENT_SUBJECTS
 from signage.request_labels import REQUEST_ACTIONS, REQUEST_ACTORS, REQUEST_CHOICES, REQUEST_SUBJECTS
 from signage.form_ui import FIELDS, FILING_PARTS, ROW_PARTS
@@ -90,6 +91,7 @@ CHOICES = {
     "text_language": {"zh-Hans": _l("Chinese"), "en": _l("English")},
     **CONSENT_CHOICES,
     **REQUEST_CHOICES,
+    **DUTY_CHOICES,
 }
 
 #: Buttons for lifecycle moves, worded as actions.
@@ -107,6 +109,7 @@ AUDIT_ACTIONS = {
     "token.revoked": _l("API token revoked"),
     **CONSENT_ACTIONS,
     **REQUEST_ACTIONS,
+    **DUTY_ACTIONS,
 }
 
 
@@ -210,7 +213,7 @@ def checklist_label(finding) -> str:
 #: What an audit entry can be about, by table.
 SUBJECTS = {"sites": _l("Site"), "signs": _l("Sign"), "notice_versions": _l("Notice version"),
             "organisations": _l("Organisation"), "users": _l("User"), "api_tokens": _l("API token"),
-            **CONSENT_SUBJECTS, **REQUEST_SUBJECTS}
+            **CONSENT_SUBJECTS, **REQUEST_SUBJECTS, **DUTY_SUBJECTS}
 
 
 #: Who acted when no user did: the label an entry was written with (signage.audit.services.describe_actor).

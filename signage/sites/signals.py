@@ -21,3 +21,6 @@ rule_context_requested = _signals.signal("rule-context-requested")
 #: sender: the Organisation; sites: the Sites; changes: {field: [before, after]}; actor: who made the
 #: change, as the audit log describes them; now. Receivers run inside the batch's transaction.
 operator_change_reached = _signals.signal("operator-change-reached")
+#: The findings summaries of some sites were just refreshed, in the transaction of the change that moved
+#: them (or by housekeeping, when dates did). sender: the Sites; now; settings.
+summaries_refreshed = _signals.signal("summaries-refreshed")

@@ -12,6 +12,7 @@ from signage.rules.packs import PackSettings
 from signage.sites.context import rule_contexts
 from signage.sites.models import FindingAcknowledgement, Site
 from signage.sites.records import site_record
+from signage.sites.signals import summaries_refreshed
 
 #: A summary older than this may miss a date-driven finding (a filing falling due): it is recomputed.
 FRESH_FOR = timedelta(days=1)
@@ -74,6 +75,7 @@ def refresh_summaries(sites: list[Site], *, now: datetime, settings: PackSetting
     fresh = fresh_summaries(sites, today=now.date(), settings=settings)
     for site in sites:
         _store(site, fresh[site.id], now)
+    summaries_refreshed.send(sites, now=now, settings=settings)
 
 
 def _store(site: Site, summary: dict, now: datetime) -> None:

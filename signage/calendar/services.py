@@ -1,0 +1,186 @@
+"""Keep each site's duties as the rules derive them, and record the ones the operator marks done.
+
+The duty rows are refreshed in the transaction of every change that refreshes the site's findings summary
+(summaries_refreshed), with a fixed number of queries for any number of sites; a duty that changes in a way a
+calendar shows has its sequence raised. Deriving them writes no audit entry (they are what the site's logged
+record implies, as the summary is); marking one done is an operator's act, logged with its evidence.
+"""
+import hashlib
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from signage.audit.services import append_entry
+from signage.config import pack_settings
+from signage.calendar.models import Duty, DutyEvidence
+from signage.errors import Conflict, NotFound
+from signage.extensions import db
+from signage.notices.models import NoticeVersion
+from signage.rules.duties import CYCLIC_KINDS, SEEN_DONE, DutyFacts, DutySpec, SignFacts, change_duties, site_duties
+from signage.rules.packs import PackSettings
+from signage.signs.models import Sign
+from signage.sites.models import Site
+from signage.sites.records import site_record
+
+#: The columns a derived duty sets; a change to any of them is one a calendar shows.
+SHOWN = ("trigger_on", "due_on", "provisional_years", "params", "done_on")
+
+
+def due_order(due_on: date | None, duty_id: int) -> int:
+    """Return the duty's place in date order, undated last, unique by its id."""
+    return (due_on.toordinal() if due_on else date.max.toordinal()) * 2**32 + duty_id
+
+
+def refresh_duties(sites: list, *, now: datetime, settings: PackSettings) -> None:
+    """Rewrite the derived duties of each site from its record and facts, in the caller's transaction."""
+    if not sites:
+        return
+    site_ids = [site.id for site in sites]
+    stored = _stored(site_ids)
+    facts = _facts(sites, stored, today=now.date(), settings=settings)
+    for site in sites:
+        derived = {spec.key: spec for spec in site_duties(site_record(site), facts[site.id])}
+        mine = stored[site.id]
+        for spec in derived.values():
+            _apply(site, mine.get(spec.key), spec, origin="record", now=now)
+        for duty in mine.values():
+            if duty.key in derived or duty.done_on is not None or duty.withdrawn_at is not None:
+                continue
+            if duty.origin == "record":
+                _close(duty, derived.values(), now=now)
+            elif duty.kind == "pia_redo" and (site.pia_completed_on or date.min) >= duty.trigger_on:
+                duty.done_on = site.pia_completed_on  # the assessment was redone: its date says when
+                duty.sequence += 1
+                duty.updated_at = now
+    db.session.flush()
+
+
+def _close(duty: Duty, derived, *, now: datetime) -> None:
+    """A cycle whose successor appeared was done the day the successor starts; anything else no longer
+    applies (the count fell, the jurisdiction went) and is withdrawn."""
+    successor = next((spec for spec in derived if spec.kind == duty.kind and spec.kind in CYCLIC_KINDS
+                      and _subject(spec.params) == _subject(duty.params)
+                      and spec.trigger_on and duty.trigger_on and spec.trigger_on > duty.trigger_on), None)
+    if successor is not None:
+        duty.done_on = successor.trigger_on
+    else:
+        duty.withdrawn_at = now
+    duty.sequence += 1
+    duty.updated_at = now
+
+
+def _subject(params: dict) -> dict:
+    return {"serial": params["serial"]} if "serial" in params else {}
+
+
+def _apply(site, duty: Duty | None, spec: DutySpec, *, origin: str, now: datetime) -> Duty:
+    values = {"trigger_on": spec.trigger_on, "due_on": spec.due_on,
+              "provisional_years": list(spec.provisional_years), "params": dict(spec.params),
+              "done_on": spec.done_on}
+    if duty is None:
+        duty = Duty(organisation_id=site.organisation_id, site_id=site.id, key=spec.key, kind=spec.kind,
+                    origin=origin, sequence=0, created_at=now, updated_at=now, **values)
+        db.session.add(duty)
+        db.session.flush()  # its id orders it
+        duty.due_order = due_order(duty.due_on, duty.id)
+        return duty
+    if duty.done_by_id is not None:  # marked done by a person: the record no longer decides
+        values.pop("done_on")
+    elif spec.params.get(SEEN_DONE) and duty.done_on is not None and spec.done_on is not None:
+        values["done_on"] = duty.done_on  # done on the day first seen, not every day since
+    changed = {name: value for name, value in values.items() if getattr(duty, name) != value}
+    if changed or duty.withdrawn_at is not None:
+        for name, value in changed.items():
+            setattr(duty, name, value)
+        duty.withdrawn_at = None
+        duty.due_order = due_order(duty.due_on, duty.id)
+        duty.sequence += 1
+        duty.updated_at = now
+    return duty
+
+
+def _stored(site_ids: list[int]) -> dict[int, dict[str, Duty]]:
+    stored: dict[int, dict[str, Duty]] = {site_id: {} for site_id in site_ids}
+    for duty in db.session.scalars(select(Duty).where(Duty.site_id.in_(site_ids))):
+        stored[duty.site_id][duty.key] = duty
+    return stored
+
+
+def _facts(sites: list, stored: dict, *, today: date, settings: PackSettings) -> dict[int, DutyFacts]:
+    """Gather what the duties need of each site in three queries, whatever the number of sites."""
+    site_ids = [site.id for site in sites]
+    live = dict(db.session.execute(select(NoticeVersion.site_id, func.min(NoticeVersion.effective_from))
+                                   .where(NoticeVersion.site_id.in_(site_ids)).group_by(NoticeVersion.site_id)).all())
+    signs = defaultdict(list)
+    for sign in db.session.execute(select(Sign.site_id, Sign.serial, Sign.installed_at).where(
+            Sign.site_id.in_(site_ids), Sign.status == "installed")).all():
+        signs[sign.site_id].append(sign)
+    facts = {}
+    for site in sites:
+        done = [duty for duty in stored[site.id].values() if duty.done_on is not None]
+        inspected = {}
+        for duty in done:
+            if duty.kind == "sign_inspection":
+                serial = duty.params.get("serial")
+                inspected[serial] = max(inspected.get(serial, duty.done_on), duty.done_on)
+        reviews = [duty.done_on for duty in done if duty.kind == "dpia_review"]
+        organisation = site.organisation
+        facts[site.id] = DutyFacts(
+            today=today, settings=settings,
+            went_live_on=live[site.id].date() if site.id in live else None,
+            decommissioned_on=site.status_changed_at.date() if site.status == "decommissioned" else None,
+            operator_count=organisation.stored_individuals_count,
+            threshold_reached_on=organisation.count_threshold_reached_on,
+            signs=tuple(SignFacts(row.serial, row.installed_at.date(), inspected.get(row.serial))
+                        for row in sorted(signs[site.id], key=lambda row: row.serial)),
+            last_review_on=max(reviews) if reviews else None)
+    return facts
+
+
+def on_summaries_refreshed(sites, *, now: datetime, settings: PackSettings, **_) -> None:
+    """Refresh the duties of sites whose findings were just refreshed (the same changes move both)."""
+    refresh_duties(list(sites), now=now, settings=settings)
+
+
+def on_site_changed(site, *, changes: dict, now: datetime, **_) -> None:
+    """Start the duties a change of the site's fields calls for (a CN change report, an assessment redone)."""
+    for spec in change_duties(site_record(site), set(changes), on=now.date(), settings=pack_settings()):
+        existing = db.session.scalar(select(Duty).where(Duty.site_id == site.id, Duty.key == spec.key))
+        if existing is None or existing.done_on is None:
+            _apply(site, existing, spec, origin="change", now=now)
+
+
+def get_duty(organisation_id: int, duty_id: int) -> Duty:
+    """Return one of the organisation's duties; others do not exist."""
+    duty = db.session.get(Duty, duty_id)
+    if duty is None or duty.organisation_id != organisation_id:
+        raise NotFound("No such duty.")
+    return duty
+
+
+def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackSettings) -> Duty:
+    """Record that a duty was done, on which day, with a reference and optionally a file, and log it; the
+    file's SHA-256 goes into the audit entry, so the evidence cannot be swapped unseen. A duty done after
+    its date stays marked late."""
+    if duty.done_on is not None:
+        raise Conflict("This duty is already done.", errors={"done_on": [f"Done on {duty.done_on.isoformat()}."]})
+    if duty.withdrawn_at is not None:
+        raise Conflict("This duty no longer applies.", errors={"done_on": ["The duty was withdrawn."]})
+    done_on = data["done_on"]
+    if done_on > now.date():
+        raise Conflict("A duty cannot be done in the future.", errors={"done_on": ["Use today or an earlier day."]})
+    duty.done_on, duty.done_by_id, duty.done_reference = done_on, by.id, data.get("reference")
+    changes = {"done_on": [None, done_on.isoformat()], "reference": [None, duty.done_reference]}
+    evidence = data.get("evidence")
+    if evidence is not None:
+        duty.evidence_name, duty.evidence_sha256 = evidence["name"], hashlib.sha256(evidence["content"]).hexdigest()
+        db.session.add(DutyEvidence(duty_id=duty.id, media_type=evidence["media_type"], content=evidence["content"]))
+        changes["evidence_sha256"] = [None, duty.evidence_sha256]
+    duty.sequence += 1
+    duty.updated_at = now
+    append_entry("duty.done", actor=by, subject=duty, now=now, organisation_id=duty.organisation_id,
+                 changes={"kind": [None, duty.kind], "key": [None, duty.key], **changes})
+    # the next cycle of a periodic duty starts from this one
+    refresh_duties([db.session.get(Site, duty.site_id)], now=now, settings=settings)
+    return duty
