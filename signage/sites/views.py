@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from signage.auth.login import require
 from signage.auth.services import member_names
+from signage.calendar.queries import DutyFilters, duties_page
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, RuleViolation
 from signage.extensions import db
@@ -21,6 +22,8 @@ from signage.config import pack_settings
 from signage.sites.lists import SiteFilters, filtered_sites
 from signage.sites.models import Site
 from signage.labels import reader_tag
+from signage.requests.services import local_day
+from signage.rules.duties import duty_status
 from signage.rules.findings import is_given
 from signage.rules.texts import TEXT_LANGUAGES, folded
 from signage.sites.records import site_record
@@ -36,7 +39,7 @@ bp = Blueprint("sites", __name__, url_prefix="/sites")
 #: Sites per page of the list; newer and older pages follow by cursor.
 PAGE_SIZE = 50
 #: What a site's page shows of its longer lists before linking to the whole list.
-FIRST_ENTRIES, FIRST_SIGNS, FIRST_VERSIONS = 20, 50, 20
+FIRST_ENTRIES, FIRST_SIGNS, FIRST_VERSIONS, FIRST_DUTIES = 20, 50, 20, 10
 
 
 @bp.get("")
@@ -90,6 +93,9 @@ def detail(site_id: int):
 
 def _detail(site, status=200, refused=None):
     findings = services.site_findings(site, today=utcnow().date(), settings=pack_settings())
+    today, soon = local_day(utcnow(), site.organisation.time_zone), pack_settings().duty_due_soon_days
+    duties = duties_page(site.organisation_id, DutyFilters(site_id=site.id), today=today, soon_days=soon,
+                         limit=FIRST_DUTIES, cursor=None)
     history = site_history(site, limit=FIRST_ENTRIES + 1)
     return render_template("sites/detail.html", site=site, record=site_record(site), findings=findings,
                            findings_by_field=services.findings_by_field(findings), refused=refused,
@@ -98,6 +104,7 @@ def _detail(site, status=200, refused=None):
                            subject_names=subject_names(history) | member_names(site.organisation_id, history),
                            notices=versions_for(site, limit=FIRST_VERSIONS + 1),
                            signs=signs_for(site, limit=FIRST_SIGNS + 1),
+                           duties=duties, today=today, soon_days=soon, duty_status=duty_status,
                            first=(FIRST_ENTRIES, FIRST_VERSIONS, FIRST_SIGNS)), status
 
 

@@ -138,6 +138,7 @@ def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, 
     from signage.sites.services import update_site
     site = make_site()
     sign = make_sign(site)
+    change_status(site, "active", reason=None, by=owner, now=T0, settings=settings)  # a filing is due of a live site
     update_site(site, {"retention_period_days": 3}, by=owner, now=T0, settings=settings)
     update_organisation(owner.organisation, {"stored_individuals_count": 120_000}, by=owner, now=T0,
                         settings=settings)
@@ -148,7 +149,7 @@ def test_home_lists_signs_to_reprint_and_filing_due_dates(signed_in, make_site, 
     assert "Applying a change of the operator" not in page
     assert "Signs to reprint" in page and sign.serial in page
     from signage.rules.workdays import add_working_days
-    assert "Duties due" in page and add_working_days(T0.date(), 30).on.isoformat() in page
+    assert "Duties due this month" in page and add_working_days(T0.date(), 30).on.isoformat() in page
 
 
 def test_operator_details_change_republishes_notices_and_flags_signs(make_site, make_sign, owner, db, settings,
@@ -312,7 +313,10 @@ def test_what_needs_attention_is_counted_and_listed_alike_for_live_sites(signed_
     db.session.commit()
     assert db.session.get(Site, refused[1].id).blocking  # still refused by a rule, but no longer anyone's duty
     home = signed_in.get("/").get_data(as_text=True)
-    assert "Changing room 0" in home and "Changing room 1" not in home
+    refused_section = home.split('aria-labelledby="blocked"', 1)[1].split("</section>", 1)[0]
+    assert "Changing room 0" in refused_section and "Changing room 1" not in refused_section
+    # the closed site is still on the calendar: its face data must be purged once its retention has run
+    assert "Delete the face data of the closed site" in home
     listed = _site_names(signed_in.get("/sites?blocking=true").get_data(as_text=True))
     assert listed == {"Changing room 0"}
     assert _site_names(signed_in.get("/sites?blocking=true&status=decommissioned").get_data(as_text=True)) == {

@@ -57,7 +57,8 @@ def cost(statements, request):
 
 
 @pytest.mark.parametrize("path", ["/", "/sites", "/sites?blocking=true", "/sites?jurisdiction=CN",
-                                  "/sites?q=Gate", "/audit", "/signs/reprint", "/users", "/tokens"])
+                                  "/sites?q=Gate", "/audit", "/signs/reprint", "/users", "/tokens", "/calendar",
+                                  "/calendar?status=all", "/calendar/month?month=2026-11"])
 def test_a_dashboard_page_costs_the_same_at_5_and_at_50_sites(client, auth, owner, grow, statements, path):
     auth.login(owner)
     grow(5)

@@ -1,0 +1,138 @@
+"""What the calendar accepts: a list's filters, and a duty marked done. The only statement of both."""
+import base64
+import binascii
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
+from signage.calendar.queries import STATUS_CHOICES
+from signage.pagination import PageQuerySchema
+from signage.requests.schemas import FreeText
+from signage.rules.duties import KINDS, STATUSES
+from signage.rules.findings import N_
+
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+#: Standard base64 with its padding, as the API's evidence is sent: what strict decoding accepts.
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
+class DutyQuerySchema(PageQuerySchema):
+    """A list of duties: by status (open ones by default), site and due-date range."""
+
+    status = fields.String(load_default="open", validate=validate.OneOf(STATUS_CHOICES),
+                           metadata={"description": "open (the default: overdue, due soon, upcoming and undated), "
+                                                    "one status, or all."})
+    site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    due_from = fields.Date(load_default=None, metadata={"description": "Due on or after this day."})
+    due_to = fields.Date(load_default=None, metadata={"description": "Due on or before this day."})
+
+    @validates_schema
+    def _range(self, data, **_):
+        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+            raise ValidationError("Must not be before due_from.", "due_to")
+
+
+class MonthQuerySchema(Schema):
+    """The month view: which month (YYYY-MM, this one by default), and optionally one site."""
+
+    class Meta:
+        unknown = RAISE
+
+    month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN, error="Use YYYY-MM."))
+    site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class DutyDoneSchema(Schema):
+    """A duty marked done: the day, a reference (a filing number, a photo's name) and, in the service's
+    terms, an optional evidence file the view or the API reads."""
+
+    class Meta:
+        unknown = RAISE
+
+    done_on = fields.Date(required=True, metadata={"description": "The day it was done; not in the future."})
+    reference = FreeText(max_length=200, load_default=None, allow_none=True,
+                         metadata={"description": "A filing number, a report's name, a photo's reference."})
+
+
+class Base64File(fields.String):
+    """A file sent as base64 text in JSON: decoded strictly, so a stray character is refused, not skipped."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": BASE64_PATTERN, "maxLength": -(-EVIDENCE_MAX_BYTES // 3) * 4,
+                                   "contentEncoding": "base64", **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
+            raise ValidationError(N_("Not valid base64.")) from None
+
+
+def _kept_as_evidence(content: bytes) -> None:
+    problem = evidence_problem(content)
+    if problem:
+        raise ValidationError(problem)
+
+
+class EvidenceUploadSchema(Schema):
+    """An evidence file as the API takes it; loaded in the service's terms (name, media type, content)."""
+
+    class Meta:
+        unknown = RAISE
+
+    #: A name is more than blanks, as FreeText reads them (signage.api.core.StrictObjects).
+    openapi_extra = {"allOf": [{"properties": {"name": {"type": "string", "pattern": "\\S"}}}]}
+
+    name = FreeText(max_length=200, required=True, metadata={"description": "The file's name, shown with it."})
+    content_base64 = Base64File(required=True, validate=_kept_as_evidence, metadata={
+        "description": f"The file in base64: a PDF, PNG, JPEG or WebP of at most {EVIDENCE_MAX_BYTES:,} bytes, "
+                       "judged by its content."})
+
+    @validates_schema
+    def _named(self, data, **_):
+        if data.get("name") is None:
+            raise ValidationError(N_("Missing data for required field."), "name")  # blank is no name
+
+    @post_load
+    def _evidence(self, data, **_):
+        content = data["content_base64"]
+        return {"name": data["name"], "media_type": evidence_media_type(content), "content": content}
+
+
+class DutyDoneApiSchema(DutyDoneSchema):
+    """A duty marked done through the API: the dashboard's fields, and the evidence file inline."""
+
+    evidence = fields.Nested(EvidenceUploadSchema, load_default=None, allow_none=True)
+
+
+class DutySchema(Schema):
+    """A duty as the API shows it: what it is, where it comes from, when it is due and where it stands."""
+
+    id = fields.Integer()
+    site_id = fields.Integer()
+    site_code = fields.String()
+    kind = fields.String(validate=validate.OneOf(tuple(KINDS)))
+    rule_id = fields.String(metadata={"description": "The finding or regulation row the duty comes from."})
+    source = fields.String(metadata={"description": "The law or decision that sets it."})
+    key = fields.String(metadata={"description": "Stable while it is the same duty (each cycle has its own)."})
+    trigger_on = fields.Date(allow_none=True)
+    due_on = fields.Date(allow_none=True, metadata={"description": "None until its trigger: before going live."})
+    provisional = fields.Boolean(metadata={"description": "Counted across a year without a working-day table."})
+    provisional_years = fields.List(fields.Integer())
+    status = fields.String(validate=validate.OneOf(STATUSES),
+                           metadata={"description": "Against the organisation's local today."})
+    done_on = fields.Date(allow_none=True)
+    done_reference = fields.String(allow_none=True)
+    evidence_name = fields.String(allow_none=True)
+    evidence_sha256 = fields.String(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    sequence = fields.Integer()
+    updated_at = fields.DateTime()
+    params = fields.Dict(keys=fields.String())
+
+
+class FeedUrlSchema(Schema):
+    """The organisation's secret calendar feed URL."""
+
+    url = fields.String(metadata={"format": "uri", "description": "Subscribe to it; anyone holding it can read it."})

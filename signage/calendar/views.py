@@ -1,0 +1,147 @@
+"""Dashboard pages of the compliance calendar: the list of duties, a month, one duty with the form that
+marks it done, its evidence, and the feed URL's revocation."""
+import calendar as month_calendar
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.auth.login import require
+from signage.calendar import feeds, queries, services
+from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
+from signage.calendar.models import DutyEvidence
+from signage.calendar.schemas import DutyDoneSchema, DutyQuerySchema, MonthQuerySchema
+from signage.config import pack_settings
+from signage.database import utcnow
+from signage.errors import Conflict, InvalidInput, NotFound
+from signage.extensions import db
+from signage.http import load_data, load_input, query_args
+from signage.requests.services import local_day
+from signage.rules.duties import KINDS, duty_status
+from signage.rules.workdays import missing_next_year
+from signage.sites.services import get_site
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+PAGE_SIZE = 50
+
+
+def _today() -> date:
+    return local_day(utcnow(), g.user.organisation.time_zone)
+
+
+def _status_of(today: date):
+    soon = pack_settings().duty_due_soon_days
+    return lambda duty: duty_status(duty.due_on, duty.done_on, today=today, withdrawn=duty.withdrawn_at is not None,
+                                    soon_days=soon)
+
+
+def _feed_url() -> str:
+    token = feeds.feed_token(g.user.organisation_id, secret=current_app.config["SECRET_KEY"])
+    return url_for("calendar_feed.feed", token=token, _external=True) \
+        if "calendar_feed.feed" in current_app.view_functions else ""
+
+
+@bp.get("")
+@require("read")
+def index():
+    """List the organisation's duties in date order, open ones by default, with counts by status."""
+    query = load_data(DutyQuerySchema(), query_args(drop_empty=True))
+    site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
+    today, soon = _today(), pack_settings().duty_due_soon_days
+    filters = queries.DutyFilters(query["status"], site.id if site else None, query["due_from"], query["due_to"])
+    page = queries.duties_page(g.user.organisation_id, filters, today=today, soon_days=soon,
+                               limit=min(query["limit"], PAGE_SIZE), cursor=query["cursor"])
+    return render_template("calendar/index.html", duties=page.items, page=page, query=query, site=site, today=today,
+                           status_of=_status_of(today), kinds=KINDS, statuses=queries.STATUS_CHOICES,
+                           counts=queries.open_counts(g.user.organisation_id, today=today, soon_days=soon,
+                                                      site_id=site.id if site else None),
+                           feed_url=_feed_url(), missing_year=missing_next_year(today))
+
+
+@bp.get("/month")
+@require("read")
+def month():
+    """Show one month as a grid of weeks, each day naming its first duties and linking to the rest."""
+    query = load_data(MonthQuerySchema(), query_args(drop_empty=True))
+    site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
+    today = _today()
+    first = queries.month_start(query["month"], today)
+    days = queries.month_days(g.user.organisation_id, first, site_id=site.id if site else None)
+    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render_template("calendar/month.html", first=first, weeks=weeks, days=days, today=today, site=site,
+                           previous=previous, following=following, status_of=_status_of(today),
+                           missing_year=missing_next_year(today))
+
+
+@bp.get("/duties/<int:duty_id>")
+@require("read")
+def detail(duty_id: int):
+    """Show one duty: why it applies, by when, where it stands, and how it was done."""
+    return _detail(services.get_duty(g.user.organisation_id, duty_id))
+
+
+def _detail(duty, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    today = _today()
+    return render_template("calendar/detail.html", duty=duty, site=duty.site, today=today,
+                           status=_status_of(today)(duty), kinds=KINDS, errors=errors or {}, values=values or {},
+                           max_kb=EVIDENCE_MAX_BYTES // 1000), status
+
+
+@bp.post("/duties/<int:duty_id>/done")
+@require("edit")
+def done(duty_id: int):
+    """Mark a duty done on a day, with a reference and optionally a file; the audit log keeps its hash."""
+    duty = services.get_duty(g.user.organisation_id, duty_id)
+    try:
+        data = load_input(DutyDoneSchema())
+        evidence = _uploaded()
+        if evidence is not None:
+            data["evidence"] = evidence
+        services.mark_duty_done(duty, data, by=g.user, now=utcnow(), settings=pack_settings())
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
+        duty = services.get_duty(g.user.organisation_id, duty_id)
+        return _detail(duty, errors=error.errors or {"done_on": [str(error)]}, values=request.form.to_dict(),
+                       status=422 if isinstance(error, InvalidInput) else 409)
+    db.session.commit()
+    flash(_("Marked done. The audit log records it."))
+    return redirect(url_for("calendar.detail", duty_id=duty_id))
+
+
+def _uploaded() -> dict | None:
+    """Return the attached file as the service takes it, refused by its content; None when none is attached."""
+    upload = request.files.get("evidence")
+    if upload is None or not upload.filename:
+        return None
+    content = upload.read(EVIDENCE_MAX_BYTES + 1)
+    problem = evidence_problem(content)
+    if problem is not None:
+        raise InvalidInput("The evidence file cannot be kept.", errors={"evidence": [problem]})
+    return {"name": upload.filename[:200], "media_type": evidence_media_type(content), "content": content}
+
+
+@bp.get("/duties/<int:duty_id>/evidence")
+@require("read")
+def evidence(duty_id: int):
+    """Download the file a duty was marked done with."""
+    duty = services.get_duty(g.user.organisation_id, duty_id)
+    stored = db.session.get(DutyEvidence, duty.id)
+    if stored is None:
+        raise NotFound("This duty has no evidence file.")
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+    name = f"duty-{duty.id}-evidence.{extension.get(stored.media_type, 'bin')}"
+    return Response(stored.content, mimetype=stored.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@bp.post("/feed/revoke")
+@require("manage")
+def revoke_feed():
+    """Make the calendar feed's URL stop working and show the new one."""
+    feeds.revoke_feed(g.user.organisation, by=g.user, now=utcnow())
+    db.session.commit()
+    flash(_("The old feed URL no longer works. Subscribe again with the new one."))
+    return redirect(url_for("calendar.index"))
