@@ -9,7 +9,7 @@ from signage.consent.services import record_consent, withdraw_consent
 from signage.extensions import db
 from signage.requests.services import act, file_request
 from signage.signs.models import Sign
-from signage.signs.services import issue_sign
+from signage.signs.services import change_sign_status, issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
 
@@ -123,9 +123,20 @@ def seed_demo(*, now: datetime) -> dict:
                        by=owner, now=now, settings=settings)
         change_status(site, "active", reason="Demo: ready to go live.", by=owner, now=now, settings=settings)
     register_site(organisation, REFUSED_DRAFT, by=owner, now=now, settings=settings)
+    _put_up_signs(sites[0], owner, now=now, settings=settings)
+    # journey "Lin", step 6: the stored count has crossed the filing threshold, so the filing is on the
+    # calendar in China's working days (the change reaches the sites through the housekeeping job)
+    accounts.update_organisation(organisation, {"stored_individuals_count": 104_250}, by=owner, now=now,
+                                 settings=settings)
     _seed_consents(sites[1], owner, now=now, settings=settings)
     _seed_requests(sites[0], owner, now=now, settings=settings)
     return {"email": DEMO_OWNER, "password": DEMO_PASSWORD}
+
+
+def _put_up_signs(site, owner, *, now: datetime, settings: PackSettings) -> None:
+    """Mark the station's signs installed, so each has its first inspection on the calendar."""
+    for sign in db.session.scalars(select(Sign).where(Sign.site_id == site.id).order_by(Sign.id)):
+        change_sign_status(sign, "installed", by=owner, now=now, settings=settings)
 
 
 def _seed_requests(site, owner, *, now: datetime, settings: PackSettings) -> None:

@@ -1,4 +1,4 @@
-"""The dated duties of regulation.md §8 that apply to a site, derived from its record and a few facts. Pure.
+"""The dated duties (deadlines and periodic duties of docs/calendar.md) that apply to a site, derived from its record and a few facts. Pure.
 
 A duty has a key that stays the same while it is the same duty (a new one for each cycle of a periodic
 duty), so a calendar can update it instead of adding another. Its due date is None where the law ties it
@@ -27,7 +27,7 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "il_retention_policy": ("IL-RETENTION-POLICY", "BIPA 15(a)"),
     "retention_purge": ("ANY-RETENTION", "CN Measures Art 8 (secondary); BIPA 15(a); CUBI §503.001(c)(3)"),
     "ai_logs_retention": ("EU-AI-LOGS", "AI Act 26(6) (secondary)"),
-    "sign_inspection": ("SIGN-INSPECTION", "Design decision (regulation.md §5.3)"),
+    "sign_inspection": ("SIGN-INSPECTION", "Design decision: signs re-photographed quarterly, with a photo"),
 }
 #: Kinds whose next cycle starts when the last one is done: a cycle left open when its successor appears
 #: was done on the day the successor starts.

@@ -37,7 +37,7 @@ class PackSettings:
     #: Months to answer in the EU and the UK, and the further months an extension may add.
     request_months_eu: int = 1
     request_extension_months_eu: int = 2
-    #: The compliance calendar's periodic duties (regulation.md §8): the DPIA reviewed, signs inspected.
+    #: The compliance calendar's periodic duties (docs/calendar.md): the DPIA reviewed, signs inspected.
     dpia_review_months: int = 12
     sign_inspection_months: int = 3
     #: Days after a sign goes up (a reprint is a new sign) by which it is first inspected.
@@ -105,7 +105,7 @@ PACK_SOURCES = {
                                    "within the first",
     "dpia_review_months": "GDPR 35(11) (unconfirmed): review “at least when there is a change of the risk”; "
                           "yearly is a design decision",
-    "sign_inspection_months": "Design decision (regulation.md §5.3: signs re-photographed quarterly)",
+    "sign_inspection_months": "Design decision: signs re-photographed quarterly, with a photo",
     "sign_first_inspection_days": "Design decision: a new or reprinted sign is checked in place within a week",
     "duty_due_soon_days": "Design decision",
 }

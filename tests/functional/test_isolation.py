@@ -2,8 +2,10 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from signage.audit.models import AuditEntry
+from signage.calendar.models import Duty
 from signage.consent.channels import open_channel
 from signage.requests.services import file_request
 from signage.rules.packs import PackSettings
@@ -12,12 +14,13 @@ from signage.sites.services import change_status
 from helpers import GYM_SITE, T0
 
 #: Public by design: the notice behind every sign, and static files.
-#: public by design: the register lists every published site, and the log its public entries
+#: public by design: the register lists every published site, and the log its public entries; a calendar
+#: feed opens to whoever holds its secret URL (test_calendar_feed.py checks other organisations' tokens)
 PUBLIC_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/static/", "/.well-known/", "/api/v1/public/",
-                   "/register", "/api/v1/register", "/log/")
+                   "/register", "/api/v1/register", "/log/", "/calendar/feed/<")
 NOBODYS = {"site_id": 2_147_483_000, "user_id": 2_147_483_000, "token_id": 2_147_483_000, "serial": "NOBODY99",
            "consent_id": 2_147_483_000, "channel_id": 2_147_483_000, "request_id": 2_147_483_000,
-           "number": 1, "code": "NOBODY99", "fmt": "pdf", "size": "A4"}
+           "duty_id": 2_147_483_000, "number": 1, "code": "NOBODY99", "fmt": "pdf", "size": "A4"}
 SECRET_MARKERS = ("Rival secret site", "rival-owner@", "Rival Holdings", "RIVAL-SECRET")
 
 
@@ -40,7 +43,8 @@ def rival(make_org, make_user, make_site, make_sign, make_token, make_consent, d
     db.session.commit()
     return {"site_id": site.id, "user_id": owner.id, "token_id": owner.tokens[0].id, "serial": sign.serial,
             "number": 1, "code": receipt_code, "fmt": "pdf", "size": "A4", "consent_id": consent.id,
-            "channel_id": channel.id, "request_id": filed.id}
+            "channel_id": channel.id, "request_id": filed.id,
+            "duty_id": db.session.scalar(select(Duty.id).where(Duty.site_id == gym.id).limit(1))}
 
 
 def concrete_url(rule, ids):
