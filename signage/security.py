@@ -1,4 +1,6 @@
 """Security headers on every response, with a strict Content-Security-Policy."""
+import re
+
 from flask import Flask, request
 from flask.sessions import NullSession, SecureCookieSessionInterface
 
@@ -18,11 +20,14 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 
 #: Pages anyone may open without an account: they never read or set a cookie.
 PUBLIC_PATH_PREFIXES = ("/n/", "/S/", "/s/", "/r/", "/k/", "/q/", "/register", "/log/", "/static/", "/.well-known/")
+#: The calendar feed's secret URLs are public too (the URL is the key; a calendar client has no session),
+#: but not the dashboard's form beside them that revokes the feed: a pattern, not a prefix.
+CALENDAR_FEED_PATH = re.compile(r"/calendar/feed/[^/]+\.ics\Z")
 
 
 def is_public_path(path: str) -> bool:
     """Say whether a path is a public page, served without any cookie."""
-    return path.startswith(PUBLIC_PATH_PREFIXES)
+    return path.startswith(PUBLIC_PATH_PREFIXES) or CALENDAR_FEED_PATH.match(path) is not None
 
 
 class PublicPagesWithoutCookies(SecureCookieSessionInterface):
