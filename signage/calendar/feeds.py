@@ -13,7 +13,7 @@ from signage.calendar.models import CalendarFeed
 from signage.extensions import db
 
 #: "<organisation id>-<generation>-<MAC>": what the feed's URL carries.
-TOKEN_PATTERN = re.compile(r"^([1-9][0-9]{0,9})-(0|[1-9][0-9]{0,9})-([0-9a-f]{32})$")
+TOKEN_PATTERN = re.compile(r"([1-9][0-9]{0,9})-(0|[1-9][0-9]{0,9})-([0-9a-f]{32})")
 
 
 def _mac(secret: str, organisation_id: int, generation: int) -> str:
@@ -35,7 +35,7 @@ def feed_token(organisation_id: int, *, secret: str) -> str:
 
 def organisation_of_token(token: str, *, secret: str) -> int | None:
     """Return the organisation whose current feed the token opens, or None (malformed, forged, revoked)."""
-    match = TOKEN_PATTERN.match(token)
+    match = TOKEN_PATTERN.fullmatch(token)
     if match is None:
         return None
     organisation_id, generation, mac = int(match[1]), int(match[2]), match[3]

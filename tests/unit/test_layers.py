@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "signage"
 #: Rows from the top; a module may import its own row and the rows above it (a smaller number).
 ROWS = (
     ("signage.vocabulary", "signage.rules", "signage.translation", "signage.labels", "signage.consent_labels",
-     "signage.request_labels", "signage.messages",
+     "signage.request_labels", "signage.duty_labels", "signage.messages",
      "signage.template_names", "signage.form_ui", "signage.fonts", "signage.local_time"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
      "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs",
