@@ -1,13 +1,14 @@
 """The JSON API under /api/v1 on flask-smorest: bearer tokens, the features' schemas, RFC 9457 errors."""
 from flask import Flask
 
-from signage.api import audit, consents, notices, register, requests, signs, sites
+from signage.api import audit, consents, duties, notices, register, requests, signs, sites
 from signage.api.core import (Api, RateLimitHeaders, StrictObjects, code_param_schema, documented_extras,
                               id_param_schema, text_param_schema)
 from signage.extensions import csrf
 from signage.http import CodeConverter, IdConverter, TextConverter
 
-BLUEPRINTS = (sites.blp, signs.blp, notices.blp, consents.blp, requests.blp, requests.public_blp, register.blp, audit.blp)
+BLUEPRINTS = (sites.blp, signs.blp, notices.blp, consents.blp, requests.blp, requests.public_blp, register.blp, audit.blp,
+               duties.blp)
 DESCRIPTION = ("Register FR sites, check them against the law's rules, issue signs, record consents and their "
                "withdrawals, and read the audit log. "
                "Authenticate with 'Authorization: Bearer <token>': a token's scope is read (GET and HEAD only; anything else "

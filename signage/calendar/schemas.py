@@ -4,7 +4,7 @@ import binascii
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
+from signage.calendar.evidence import EVIDENCE_MAX_BYTES
 from signage.calendar.queries import STATUS_CHOICES
 from signage.pagination import PageQuerySchema
 from signage.requests.schemas import FreeText
@@ -25,11 +25,21 @@ class DutyQuerySchema(PageQuerySchema):
     site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     due_from = fields.Date(load_default=None, metadata={"description": "Due on or after this day."})
     due_to = fields.Date(load_default=None, metadata={"description": "Due on or before this day."})
+    #: The dashboard marks a start after the end; the API answers it as the empty range it is (below).
+    refuse_inverted_range = True
 
     @validates_schema
     def _range(self, data, **_):
-        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+        if self.refuse_inverted_range and data.get("due_from") and data.get("due_to") \
+                and data["due_from"] > data["due_to"]:
             raise ValidationError("Must not be before due_from.", "due_to")
+
+
+class DutyApiQuerySchema(DutyQuerySchema):
+    """The API's list of duties: a start after the end is a range with nothing in it, answered as such, as the
+    audit log's is; the document cannot state an order between two parameters, so it allows it."""
+
+    refuse_inverted_range = False
 
 
 class MonthQuerySchema(Schema):
@@ -58,25 +68,25 @@ class Base64File(fields.String):
     """A file sent as base64 text in JSON: decoded strictly, so a stray character is refused, not skipped."""
 
     def __init__(self, **kwargs):
-        super().__init__(metadata={"pattern": BASE64_PATTERN, "maxLength": -(-EVIDENCE_MAX_BYTES // 3) * 4,
-                                   "contentEncoding": "base64", **kwargs.pop("metadata", {})}, **kwargs)
+        super().__init__(metadata={"pattern": BASE64_PATTERN, "minLength": 4,
+                                   "maxLength": -(-EVIDENCE_MAX_BYTES // 3) * 4, "contentEncoding": "base64",
+                                   **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return base64.b64decode(text, validate=True)
+            content = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
             raise ValidationError(N_("Not valid base64.")) from None
-
-
-def _kept_as_evidence(content: bytes) -> None:
-    problem = evidence_problem(content)
-    if problem:
-        raise ValidationError(problem)
+        if not content:
+            raise ValidationError(N_("Not valid base64."))
+        return content
 
 
 class EvidenceUploadSchema(Schema):
-    """An evidence file as the API takes it; loaded in the service's terms (name, media type, content)."""
+    """An evidence file as the API takes it, loaded as its name and content. What the content is (a PDF, PNG,
+    JPEG or WebP) is judged once the duty is found (signage.api.duties): no document can state it, so a duty
+    that does not exist answers 404 whatever the file."""
 
     class Meta:
         unknown = RAISE
@@ -85,7 +95,7 @@ class EvidenceUploadSchema(Schema):
     openapi_extra = {"allOf": [{"properties": {"name": {"type": "string", "pattern": "\\S"}}}]}
 
     name = FreeText(max_length=200, required=True, metadata={"description": "The file's name, shown with it."})
-    content_base64 = Base64File(required=True, validate=_kept_as_evidence, metadata={
+    content_base64 = Base64File(required=True, metadata={
         "description": f"The file in base64: a PDF, PNG, JPEG or WebP of at most {EVIDENCE_MAX_BYTES:,} bytes, "
                        "judged by its content."})
 
@@ -96,8 +106,7 @@ class EvidenceUploadSchema(Schema):
 
     @post_load
     def _evidence(self, data, **_):
-        content = data["content_base64"]
-        return {"name": data["name"], "media_type": evidence_media_type(content), "content": content}
+        return {"name": data["name"], "content": data["content_base64"]}
 
 
 class DutyDoneApiSchema(DutyDoneSchema):

@@ -6,7 +6,7 @@ from helpers import SITE_DEFAULTS
 RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 PAGINATED = {"/api/v1/sites", "/api/v1/signs", "/api/v1/audit", "/api/v1/sites/{site_id}/signs",
              "/api/v1/sites/{site_id}/notices", "/api/v1/sites/{site_id}/findings", "/api/v1/consents", "/api/v1/requests",
-             "/api/v1/register"}
+             "/api/v1/register", "/api/v1/duties"}
 
 
 def api_routes(app):
