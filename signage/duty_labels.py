@@ -24,5 +24,6 @@ DUTY_CHOICES = {
     },
 }
 
-DUTY_ACTIONS = {"duty.done": _l("Duty marked done"), "calendar_feed.revoked": _l("Calendar feed URL revoked")}
+DUTY_ACTIONS = {"duty.done": _l("Duty marked done"), "calendar_feed.revoked": _l("Calendar feed URL revoked"),
+                "user.duty_reminders": _l("Duty reminders turned on or off")}
 DUTY_SUBJECTS = {"duties": _l("Duty")}

@@ -1,7 +1,7 @@
 """Housekeeping: finish organisation-wide jobs, refresh findings summaries that dates may have moved, render
 notice pages ahead, fill the public register's rows of sites published before it existed, expire consents
 past their validity, erase the reply contacts of requests closed long enough ago, write the reminders of
-requests' dates, add new entries to the transparency log and sign its checkpoint when due, and send the
+requests' dates and of the calendar's duties, add new entries to the transparency log and sign its checkpoint when due, and send the
 outbox.
 
 Each batch is its own transaction, so a run that stops leaves every batch done or untouched, and the
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 from signage.audit.transparency import checkpoint_due, extend_log, sign_checkpoint
+from signage.calendar.reminders import remind_duties
 from signage.config import pack_settings
 from signage.consent.services import expire_consents
 from signage.database import utcnow
@@ -121,6 +122,12 @@ def run_housekeeping(*, batch_size: int = BATCH_SIZE, on_batch: Callable[[str, i
     while deadline is None or time.monotonic() < deadline:
         # the operator's reminders of dates near or passed, each written once into the outbox
         looked = remind_deadlines(now=utcnow(), dashboard_url=current_app.config["PUBLIC_BASE_URL"], limit=batch_size)
+        db.session.commit()
+        if looked < batch_size:
+            break
+    while deadline is None or time.monotonic() < deadline:
+        # the compliance calendar's reminders, 30, 7 and 1 days before a duty's date and once it is overdue
+        looked = remind_duties(now=utcnow(), dashboard_url=current_app.config["PUBLIC_BASE_URL"], limit=batch_size)
         db.session.commit()
         if looked < batch_size:
             break

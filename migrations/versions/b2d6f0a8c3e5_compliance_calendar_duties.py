@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('evidence_name', sa.String(length=200), nullable=True),
     sa.Column('evidence_sha256', sa.String(length=64), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('next_reminder_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -50,6 +51,7 @@ def upgrade():
     with op.batch_alter_table('duties', schema=None) as batch_op:
         batch_op.create_index('ix_duties_by_date', ['organisation_id', 'due_order'], unique=False)
         batch_op.create_index('ix_duties_site', ['site_id', 'due_order'], unique=False)
+        batch_op.create_index('ix_duties_next_reminder', ['next_reminder_at'], unique=False)
 
     op.create_table('duty_evidence',
     sa.Column('duty_id', sa.Integer(), nullable=False),
@@ -65,13 +67,25 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_calendar_feeds_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_calendar_feeds'))
     )
+    op.create_table('duty_reminder_subscriptions',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_duty_reminder_subscriptions_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_duty_reminder_subscriptions_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_duty_reminder_subscriptions'))
+    )
+    with op.batch_alter_table('duty_reminder_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_duty_reminder_subscriptions_organisation_id'), ['organisation_id'], unique=False)
     op.execute("UPDATE sites SET findings_at = NULL")
 
 
 def downgrade():
+    op.drop_table('duty_reminder_subscriptions')
     op.drop_table('calendar_feeds')
     op.drop_table('duty_evidence')
     with op.batch_alter_table('duties', schema=None) as batch_op:
+        batch_op.drop_index('ix_duties_next_reminder')
         batch_op.drop_index('ix_duties_site')
         batch_op.drop_index('ix_duties_by_date')
 

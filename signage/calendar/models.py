@@ -22,6 +22,8 @@ class Duty(db.Model):
         # every list walks the organisation's duties in date order, a range of this index
         Index("ix_duties_by_date", "organisation_id", "due_order"),
         Index("ix_duties_site", "site_id", "due_order"),
+        # the reminders whose moment has come, found at the start of an index
+        Index("ix_duties_next_reminder", "next_reminder_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +48,8 @@ class Duty(db.Model):
     evidence_name: Mapped[str | None] = mapped_column(String(200))
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the next reminder is due (the start of that day in the organisation's time zone); None when none is.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Raised at each change a calendar shows (RFC 5545 SEQUENCE), so clients update the event in place.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -73,3 +77,13 @@ class CalendarFeed(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DutyReminderSubscription(db.Model):
+    """An owner or editor who asked to be e-mailed the reminders of the organisation's duties."""
+
+    __tablename__ = "duty_reminder_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -145,3 +145,12 @@ class FeedUrlSchema(Schema):
     """The organisation's secret calendar feed URL."""
 
     url = fields.String(metadata={"format": "uri", "description": "Subscribe to it; anyone holding it can read it."})
+
+
+class RemindersSchema(Schema):
+    """Whether the signed-in owner or editor wants the duties' reminders by e-mail."""
+
+    class Meta:
+        unknown = RAISE
+
+    wanted = fields.Boolean(required=True)

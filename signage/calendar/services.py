@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from signage.audit.services import append_entry
 from signage.config import pack_settings
 from signage.calendar.models import Duty, DutyEvidence
+from signage.calendar.reminders import schedule
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
 from signage.notices.models import NoticeVersion
@@ -53,6 +54,7 @@ def refresh_duties(sites: list, *, now: datetime, settings: PackSettings) -> Non
                 duty.done_on = site.pia_completed_on  # the assessment was redone: its date says when
                 duty.sequence += 1
                 duty.updated_at = now
+            schedule(duty, time_zone=site.organisation.time_zone, now=now)
     db.session.flush()
 
 
@@ -84,6 +86,7 @@ def _apply(site, duty: Duty | None, spec: DutySpec, *, origin: str, now: datetim
         db.session.add(duty)
         db.session.flush()  # its id orders it
         duty.due_order = due_order(duty.due_on, duty.id)
+        schedule(duty, time_zone=site.organisation.time_zone, now=now)
         return duty
     if duty.done_by_id is not None:  # marked done by a person: the record no longer decides
         values.pop("done_on")
@@ -97,6 +100,7 @@ def _apply(site, duty: Duty | None, spec: DutySpec, *, origin: str, now: datetim
         duty.due_order = due_order(duty.due_on, duty.id)
         duty.sequence += 1
         duty.updated_at = now
+        schedule(duty, time_zone=site.organisation.time_zone, now=now)
     return duty
 
 
@@ -179,6 +183,7 @@ def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackS
         changes["evidence_sha256"] = [None, duty.evidence_sha256]
     duty.sequence += 1
     duty.updated_at = now
+    duty.next_reminder_at = None
     append_entry("duty.done", actor=by, subject=duty, now=now, organisation_id=duty.organisation_id,
                  changes={"kind": [None, duty.kind], "key": [None, duty.key], **changes})
     # the next cycle of a periodic duty starts from this one

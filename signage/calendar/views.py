@@ -7,10 +7,10 @@ from flask import Blueprint, Response, current_app, flash, g, redirect, render_t
 from flask_babel import gettext as _
 
 from signage.auth.login import require
-from signage.calendar import feeds, queries, services
+from signage.calendar import feeds, queries, reminders, services
 from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
 from signage.calendar.models import DutyEvidence
-from signage.calendar.schemas import DutyDoneSchema, DutyQuerySchema, MonthQuerySchema
+from signage.calendar.schemas import DutyDoneSchema, DutyQuerySchema, MonthQuerySchema, RemindersSchema
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
@@ -55,7 +55,8 @@ def index():
                            status_of=_status_of(today), kinds=KINDS, statuses=queries.STATUS_CHOICES,
                            counts=queries.open_counts(g.user.organisation_id, today=today, soon_days=soon,
                                                       site_id=site.id if site else None),
-                           feed_url=_feed_url(), missing_year=missing_next_year(today))
+                           feed_url=_feed_url(), missing_year=missing_next_year(today),
+                           reminded=reminders.is_subscribed(g.user))
 
 
 @bp.get("/month")
@@ -144,4 +145,16 @@ def revoke_feed():
     feeds.revoke_feed(g.user.organisation, by=g.user, now=utcnow())
     db.session.commit()
     flash(_("The old feed URL no longer works. Subscribe again with the new one."))
+    return redirect(url_for("calendar.index"))
+
+
+@bp.post("/reminders")
+@require("edit")
+def set_reminders():
+    """Start or stop e-mailing the signed-in user the duties' reminders."""
+    data = load_input(RemindersSchema())
+    reminders.set_reminders(g.user, data["wanted"], by=g.user, now=utcnow())
+    db.session.commit()
+    flash(_("You will get an e-mail 30, 7 and 1 days before each duty's date, and when one is overdue.")
+          if data["wanted"] else _("You will no longer get the duties' reminders."))
     return redirect(url_for("calendar.index"))

@@ -9,7 +9,8 @@ from signage.translation import force_locale, gettext
 LOCALES = ("en", "zh_Hans")
 
 
-def _both(compose) -> str:
+def in_both_languages(compose) -> str:
+    """Return what compose() writes in each language, one after the other."""
     return "\n\n".join(_each(compose))
 
 
@@ -28,7 +29,7 @@ def received_message(request, site_name: str, serial: str | None, link: str) -> 
                      if request.effective_due_on else gettext("No period is set for answering this."))
         lines.append(link)
         return "\n".join(lines)
-    return _subject(subject), _both(body)
+    return subject_in_both(subject), in_both_languages(body)
 
 
 def deadline_message(request, site_name: str, serial: str | None, link: str, *, overdue: bool) -> tuple[str, str]:
@@ -48,10 +49,11 @@ def deadline_message(request, site_name: str, serial: str | None, link: str, *, 
         if serial:
             lines.append(gettext("Sign: %(serial)s.", serial=serial))
         return "\n".join(lines + [link])
-    return _subject(subject), _both(body)
+    return subject_in_both(subject), in_both_languages(body)
 
 
-def _subject(compose) -> str:
+def subject_in_both(compose) -> str:
+    """Return a subject in each language, joined by a slash and cut to the outbox's 200 characters."""
     return " / ".join(_each(compose))[:200]
 
 

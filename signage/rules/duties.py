@@ -37,6 +37,8 @@ RECORDED_KINDS = ("cn_filing", "pia_before_go_live", "pia_redo", "il_retention_p
 STATUSES = ("overdue", "due_soon", "upcoming", "undated", "done", "done_late", "withdrawn")
 #: A parameter saying the record shows the duty done but not when: it stays done on the day first seen.
 SEEN_DONE = "seen_done"
+#: Days before a duty's date its reminders go out, besides the day after it, when it is overdue.
+REMINDER_DAYS = (30, 7, 1)
 #: The statuses of a duty still to do.
 OPEN_STATUSES = ("overdue", "due_soon", "upcoming", "undated")
 
@@ -103,6 +105,22 @@ def duty_status(due_on: date | None, done_on: date | None, *, today: date, withd
     if due_on < today:
         return "overdue"
     return "due_soon" if (due_on - today).days <= soon_days else "upcoming"
+
+
+def next_reminder(due_on: date | None, today: date) -> tuple[str | None, date | None]:
+    """Return the reminder due today for an open duty due on `due_on` ("30d", "7d", "1d": the nearest
+    threshold reached; "overdue" once its day has passed; None when none is) and the day the next one falls
+    due (None when no more will). A threshold passed unseen is not sent late: the nearer one replaces it."""
+    if due_on is None:
+        return None, None
+    overdue_from = due_on + timedelta(days=1)
+    if today >= overdue_from:
+        return "overdue", None
+    left = (due_on - today).days
+    reached = [days for days in sorted(REMINDER_DAYS) if left <= days]
+    nearer = [days for days in REMINDER_DAYS if days < (reached[0] if reached else left)]
+    following = due_on - timedelta(days=max(nearer)) if nearer else overdue_from
+    return (f"{reached[0]}d" if reached else None), following
 
 
 def site_duties(site: Site, facts: DutyFacts) -> list[DutySpec]:

@@ -139,3 +139,20 @@ def test_a_site_page_shows_its_own_duties(client, auth, owner, inspection, live_
     duties = page.split('aria-labelledby="duties-title"', 1)[1].split("</section>", 1)[0]
     assert "Inspect the sign in place" in duties and sign.serial in duties
     assert f"/calendar/duties/{inspection.id}" in duties
+
+
+def test_an_editor_turns_the_reminders_on_and_off_and_each_change_is_logged(client, auth, make_user, owner, db):
+    editor = make_user("editor", organisation=owner.organisation)
+    auth.login(editor)
+
+    assert "E-mail me the reminders" in client.get("/calendar").get_data(as_text=True)
+    assert client.post("/calendar/reminders", data={"wanted": "true"}).status_code == 302
+    assert "Stop e-mailing me" in client.get("/calendar").get_data(as_text=True)
+    assert client.post("/calendar/reminders", data={"wanted": "maybe"}).status_code == 422
+    assert client.post("/calendar/reminders", data={"wanted": "false"}).status_code == 302
+
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "user.duty_reminders")).all()
+    assert len(actions) == 2
+    auth.logout()
+    auth.login(make_user("auditor", organisation=owner.organisation))
+    assert client.post("/calendar/reminders", data={"wanted": "true"}).status_code == 403

@@ -123,3 +123,18 @@ def test_a_sign_is_first_inspected_within_a_week_then_every_quarter():
 ])
 def test_where_a_duty_stands(due_on, done_on, today, withdrawn, status):
     assert duty_status(due_on, done_on, today=today, withdrawn=withdrawn) == status
+
+
+@pytest.mark.parametrize("today, reminder, following", [
+    (date(2026, 1, 1), None, date(2026, 2, 1)),  # 61 days ahead: the first reminder is 30 days before
+    (date(2026, 2, 1), "30d", date(2026, 2, 24)),
+    (date(2026, 2, 20), "30d", date(2026, 2, 24)),  # first seen 11 days ahead: 30d, then 7d on its day
+    (date(2026, 2, 24), "7d", date(2026, 3, 2)),
+    (date(2026, 2, 27), "7d", date(2026, 3, 2)),
+    (date(2026, 3, 2), "1d", date(2026, 3, 4)),
+    (date(2026, 3, 3), "1d", date(2026, 3, 4)),  # due today: the 1-day reminder, if not sent yet
+    (date(2026, 3, 4), "overdue", None),
+])
+def test_reminders_come_30_7_and_1_days_before_and_once_overdue(today, reminder, following):
+    from signage.rules.duties import next_reminder
+    assert next_reminder(date(2026, 3, 3), today) == (reminder, following)
