@@ -9,6 +9,7 @@ from signage import api, cli
 from signage.audit import log_views
 from signage.audit import views as audit_views
 from signage.audit.chain import canonical_json
+from signage.calendar import dossier_views
 from signage.calendar import feed_views as calendar_feed_views
 from signage.calendar import subscribers as calendar_subscribers
 from signage.calendar import views as calendar_views
@@ -110,7 +111,7 @@ def register_blueprints(app: Flask) -> None:
     """Serve the dashboard, the public pages and the API."""
     for views in (auth_views, dashboard_views, site_views, audit_views, sign_views, scan_views, receipt_views,
                   consent_views, capture_views, request_public_views, request_views, public_register_views,
-                  log_views, calendar_views, calendar_feed_views):
+                  log_views, calendar_views, calendar_feed_views, dossier_views):
         app.register_blueprint(views.bp)
     # the log's readers are programs: its errors are problem documents (before the public pages claim them)
     register_error_page(app, lambda path: path.startswith("/log/"),
