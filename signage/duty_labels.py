@@ -16,6 +16,8 @@ DUTY_CHOICES = {
         "retention_purge": _l("Delete the face data of the closed site"),
         "ai_logs_retention": _l("Keep the system's logs (AI Act)"),
         "sign_inspection": _l("Inspect the sign in place, with a photo"),
+        "consent_deletion": _l("Delete the face data of people who withdrew"),
+        "request_answer": _l("Answer a person's request"),
     },
     "duty_status": {
         "overdue": _l("Overdue"), "due_soon": _l("Due soon"), "upcoming": _l("Upcoming"),

@@ -19,7 +19,7 @@ from signage.labels import choice_label
 from signage.outbox.services import enqueue
 from signage.requests.notifications import in_both_languages, subject_in_both
 from signage.requests.services import local_day, reminder_moment
-from signage.rules.duties import next_reminder
+from signage.rules.duties import SELF_REMINDED, next_reminder
 from signage.sites.models import Site
 from signage.translation import gettext
 
@@ -27,7 +27,8 @@ from signage.translation import gettext
 def schedule(duty: Duty, *, time_zone: str | None, now: datetime) -> None:
     """Set when the duty's next reminder is due: now when a threshold is reached today, else the start of
     the day the next one is, or never for a duty done, withdrawn or undated."""
-    if duty.done_on is not None or duty.withdrawn_at is not None or duty.due_on is None:
+    if duty.done_on is not None or duty.withdrawn_at is not None or duty.due_on is None \
+            or duty.kind in SELF_REMINDED:
         duty.next_reminder_at = None
         return
     today = local_day(now, time_zone)

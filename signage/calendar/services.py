@@ -6,21 +6,19 @@ calendar shows has its sequence raised. Deriving them writes no audit entry (the
 record implies, as the summary is); marking one done is an operator's act, logged with its evidence.
 """
 import hashlib
-from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from signage.audit.services import append_entry
 from signage.config import pack_settings
+from signage.calendar.facts import duty_facts
 from signage.calendar.models import Duty, DutyEvidence
 from signage.calendar.reminders import schedule
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
-from signage.notices.models import NoticeVersion
-from signage.rules.duties import CYCLIC_KINDS, SEEN_DONE, DutyFacts, DutySpec, SignFacts, change_duties, site_duties
+from signage.rules.duties import CYCLIC_KINDS, SEEN_DONE, DutySpec, change_duties, site_duties
 from signage.rules.packs import PackSettings
-from signage.signs.models import Sign
 from signage.sites.models import Site
 from signage.sites.records import site_record
 
@@ -37,19 +35,18 @@ def refresh_duties(sites: list, *, now: datetime, settings: PackSettings) -> Non
     """Rewrite the derived duties of each site from its record and facts, in the caller's transaction."""
     if not sites:
         return
-    site_ids = [site.id for site in sites]
-    stored = _stored(site_ids)
-    facts = _facts(sites, stored, today=now.date(), settings=settings)
+    facts = duty_facts(sites, now=now, settings=settings)
+    derived = {site.id: {spec.key: spec for spec in site_duties(site_record(site), facts[site.id])} for site in sites}
+    stored = _stored([site.id for site in sites], {key for specs in derived.values() for key in specs})
     for site in sites:
-        derived = {spec.key: spec for spec in site_duties(site_record(site), facts[site.id])}
-        mine = stored[site.id]
-        for spec in derived.values():
+        mine, specs = stored[site.id], derived[site.id]
+        for spec in specs.values():
             _apply(site, mine.get(spec.key), spec, origin="record", now=now)
         for duty in mine.values():
-            if duty.key in derived or duty.done_on is not None or duty.withdrawn_at is not None:
+            if duty.key in specs or duty.done_on is not None or duty.withdrawn_at is not None:
                 continue
             if duty.origin == "record":
-                _close(duty, derived.values(), now=now)
+                _close(duty, specs.values(), now=now)
             elif duty.kind == "pia_redo" and (site.pia_completed_on or date.min) >= duty.trigger_on:
                 duty.done_on = site.pia_completed_on  # the assessment was redone: its date says when
                 duty.sequence += 1
@@ -104,47 +101,25 @@ def _apply(site, duty: Duty | None, spec: DutySpec, *, origin: str, now: datetim
     return duty
 
 
-def _stored(site_ids: list[int]) -> dict[int, dict[str, Duty]]:
+def _stored(site_ids: list[int], keys: set[str]) -> dict[int, dict[str, Duty]]:
+    """Return the sites' duties still open and those whose keys were just derived: not every duty ever done,
+    which grows with the years."""
     stored: dict[int, dict[str, Duty]] = {site_id: {} for site_id in site_ids}
-    for duty in db.session.scalars(select(Duty).where(Duty.site_id.in_(site_ids))):
+    wanted = Duty.done_on.is_(None) | Duty.key.in_(keys) if keys else Duty.done_on.is_(None)
+    for duty in db.session.scalars(select(Duty).where(Duty.site_id.in_(site_ids), wanted)):
         stored[duty.site_id][duty.key] = duty
     return stored
-
-
-def _facts(sites: list, stored: dict, *, today: date, settings: PackSettings) -> dict[int, DutyFacts]:
-    """Gather what the duties need of each site in three queries, whatever the number of sites."""
-    site_ids = [site.id for site in sites]
-    live = dict(db.session.execute(select(NoticeVersion.site_id, func.min(NoticeVersion.effective_from))
-                                   .where(NoticeVersion.site_id.in_(site_ids)).group_by(NoticeVersion.site_id)).all())
-    signs = defaultdict(list)
-    for sign in db.session.execute(select(Sign.site_id, Sign.serial, Sign.installed_at).where(
-            Sign.site_id.in_(site_ids), Sign.status == "installed")).all():
-        signs[sign.site_id].append(sign)
-    facts = {}
-    for site in sites:
-        done = [duty for duty in stored[site.id].values() if duty.done_on is not None]
-        inspected = {}
-        for duty in done:
-            if duty.kind == "sign_inspection":
-                serial = duty.params.get("serial")
-                inspected[serial] = max(inspected.get(serial, duty.done_on), duty.done_on)
-        reviews = [duty.done_on for duty in done if duty.kind == "dpia_review"]
-        organisation = site.organisation
-        facts[site.id] = DutyFacts(
-            today=today, settings=settings,
-            went_live_on=live[site.id].date() if site.id in live else None,
-            decommissioned_on=site.status_changed_at.date() if site.status == "decommissioned" else None,
-            operator_count=organisation.stored_individuals_count,
-            threshold_reached_on=organisation.count_threshold_reached_on,
-            signs=tuple(SignFacts(row.serial, row.installed_at.date(), inspected.get(row.serial))
-                        for row in sorted(signs[site.id], key=lambda row: row.serial)),
-            last_review_on=max(reviews) if reviews else None)
-    return facts
 
 
 def on_summaries_refreshed(sites, *, now: datetime, settings: PackSettings, **_) -> None:
     """Refresh the duties of sites whose findings were just refreshed (the same changes move both)."""
     refresh_duties(list(sites), now=now, settings=settings)
+
+
+def on_records_changed(site_ids, *, now: datetime, **_) -> None:
+    """Refresh the duties of sites whose consents or requests just moved what is owed, and by when."""
+    sites = list(db.session.scalars(select(Site).where(Site.id.in_(list(site_ids))).order_by(Site.id)))
+    refresh_duties(sites, now=now, settings=pack_settings())
 
 
 def on_site_changed(site, *, changes: dict, now: datetime, **_) -> None:

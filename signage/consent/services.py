@@ -20,6 +20,7 @@ from signage.local_time import day_start, zone
 from signage.notices.services import latest_version
 from signage.rules.packs import PackSettings
 from signage.sites.records import site_record
+from signage.sites.signals import site_records_changed
 
 
 def record_consent(site, data: dict, *, by, now: datetime, releases: Path | None = None,
@@ -119,6 +120,8 @@ def withdraw_consent(consent: ConsentRecord, data: dict, *, by, now: datetime,
     event = _append_event(consent, contents.withdrawal_content(
         record_uuid=consent.record_uuid, channel=data["channel"], scope=scope, state=state, purpose_states=states,
         deletion_due_at=due, now=now), by=by, now=now, before=before)
+    if due is not None:
+        site_records_changed.send([consent.site_id], now=now)  # a deletion is owed by a day
     return consent, _issue_receipt(consent, event, language=_answer(consent)["language"], now=now)
 
 
@@ -139,6 +142,7 @@ def confirm_deletion(consent: ConsentRecord, data: dict, *, by, now: datetime) -
     _append_event(consent, contents.deletion_content(record_uuid=consent.record_uuid, data=data,
                                                      state=consent.state, now=now),
                   by=by, now=now, before=consent.state)
+    site_records_changed.send([consent.site_id], now=now)
     return consent
 
 
@@ -282,4 +286,6 @@ def expire_consents(*, now: datetime, limit: int, settings: PackSettings) -> int
         _append_event(consent, contents.expired_content(record_uuid=consent.record_uuid,
                                                         expires_at=consent.expires_at, deletion_due_at=due, now=now),
                       by=None, now=now, before="given")
+    if consents:
+        site_records_changed.send(sorted({consent.site_id for consent in consents}), now=now)
     return len(consents)

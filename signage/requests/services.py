@@ -23,6 +23,7 @@ from signage.requests.notifications import deadline_message, received_message
 from signage.rules.findings import N_
 from signage.signs.models import Sign
 from signage.sites.models import Site
+from signage.sites.signals import site_records_changed
 
 #: The person filing from the notice page: no account, so no user; the log names them so in each language.
 PUBLIC_ACTOR = {"type": "person", "label": "public"}
@@ -86,6 +87,8 @@ def file_request(site, data: dict, *, now: datetime, settings, sign=None, form_o
         "sign": [None, sign.serial if sign is not None else None], "state": [None, "received"],
         "due_on": [None, _iso(clock.due_on)]})
     _notify_received(request, site, sign, organisation, now=now, dashboard_url=dashboard_url)
+    if request.effective_due_on is not None:
+        site_records_changed.send([site.id], now=now)  # an answer is owed by a day
     return request, code
 
 
@@ -123,6 +126,8 @@ def act(request: PublicRequest, action: str, data: dict, *, by, now: datetime, s
     _step(request, action, now=now, user_id=getattr(by, "id", None), message=data.get("message"))
     changes["state"] = [before, request.state]  # said even when unchanged: the log shows where each step left it
     append_entry(f"request.{action}", actor=by, subject=request, now=now, changes=changes)
+    if request.effective_due_on is not None:
+        site_records_changed.send([request.site_id], now=now)
     return request
 
 

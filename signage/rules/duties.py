@@ -28,12 +28,20 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "retention_purge": ("ANY-RETENTION", "CN Measures Art 8 (secondary); BIPA 15(a); CUBI §503.001(c)(3)"),
     "ai_logs_retention": ("EU-AI-LOGS", "AI Act 26(6) (secondary)"),
     "sign_inspection": ("SIGN-INSPECTION", "Design decision: signs re-photographed quarterly, with a photo"),
+    "consent_deletion": ("CONSENT-DELETION", "PIPL 47 (unconfirmed); GDPR 17(1) (unconfirmed); pack settings "
+                                             "deletion_days_cn, deletion_days_eu, deletion_days_other"),
+    "request_answer": ("REQUEST-DEADLINE", "PIPL 50; GDPR 12(3); UK GDPR 12(3); pack settings "
+                                           "request_working_days_cn, request_months_eu"),
 }
 #: Kinds whose next cycle starts when the last one is done: a cycle left open when its successor appears
 #: was done on the day the successor starts.
 CYCLIC_KINDS = ("dpia_review", "sign_inspection")
 #: Kinds the record marks done by itself; the others wait for the operator's evidence.
-RECORDED_KINDS = ("cn_filing", "pia_before_go_live", "pia_redo", "il_retention_policy", "ai_logs_retention")
+RECORDED_KINDS = ("cn_filing", "pia_before_go_live", "pia_redo", "il_retention_policy", "ai_logs_retention",
+                  "consent_deletion", "request_answer")
+#: Kinds whose own feature already reminds the operator (the request queue's e-mails): the calendar does not
+#: remind of them twice.
+SELF_REMINDED = ("request_answer",)
 STATUSES = ("overdue", "due_soon", "upcoming", "undated", "done", "done_late", "withdrawn")
 #: A parameter saying the record shows the duty done but not when: it stays done on the day first seen.
 SEEN_DONE = "seen_done"
@@ -53,6 +61,28 @@ class SignFacts:
 
 
 @dataclass(frozen=True)
+class DeletionFacts:
+    """The withdrawn or expired consents of a site whose face data is to be deleted by one day."""
+
+    due_on: date
+    total: int
+    pending: int
+    last_confirmed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """A person's request or sign report with a date to answer by."""
+
+    request_id: int
+    kind: str
+    received_on: date
+    due_on: date
+    provisional: bool = False
+    answered_on: date | None = None
+
+
+@dataclass(frozen=True)
 class DutyFacts:
     """What the duties need beyond the site record: dates of its lifecycle, its signs, the operator's count."""
 
@@ -67,6 +97,8 @@ class DutyFacts:
     signs: tuple[SignFacts, ...] = ()
     #: The day of the last DPIA review the operator marked done.
     last_review_on: date | None = None
+    deletions: tuple[DeletionFacts, ...] = ()
+    requests: tuple[RequestFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,5 +286,23 @@ def sign_inspection(site: Site, facts: DutyFacts):
                        params={"serial": sign.serial})
 
 
+def consent_deletions(site: Site, facts: DutyFacts):
+    """Delete the face data of the people who withdrew (or whose consent expired), by the day the pack's
+    period sets: one duty per day, done when the last deletion of that day is confirmed."""
+    for group in facts.deletions:
+        done_on = group.last_confirmed_on if group.pending == 0 else None
+        yield DutySpec(f"consent_deletion:{group.due_on.isoformat()}", "consent_deletion", None, group.due_on,
+                       (), done_on, {"count": group.total, "pending": group.pending})
+
+
+def request_answers(site: Site, facts: DutyFacts):
+    """Answer each request by the date its clock sets; done on the day it was answered or closed."""
+    for request in facts.requests:
+        yield DutySpec(f"request_answer:{request.request_id}", "request_answer", request.received_on,
+                       request.due_on, (), request.answered_on,
+                       {"request_id": request.request_id, "request_kind": request.kind,
+                        "provisional": request.provisional})
+
+
 DERIVERS = (cn_filing, cn_cancellation, pia_before_go_live, dpia_review, il_retention_policy, retention_purge,
-            ai_logs_retention, sign_inspection)
+            ai_logs_retention, sign_inspection, consent_deletions, request_answers)

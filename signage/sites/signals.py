@@ -24,3 +24,6 @@ operator_change_reached = _signals.signal("operator-change-reached")
 #: The findings summaries of some sites were just refreshed, in the transaction of the change that moved
 #: them (or by housekeeping, when dates did). sender: the Sites; now; settings.
 summaries_refreshed = _signals.signal("summaries-refreshed")
+#: Records built on some sites changed what they owe, or by when (a consent withdrawn or expired, a deletion
+#: confirmed, a request filed, extended, answered or closed). sender: the site ids; now.
+site_records_changed = _signals.signal("site-records-changed")

@@ -155,3 +155,36 @@ def test_lists_counts_and_months_read_the_organisation_s_duties_only(db, live_si
     month = month_days(owner.organisation_id, today.replace(day=1))
     assert month[today + timedelta(days=7)]["count"] == 1
     assert month[today]["duties"][0].kind == "pia_before_go_live"
+
+
+def test_a_withdrawal_puts_the_deletion_on_the_calendar_and_its_confirmation_marks_it_done(db, gym_site, owner,
+                                                                                          make_consent):
+    from signage.consent.services import confirm_deletion, withdraw_consent
+    consent, _code = make_consent(gym_site)
+    withdraw_consent(consent, {"channel": "operator", "scope": "all"}, by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+
+    [deletion] = [duty for duty in duties_of(db, gym_site).values() if duty.kind == "consent_deletion"]
+    assert deletion.due_on == consent.deletion_due_at.date() and deletion.params == {"count": 1, "pending": 1}
+    later = T0 + timedelta(days=2)
+    confirm_deletion(consent, {"deleted_on": later, "method": "template erased", "system": "turnstile"},
+                     by=owner, now=later)
+    db.session.commit()
+    assert deletion.done_on == later.date() and deletion.params["pending"] == 0
+
+
+def test_a_request_s_deadline_is_on_the_calendar_and_answering_it_marks_it_done(db, live_site, owner):
+    from signage.requests.services import act, file_request
+    site, _sign = live_site
+    request, _code = file_request(site, {"category": "rights", "kind": "access", "language": "zh-Hans"},
+                                  now=T0, settings=SETTINGS)
+    db.session.commit()
+
+    duty = duties_of(db, site)[f"request_answer:{request.id}"]
+    assert duty.due_on == request.effective_due_on and duty.done_on is None
+    assert duty.next_reminder_at is None  # the request queue reminds of it already
+    later = T0 + timedelta(days=3)
+    act(request, "answer", {"action": "answer", "message": "Here is your data."}, by=owner, now=later,
+        settings=SETTINGS)
+    db.session.commit()
+    assert duty.done_on == later.date()
