@@ -11,7 +11,8 @@ from sqlalchemy import Date, case, cast, func, select
 from signage.audit import transparency
 from signage.audit.models import AuditEntry
 from signage.calendar.dossier_content import AUDIT_SHOWN, CN_KINDS, DUTIES_SHOWN, KINDS, LANGUAGES, SIGNS_SHOWN, \
-    VALUE_KINDS, VERSIONS_SHOWN
+    VERSIONS_SHOWN
+from signage.calendar.dossier_labels import VALUE_KINDS
 from signage.calendar.models import Duty
 from signage.consent.models import ConsentRecord
 from signage.extensions import db

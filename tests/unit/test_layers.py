@@ -30,7 +30,7 @@ PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.
         "signage.audit.chain", "signage.audit.merkle", "signage.audit.notes", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
         "signage.signs.cover", "signage.signs.qr",
         "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time", "signage.requests.rules",
-        "signage.requests.tokens", "signage.calendar.ical", "signage.calendar.dossier_content",
+        "signage.requests.tokens", "signage.calendar.ical", "signage.calendar.dossier_content", "signage.calendar.dossier_labels",
         "signage.calendar.dossier_pdf")
 FRAMEWORKS = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel")
 
