@@ -16,6 +16,7 @@ DUTY_CHOICES = {
         "retention_purge": _l("Delete the face data of the closed site"),
         "ai_logs_retention": _l("Keep the system's logs (AI Act)"),
         "sign_inspection": _l("Inspect the sign in place, with a photo"),
+        "nyc_cure": _l("Cure the violation the notice names (New York City)"),
         "consent_deletion": _l("Delete the face data of people who withdrew"),
         "request_answer": _l("Answer a person's request"),
     },
@@ -27,5 +28,6 @@ DUTY_CHOICES = {
 }
 
 DUTY_ACTIONS = {"duty.done": _l("Duty marked done"), "calendar_feed.revoked": _l("Calendar feed URL revoked"),
-                "user.duty_reminders": _l("Duty reminders turned on or off")}
-DUTY_SUBJECTS = {"duties": _l("Duty")}
+                "user.duty_reminders": _l("Duty reminders turned on or off"),
+                "violation_notice.recorded": _l("Notice of violation recorded")}
+DUTY_SUBJECTS = {"duties": _l("Duty"), "violation_notices": _l("Notice of violation")}

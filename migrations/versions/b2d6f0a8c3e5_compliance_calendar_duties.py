@@ -77,10 +77,26 @@ def upgrade():
     )
     with op.batch_alter_table('duty_reminder_subscriptions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_duty_reminder_subscriptions_organisation_id'), ['organisation_id'], unique=False)
+    op.create_table('violation_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('reference', sa.String(length=100), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_violation_notices_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_violation_notices_recorded_by_id_users')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_violation_notices_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_violation_notices'))
+    )
+    with op.batch_alter_table('violation_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_violation_notices_site_id'), ['site_id'], unique=False)
     op.execute("UPDATE sites SET findings_at = NULL")
 
 
 def downgrade():
+    op.drop_table('violation_notices')
     op.drop_table('duty_reminder_subscriptions')
     op.drop_table('calendar_feeds')
     op.drop_table('duty_evidence')

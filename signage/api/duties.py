@@ -2,13 +2,15 @@
 evidence file, and the secret calendar feed URL with its revocation."""
 from flask import Response, current_app, g, url_for
 from flask.views import MethodView
+from sqlalchemy import select
 
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.calendar import feeds, services
 from signage.calendar.evidence import evidence_media_type, evidence_problem
 from signage.calendar.models import Duty, DutyEvidence
 from signage.calendar.queries import DutyFilters, duties_page
-from signage.calendar.schemas import DutyApiQuerySchema, DutyDoneApiSchema, DutySchema, FeedUrlSchema
+from signage.calendar.schemas import (DutyApiQuerySchema, DutyDoneApiSchema, DutySchema, FeedUrlSchema,
+                                      ViolationNoticeSchema)
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import InvalidInput, NotFound
@@ -150,3 +152,20 @@ class CalendarFeedRevocation(MethodView):
         feeds.revoke_feed(g.user.organisation, by=g.user, now=utcnow())
         db.session.commit()
         return feed_url(g.user.organisation_id)
+
+
+@blp.route("/sites/<int:site_id>/violation-notices")
+class ViolationNotices(MethodView):
+    @requires("edit")
+    @blp.arguments(ViolationNoticeSchema)
+    @blp.response(201, DutySchema, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.problems(403, 404, 409, 422)
+    def post(self, data, site_id: int):
+        """Record a notice of violation a New York City site received (409 for a site elsewhere, or a day in
+        the future); the answer is the cure window it puts on the calendar, at its Location."""
+        site = get_site(g.user.organisation_id, site_id)
+        notice = services.record_violation_notice(site, data, by=g.user, now=utcnow(), settings=pack_settings())
+        db.session.commit()
+        duty = db.session.scalar(select(Duty).where(Duty.site_id == site.id, Duty.key == f"nyc_cure:{notice.id}"))
+        return _document(duty), 201, {
+            "Location": url_for("duties-api.DutyItem", duty_id=duty.id, _external=True)}

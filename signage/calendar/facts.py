@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from signage.calendar.models import Duty
+from signage.calendar.models import Duty, ViolationNotice
 from signage.consent.models import ConsentRecord
 from signage.extensions import db
 from signage.notices.models import NoticeVersion
 from signage.requests.models import PublicRequest
 from signage.requests.services import local_day
-from signage.rules.duties import DeletionFacts, DutyFacts, RequestFacts, SignFacts
+from signage.rules.duties import DeletionFacts, DutyFacts, RequestFacts, SignFacts, ViolationFacts
 from signage.rules.packs import PackSettings
 from signage.signs.models import Sign
 
@@ -25,7 +25,7 @@ DONE_LOOKED_BACK = timedelta(days=31)
 
 
 def duty_facts(sites: list, *, now: datetime, settings: PackSettings) -> dict[int, DutyFacts]:
-    """Return each site's DutyFacts, in six statements for any number of sites."""
+    """Return each site's DutyFacts, in seven statements for any number of sites."""
     site_ids = [site.id for site in sites]
     today = now.date()
     live = dict(db.session.execute(select(NoticeVersion.site_id, func.min(NoticeVersion.effective_from))
@@ -37,6 +37,10 @@ def duty_facts(sites: list, *, now: datetime, settings: PackSettings) -> dict[in
     inspected, reviewed = _cycles_done(site_ids, since=today - CYCLES_LOOKED_BACK)
     deletions = _deletions(site_ids, now=now)
     requests = _requests(sites, now=now)
+    violations = defaultdict(list)
+    for notice in db.session.scalars(select(ViolationNotice).where(ViolationNotice.site_id.in_(site_ids))
+                                     .order_by(ViolationNotice.id)):
+        violations[notice.site_id].append(ViolationFacts(notice.id, notice.received_on, notice.reference))
     facts = {}
     for site in sites:
         organisation = site.organisation
@@ -49,7 +53,7 @@ def duty_facts(sites: list, *, now: datetime, settings: PackSettings) -> dict[in
             signs=tuple(SignFacts(row.serial, row.installed_at.date(), inspected.get((site.id, row.serial)))
                         for row in signs[site.id]),
             last_review_on=reviewed.get(site.id), deletions=tuple(deletions[site.id]),
-            requests=tuple(requests[site.id]))
+            requests=tuple(requests[site.id]), violations=tuple(violations[site.id]))
     return facts
 
 

@@ -154,3 +154,14 @@ class RemindersSchema(Schema):
         unknown = RAISE
 
     wanted = fields.Boolean(required=True)
+
+
+class ViolationNoticeSchema(Schema):
+    """A written notice of a violation: the day it was received and its reference."""
+
+    class Meta:
+        unknown = RAISE
+
+    received_on = fields.Date(required=True, metadata={"description": "The day the notice was received."})
+    reference = FreeText(max_length=100, load_default=None, allow_none=True,
+                         metadata={"description": "The notice's number or the agency's reference."})

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from signage.audit.services import append_entry
 from signage.config import pack_settings
 from signage.calendar.facts import duty_facts
-from signage.calendar.models import Duty, DutyEvidence
+from signage.calendar.models import Duty, DutyEvidence, ViolationNotice
 from signage.calendar.reminders import schedule
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
@@ -164,3 +164,23 @@ def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackS
     # the next cycle of a periodic duty starts from this one
     refresh_duties([db.session.get(Site, duty.site_id)], now=now, settings=settings)
     return duty
+
+
+def record_violation_notice(site, data: dict, *, by, now: datetime, settings: PackSettings) -> ViolationNotice:
+    """Record the written notice of a violation a New York City site received, and log it; its cure window
+    goes on the calendar at once."""
+    if "US-NYC" not in (site.jurisdictions or []):
+        raise Conflict("Only a New York City site has a cure window for a notice of violation.",
+                       errors={"site": ["The site is not under US-NYC."]})
+    if data["received_on"] > now.date():
+        raise Conflict("A notice cannot be received in the future.",
+                       errors={"received_on": ["Use today or an earlier day."]})
+    notice = ViolationNotice(organisation_id=site.organisation_id, site_id=site.id, received_on=data["received_on"],
+                             reference=data.get("reference"), recorded_by_id=by.id, created_at=now)
+    db.session.add(notice)
+    db.session.flush()
+    append_entry("violation_notice.recorded", actor=by, subject=notice, now=now, organisation_id=site.organisation_id,
+                 changes={"site_id": [None, site.id], "received_on": [None, notice.received_on.isoformat()],
+                          "reference": [None, notice.reference]})
+    refresh_duties([site], now=now, settings=settings)
+    return notice

@@ -10,7 +10,8 @@ from signage.auth.login import require
 from signage.calendar import feeds, queries, reminders, services
 from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
 from signage.calendar.models import DutyEvidence
-from signage.calendar.schemas import DutyDoneSchema, DutyQuerySchema, MonthQuerySchema, RemindersSchema
+from signage.calendar.schemas import (DutyDoneSchema, DutyQuerySchema, MonthQuerySchema, RemindersSchema,
+                                      ViolationNoticeSchema)
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
@@ -158,3 +159,32 @@ def set_reminders():
     flash(_("You will get an e-mail 30, 7 and 1 days before each duty's date, and when one is overdue.")
           if data["wanted"] else _("You will no longer get the duties' reminders."))
     return redirect(url_for("calendar.index"))
+
+
+@bp.get("/sites/<int:site_id>/violation-notice")
+@require("edit")
+def violation_notice(site_id: int):
+    """Show the form that records a notice of violation a New York City site received."""
+    return _violation_form(get_site(g.user.organisation_id, site_id))
+
+
+def _violation_form(site, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    return render_template("calendar/violation_notice.html", site=site, today=_today(), errors=errors or {},
+                           values=values or {}, cure_days=pack_settings().nyc_cure_days), status
+
+
+@bp.post("/sites/<int:site_id>/violation-notice")
+@require("edit")
+def record_violation_notice(site_id: int):
+    """Record the notice; its cure window goes on the calendar."""
+    site = get_site(g.user.organisation_id, site_id)
+    try:
+        data = load_input(ViolationNoticeSchema())
+        services.record_violation_notice(site, data, by=g.user, now=utcnow(), settings=pack_settings())
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
+        return _violation_form(get_site(g.user.organisation_id, site_id), errors=error.errors,
+                               values=request.form.to_dict(), status=422 if isinstance(error, InvalidInput) else 409)
+    db.session.commit()
+    flash(_("Notice recorded. Its cure window is on the calendar."))
+    return redirect(url_for("calendar.index", site=site_id))

@@ -28,6 +28,7 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "retention_purge": ("ANY-RETENTION", "CN Measures Art 8 (secondary); BIPA 15(a); CUBI §503.001(c)(3)"),
     "ai_logs_retention": ("EU-AI-LOGS", "AI Act 26(6) (secondary)"),
     "sign_inspection": ("SIGN-INSPECTION", "Design decision: signs re-photographed quarterly, with a photo"),
+    "nyc_cure": ("NYC-CURE", "NYC Admin Code §22-1203 (secondary)"),
     "consent_deletion": ("CONSENT-DELETION", "PIPL 47 (unconfirmed); GDPR 17(1) (unconfirmed); pack settings "
                                              "deletion_days_cn, deletion_days_eu, deletion_days_other"),
     "request_answer": ("REQUEST-DEADLINE", "PIPL 50; GDPR 12(3); UK GDPR 12(3); pack settings "
@@ -83,6 +84,15 @@ class RequestFacts:
 
 
 @dataclass(frozen=True)
+class ViolationFacts:
+    """A written notice of a violation the operator recorded."""
+
+    notice_id: int
+    received_on: date
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class DutyFacts:
     """What the duties need beyond the site record: dates of its lifecycle, its signs, the operator's count."""
 
@@ -99,6 +109,7 @@ class DutyFacts:
     last_review_on: date | None = None
     deletions: tuple[DeletionFacts, ...] = ()
     requests: tuple[RequestFacts, ...] = ()
+    violations: tuple[ViolationFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,6 +297,14 @@ def sign_inspection(site: Site, facts: DutyFacts):
                        params={"serial": sign.serial})
 
 
+def nyc_cure(site: Site, facts: DutyFacts):
+    """Cure a New York City violation within the pack's days of receiving its written notice."""
+    for notice in facts.violations:
+        yield DutySpec(f"nyc_cure:{notice.notice_id}", "nyc_cure", notice.received_on,
+                       notice.received_on + timedelta(days=facts.settings.nyc_cure_days),
+                       params={"reference": notice.reference})
+
+
 def consent_deletions(site: Site, facts: DutyFacts):
     """Delete the face data of the people who withdrew (or whose consent expired), by the day the pack's
     period sets: one duty per day, done when the last deletion of that day is confirmed."""
@@ -305,4 +324,4 @@ def request_answers(site: Site, facts: DutyFacts):
 
 
 DERIVERS = (cn_filing, cn_cancellation, pia_before_go_live, dpia_review, il_retention_policy, retention_purge,
-            ai_logs_retention, sign_inspection, consent_deletions, request_answers)
+            ai_logs_retention, sign_inspection, nyc_cure, consent_deletions, request_answers)

@@ -44,6 +44,8 @@ class PackSettings:
     sign_first_inspection_days: int = 7
     #: A duty is "due soon" from this many days before its date.
     duty_due_soon_days: int = 30
+    #: Days to cure a New York City sign violation after its written notice.
+    nyc_cure_days: int = 30
 
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
@@ -108,6 +110,7 @@ PACK_SOURCES = {
     "sign_inspection_months": "Design decision: signs re-photographed quarterly, with a photo",
     "sign_first_inspection_days": "Design decision: a new or reprinted sign is checked in place within a week",
     "duty_due_soon_days": "Design decision",
+    "nyc_cure_days": "NYC Admin Code §22-1203 (secondary)",
 }
 
 #: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
@@ -134,6 +137,7 @@ OPEN_POINTS = {
     "sign_inspection_months": "How often each sign is inspected and photographed.",
     "sign_first_inspection_days": "How soon a sign just put up is inspected.",
     "duty_due_soon_days": "How early the calendar calls a duty due soon.",
+    "nyc_cure_days": "The cure period after a notice of violation, known only from a secondary source.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.

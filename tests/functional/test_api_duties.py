@@ -226,3 +226,24 @@ def test_the_list_costs_the_same_statements_at_5_and_at_50_sites(client, api_tok
     at_5 = cost(5)
     at_50 = cost(50)
     assert at_50 == at_5 and at_5 <= 20, (at_5, at_50)
+
+
+def test_a_notice_of_violation_recorded_through_the_api_answers_its_cure_window(client, owner, make_site, make_token,
+                                                                               make_user):
+    from signage.demo import NYC_STORE
+    store = make_site(**NYC_STORE)
+    headers = make_token(owner)
+
+    response = client.post(f"/api/v1/sites/{store.id}/violation-notices", headers=headers,
+                           json={"received_on": "2026-11-20", "reference": "DCWP-1"})
+
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["kind"], body["due_on"], body["rule_id"]) == ("nyc_cure", "2026-12-20", "NYC-CURE")
+    assert response.headers["Location"].endswith(f"/api/v1/duties/{body['id']}")
+    assert client.get(response.headers["Location"], headers=headers).get_json()["key"] == body["key"]
+    stranger = make_token(make_user("owner"))
+    assert client.post(f"/api/v1/sites/{store.id}/violation-notices", headers=stranger,
+                       json={"received_on": "2026-11-20"}).status_code == 404
+    assert client.post(f"/api/v1/sites/{store.id}/violation-notices", headers=headers,
+                       json={"received_on": "2026-11-20", "extra": 1}).status_code == 422

@@ -156,3 +156,39 @@ def test_an_editor_turns_the_reminders_on_and_off_and_each_change_is_logged(clie
     auth.logout()
     auth.login(make_user("auditor", organisation=owner.organisation))
     assert client.post("/calendar/reminders", data={"wanted": "true"}).status_code == 403
+
+
+@pytest.fixture
+def nyc_store(db, make_site, owner, settings):
+    from signage.demo import NYC_STORE
+    return make_site(**NYC_STORE)
+
+
+def test_a_notice_of_violation_puts_its_thirty_day_cure_window_on_the_calendar(client, auth, owner, nyc_store, db):
+    auth.login(owner)
+    assert "Record a notice of violation" in client.get(f"/sites/{nyc_store.id}").get_data(as_text=True)
+
+    response = client.post(f"/calendar/sites/{nyc_store.id}/violation-notice",
+                           data={"received_on": "2026-11-20", "reference": "DCWP-2026-117"})
+
+    assert response.status_code == 302
+    [cure] = db.session.scalars(select(Duty).where(Duty.kind == "nyc_cure")).all()
+    assert (cure.trigger_on.isoformat(), cure.due_on.isoformat(), cure.params["reference"]) == \
+        ("2026-11-20", "2026-12-20", "DCWP-2026-117")
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "violation_notice.recorded")) == 1
+
+
+def test_a_notice_of_violation_is_refused_outside_new_york_or_in_the_future(client, auth, owner, live_site,
+                                                                           nyc_store, db):
+    site, _sign = live_site
+    auth.login(owner)
+
+    elsewhere = client.post(f"/calendar/sites/{site.id}/violation-notice", data={"received_on": "2026-11-20"})
+    future = client.post(f"/calendar/sites/{nyc_store.id}/violation-notice", data={"received_on": "3026-11-20"})
+    garbled = client.post(f"/calendar/sites/{nyc_store.id}/violation-notice", data={"received_on": "soon"})
+
+    assert elsewhere.status_code == 409 and 'id="site-error"' in elsewhere.get_data(as_text=True)
+    assert future.status_code == 409 and 'id="received_on-error"' in future.get_data(as_text=True)
+    assert garbled.status_code == 422 and 'id="received_on-error"' in garbled.get_data(as_text=True)
+    assert db.session.scalars(select(Duty).where(Duty.kind == "nyc_cure")).all() == []

@@ -138,3 +138,13 @@ def test_where_a_duty_stands(due_on, done_on, today, withdrawn, status):
 def test_reminders_come_30_7_and_1_days_before_and_once_overdue(today, reminder, following):
     from signage.rules.duties import next_reminder
     assert next_reminder(date(2026, 3, 3), today) == (reminder, following)
+
+
+def test_a_notice_of_violation_gives_thirty_days_to_cure():
+    from signage.rules.duties import ViolationFacts
+    site = {"jurisdictions": ["US-NYC"], "status": "active"}
+
+    duty = by_kind(site, violations=(ViolationFacts(4, date(2026, 11, 20), "DCWP-1"),))["nyc_cure"]
+
+    assert (duty.key, duty.trigger_on, duty.due_on, duty.rule_id) == \
+        ("nyc_cure:4", date(2026, 11, 20), date(2026, 12, 20), "NYC-CURE")
