@@ -62,3 +62,13 @@ def day_start(day: date, zone_name: str | None) -> datetime | None:
         return datetime.combine(day, time(), zone(zone_name)).astimezone(timezone.utc)
     except OverflowError:
         return None
+
+
+def local_day(moment: datetime, time_zone: str | None) -> date:
+    """Return the organisation's date at a moment: the day a request counts as received, a duty as done."""
+    return moment.astimezone(zone(time_zone)).date()
+
+
+def reminder_moment(day: date | None, time_zone: str | None) -> datetime | None:
+    """Return when a reminder due on the organisation's `day` is due: that day's start in its time zone."""
+    return day_start(day, time_zone) if day is not None else None

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=40), nullable=True),
     sa.Column('origin', sa.String(length=10), nullable=False),
     sa.Column('trigger_on', sa.Date(), nullable=True),
     sa.Column('due_on', sa.Date(), nullable=True),
@@ -52,6 +53,7 @@ def upgrade():
         batch_op.create_index('ix_duties_by_date', ['organisation_id', 'due_order'], unique=False)
         batch_op.create_index('ix_duties_site', ['site_id', 'due_order'], unique=False)
         batch_op.create_index('ix_duties_next_reminder', ['next_reminder_at'], unique=False)
+        batch_op.create_index('ix_duties_cycles', ['site_id', 'kind', 'subject', 'done_on'], unique=False)
 
     op.create_table('duty_evidence',
     sa.Column('duty_id', sa.Integer(), nullable=False),
@@ -101,6 +103,7 @@ def downgrade():
     op.drop_table('calendar_feeds')
     op.drop_table('duty_evidence')
     with op.batch_alter_table('duties', schema=None) as batch_op:
+        batch_op.drop_index('ix_duties_cycles')
         batch_op.drop_index('ix_duties_next_reminder')
         batch_op.drop_index('ix_duties_site')
         batch_op.drop_index('ix_duties_by_date')

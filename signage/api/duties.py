@@ -15,7 +15,7 @@ from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import InvalidInput, NotFound
 from signage.extensions import db
-from signage.requests.services import local_day
+from signage.local_time import local_day
 from signage.rules.duties import KINDS, duty_status
 from signage.sites.services import get_site
 
@@ -61,10 +61,7 @@ def judged(data: dict) -> dict:
 def feed_url(organisation_id: int) -> dict:
     """Return the organisation's current feed URL, absolute."""
     token = feeds.feed_token(organisation_id, secret=current_app.config["SECRET_KEY"])
-    if FEED_ENDPOINT in current_app.view_functions:
-        return {"url": url_for(FEED_ENDPOINT, token=token, _external=True)}
-    # the feed's own endpoint not registered (yet): the path it serves, under the app's root
-    return {"url": url_for("dashboard.index", _external=True).rstrip("/") + f"/calendar/feed/{token}.ics"}
+    return {"url": url_for(FEED_ENDPOINT, token=token, _external=True)}
 
 
 @blp.route("/duties")
@@ -124,7 +121,8 @@ class DutyEvidenceFile(MethodView):
         if evidence is None:
             raise NotFound("This duty has no evidence file.")
         return Response(evidence.content, mimetype=evidence.media_type, headers={
-            "Content-Disposition": f'attachment; filename="duty-{duty.id}-evidence{_suffix(evidence.media_type)}"'})
+            "Content-Disposition": f'attachment; filename="duty-{duty.id}-evidence{_suffix(evidence.media_type)}"',
+            "Cache-Control": "private, no-store"})
 
 
 def _suffix(media_type: str) -> str:

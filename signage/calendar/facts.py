@@ -11,14 +11,11 @@ from signage.consent.models import ConsentRecord
 from signage.extensions import db
 from signage.notices.models import NoticeVersion
 from signage.requests.models import PublicRequest
-from signage.requests.services import local_day
+from signage.local_time import local_day
 from signage.rules.duties import DeletionFacts, DutyFacts, RequestFacts, SignFacts, ViolationFacts
 from signage.rules.packs import PackSettings
 from signage.signs.models import Sign
 
-#: The last inspection of a sign and the last DPIA review are looked for this far back (a year's cycle
-#: and a margin): older ones cannot be the latest of a cycle still running.
-CYCLES_LOOKED_BACK = timedelta(days=400)
 #: Deletions and answered requests stay on the calendar, done, for this long; the rest of the history is
 #: in the consent and request pages.
 DONE_LOOKED_BACK = timedelta(days=31)
@@ -27,14 +24,13 @@ DONE_LOOKED_BACK = timedelta(days=31)
 def duty_facts(sites: list, *, now: datetime, settings: PackSettings) -> dict[int, DutyFacts]:
     """Return each site's DutyFacts, in seven statements for any number of sites."""
     site_ids = [site.id for site in sites]
-    today = now.date()
     live = dict(db.session.execute(select(NoticeVersion.site_id, func.min(NoticeVersion.effective_from))
                                    .where(NoticeVersion.site_id.in_(site_ids)).group_by(NoticeVersion.site_id)).all())
     signs = defaultdict(list)
     for row in db.session.execute(select(Sign.site_id, Sign.serial, Sign.installed_at).where(
             Sign.site_id.in_(site_ids), Sign.status == "installed").order_by(Sign.serial)):
         signs[row.site_id].append(row)
-    inspected, reviewed = _cycles_done(site_ids, since=today - CYCLES_LOOKED_BACK)
+    inspected, reviewed = _cycles_done(site_ids)
     deletions = _deletions(site_ids, now=now)
     requests = _requests(sites, now=now)
     violations = defaultdict(list)
@@ -44,37 +40,42 @@ def duty_facts(sites: list, *, now: datetime, settings: PackSettings) -> dict[in
     facts = {}
     for site in sites:
         organisation = site.organisation
+        zone = organisation.time_zone  # every day here is the organisation's, as its people count them
         facts[site.id] = DutyFacts(
-            today=today, settings=settings,
-            went_live_on=live[site.id].date() if site.id in live else None,
-            decommissioned_on=site.status_changed_at.date() if site.status == "decommissioned" else None,
+            today=local_day(now, zone), settings=settings,
+            went_live_on=local_day(live[site.id], zone) if site.id in live else None,
+            decommissioned_on=local_day(site.status_changed_at, zone) if site.status == "decommissioned" else None,
             operator_count=organisation.stored_individuals_count,
             threshold_reached_on=organisation.count_threshold_reached_on,
-            signs=tuple(SignFacts(row.serial, row.installed_at.date(), inspected.get((site.id, row.serial)))
+            signs=tuple(SignFacts(row.serial, local_day(row.installed_at, zone), inspected.get((site.id, row.serial)))
                         for row in signs[site.id]),
             last_review_on=reviewed.get(site.id), deletions=tuple(deletions[site.id]),
             requests=tuple(requests[site.id]), violations=tuple(violations[site.id]))
     return facts
 
 
-def _cycles_done(site_ids: list[int], *, since: date) -> tuple[dict, dict]:
-    """Return the last inspection of each (site, sign serial) and the last DPIA review of each site."""
+def _cycles_done(site_ids: list[int]) -> tuple[dict, dict]:
+    """Return the last inspection done of each (site, sign serial) and the last DPIA review of each site, in
+    one grouped statement however many cycles the years have added."""
     inspected, reviewed = {}, {}
-    rows = db.session.execute(select(Duty.site_id, Duty.kind, Duty.params, Duty.done_on).where(
-        Duty.site_id.in_(site_ids), Duty.kind.in_(("sign_inspection", "dpia_review")), Duty.done_on >= since))
-    for row in rows:
-        if row.kind == "sign_inspection":
-            key = (row.site_id, row.params.get("serial"))
-            inspected[key] = max(inspected.get(key, row.done_on), row.done_on)
+    rows = db.session.execute(
+        select(Duty.site_id, Duty.kind, Duty.subject, func.max(Duty.done_on))
+        .where(Duty.site_id.in_(site_ids), Duty.kind.in_(("sign_inspection", "dpia_review")), Duty.done_on.is_not(None))
+        .group_by(Duty.site_id, Duty.kind, Duty.subject))
+    for site_id, kind, subject, last in rows:
+        if kind == "sign_inspection":
+            inspected[(site_id, subject)] = last
         else:
-            reviewed[row.site_id] = max(reviewed.get(row.site_id, row.done_on), row.done_on)
+            reviewed[site_id] = max(reviewed.get(site_id, last), last)
     return inspected, reviewed
 
 
 def _deletions(site_ids: list[int], *, now: datetime) -> dict[int, list[DeletionFacts]]:
-    """Return the deletions owed by each site, grouped by the day they are due (a day in UTC): those still
-    pending, and those due within DONE_LOOKED_BACK, so the day they were all confirmed is seen."""
-    day = func.date(ConsentRecord.deletion_due_at)
+    """Return the deletions owed by each site, grouped by the day they are due (the UTC day, on both
+    databases: PostgreSQL's date() would take the session's zone): those still pending, and those due
+    within DONE_LOOKED_BACK, so the day they were all confirmed is seen."""
+    due_at = ConsentRecord.deletion_due_at
+    day = func.date(func.timezone("UTC", due_at) if db.session.get_bind().dialect.name == "postgresql" else due_at)
     rows = db.session.execute(
         select(ConsentRecord.site_id, day.label("day"), func.count(),
                func.count(ConsentRecord.deletion_confirmed_at), func.max(ConsentRecord.deletion_confirmed_at))

@@ -26,7 +26,9 @@ TAGS = ("en", "zh-Hans")
 #: Short, so a duty marked done shows within minutes; private, as it is one organisation's calendar.
 CACHE_CONTROL = "private, max-age=300"
 #: Bump when the feed's text changes shape, so ETags made before never match it.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
+#: The statuses an event states.
+SETTLED = ("done", "done_late", "withdrawn")
 
 
 @bp.get("/calendar/feed/<token>.ics")
@@ -70,6 +72,9 @@ def _calendar(organisation_id: int, name: str, *, now, today):
 def _event(row, wordings: list[dict], *, base: str, host: str, today, soon_days: int) -> dict:
     status = duty_status(row.due_on, row.done_on, today=today, withdrawn=row.withdrawn_at is not None,
                          soon_days=soon_days)
+    # an event shows only what raises its SEQUENCE (done, done late, cancelled): not "overdue" or "due soon",
+    # which the days move without the duty changing, so clients keep the event they have
+    settled = status if status in SETTLED else None
     record = {"site_name": row.site_name, "text_language": row.text_language,
               "text_translations": row.text_translations}
     rule_id, source = KINDS[row.kind]
@@ -77,10 +82,10 @@ def _event(row, wordings: list[dict], *, base: str, host: str, today, soon_days:
         # the site's code and the duty's key stay the same while it is the same duty, whatever its date
         "uid": f"{row.site_code}.{row.key}@{host}", "due_on": row.due_on, "updated_at": row.updated_at,
         "sequence": row.sequence, "cancelled": status == "withdrawn",
-        "summary": ical.duty_summary(wordings, kind=row.kind, status=status,
+        "summary": ical.duty_summary(wordings, kind=row.kind, status=settled,
                                      site_names=[text_in(record, "site_name", tag) for tag in TAGS]),
         "description": ical.duty_description(wordings, rule_id=rule_id, source=source, due_on=row.due_on,
-                                             status=status, provisional_years=row.provisional_years or []),
+                                             status=settled, provisional_years=row.provisional_years or []),
         # the dashboard's calendar page, which asks the reader to sign in
         "url": f"{base}/calendar?site={row.site_id}"}
 

@@ -80,7 +80,7 @@ def calendar_tail() -> str:
     return folded("END:VCALENDAR")
 
 
-def duty_summary(wordings: list[Mapping], *, kind: str, status: str, site_names: list[str]) -> str:
+def duty_summary(wordings: list[Mapping], *, kind: str, status: str | None, site_names: list[str]) -> str:
     """Return a duty's summary in each language, " / " between them: its kind and site, "✓" before a done
     one, and overdue saying so. A wording is one language's "kinds", "summary" and "overdue" texts."""
     parts = []
@@ -91,15 +91,16 @@ def duty_summary(wordings: list[Mapping], *, kind: str, status: str, site_names:
     return mark + " / ".join(parts)
 
 
-def duty_description(wordings: list[Mapping], *, rule_id: str, source: str, due_on: date, status: str,
+def duty_description(wordings: list[Mapping], *, rule_id: str, source: str, due_on: date, status: str | None,
                      provisional_years: list[int]) -> str:
-    """Return a duty's description, one paragraph per language: its rule and source, due date, status,
+    """Return a duty's description, one paragraph per language: its rule and source, due date, status (when
+    given),
     and, when the date was counted across a year without China's working-day table, that it is provisional."""
     paragraphs = []
     for wording in wordings:
-        lines = [wording["rule"] % {"rule": rule_id, "source": source},
-                 wording["due"] % {"date": due_on.isoformat()},
-                 wording["status"] % {"status": wording["statuses"][status]}]
+        lines = [wording["rule"] % {"rule": rule_id, "source": source}, wording["due"] % {"date": due_on.isoformat()}]
+        if status is not None:
+            lines.append(wording["status"] % {"status": wording["statuses"][status]})
         if provisional_years:
             lines.append(wording["provisional"] % {"years": ", ".join(str(year) for year in provisional_years)})
         paragraphs.append("\n".join(lines))

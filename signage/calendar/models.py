@@ -22,6 +22,8 @@ class Duty(db.Model):
         # every list walks the organisation's duties in date order, a range of this index
         Index("ix_duties_by_date", "organisation_id", "due_order"),
         Index("ix_duties_site", "site_id", "due_order"),
+        # the last cycle done of each sign and each site's review, read by a grouped index scan
+        Index("ix_duties_cycles", "site_id", "kind", "subject", "done_on"),
         # the reminders whose moment has come, found at the start of an index
         Index("ix_duties_next_reminder", "next_reminder_at"),
     )
@@ -32,6 +34,8 @@ class Duty(db.Model):
     #: Stable while it is the same duty ("cn_filing", "sign_inspection:<serial>:<cycle start>"): the feed's UID.
     key: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(30))
+    #: What the duty is about within the site, where it is one of several of its kind: a sign's serial.
+    subject: Mapped[str | None] = mapped_column(String(40))
     #: "record": derived from the site's state, withdrawn when it no longer is; "change": started by an edit.
     origin: Mapped[str] = mapped_column(String(10))
     trigger_on: Mapped[date | None] = mapped_column(Date)

@@ -18,7 +18,7 @@ from signage.extensions import db
 from signage.labels import choice_label
 from signage.outbox.services import enqueue
 from signage.requests.notifications import in_both_languages, subject_in_both
-from signage.requests.services import local_day, reminder_moment
+from signage.local_time import local_day, reminder_moment
 from signage.rules.duties import SELF_REMINDED, next_reminder
 from signage.sites.models import Site
 from signage.translation import gettext

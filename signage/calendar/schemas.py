@@ -11,7 +11,8 @@ from signage.requests.schemas import FreeText
 from signage.rules.duties import KINDS, STATUSES
 from signage.rules.findings import N_
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+#: 1900-01 to 2999-12: a month a calendar can step back and forth from without leaving what a date holds.
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 #: Standard base64 with its padding, as the API's evidence is sent: what strict decoding accepts.
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 

@@ -6,6 +6,7 @@ calendar shows has its sequence raised. Deriving them writes no audit entry (the
 record implies, as the summary is); marking one done is an operator's act, logged with its evidence.
 """
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -17,13 +18,16 @@ from signage.calendar.models import Duty, DutyEvidence, ViolationNotice
 from signage.calendar.reminders import schedule
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
-from signage.rules.duties import CYCLIC_KINDS, SEEN_DONE, DutySpec, change_duties, site_duties
+from signage.local_time import local_day
+from signage.rules.duties import (CYCLIC_KINDS, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
+                                  site_duties)
 from signage.rules.packs import PackSettings
 from signage.sites.models import Site
 from signage.sites.records import site_record
 
-#: The columns a derived duty sets; a change to any of them is one a calendar shows.
-SHOWN = ("trigger_on", "due_on", "provisional_years", "params", "done_on")
+#: What a calendar shows of a duty (its date, whether it is done, why the date is provisional): a change to
+#: any of these raises its sequence, so a subscribed calendar updates the event; other changes do not.
+SHOWN = ("due_on", "provisional_years", "done_on")
 
 
 def due_order(due_on: date | None, duty_id: int) -> int:
@@ -36,23 +40,33 @@ def refresh_duties(sites: list, *, now: datetime, settings: PackSettings) -> Non
     if not sites:
         return
     facts = duty_facts(sites, now=now, settings=settings)
-    derived = {site.id: {spec.key: spec for spec in site_duties(site_record(site), facts[site.id])} for site in sites}
+    records = {site.id: site_record(site) for site in sites}
+    derived = {site.id: {spec.key: spec for spec in site_duties(records[site.id], facts[site.id])} for site in sites}
     stored = _stored([site.id for site in sites], {key for specs in derived.values() for key in specs})
+    added = []
     for site in sites:
         mine, specs = stored[site.id], derived[site.id]
         for spec in specs.values():
-            _apply(site, mine.get(spec.key), spec, origin="record", now=now)
+            if spec.key in mine:
+                _update(site, mine[spec.key], spec, now=now)
+            else:
+                added.append((site, _new(site, spec, origin="record", now=now)))
         for duty in mine.values():
-            if duty.key in specs or duty.done_on is not None or duty.withdrawn_at is not None:
-                continue
-            if duty.origin == "record":
-                _close(duty, specs.values(), now=now)
-            elif duty.kind == "pia_redo" and (site.pia_completed_on or date.min) >= duty.trigger_on:
-                duty.done_on = site.pia_completed_on  # the assessment was redone: its date says when
-                duty.sequence += 1
-                duty.updated_at = now
-            schedule(duty, time_zone=site.organisation.time_zone, now=now)
-    db.session.flush()
+            if duty.key not in specs and duty.done_on is None and duty.withdrawn_at is None:
+                _settle(site, records[site.id], duty, specs.values(), now=now)
+    _place(added, now=now)
+
+
+def _settle(site, record: dict, duty: Duty, derived, *, now: datetime) -> None:
+    """Close an open duty the rules no longer derive: a record duty by its successor or withdrawn; a duty a
+    change started once the assessment is redone, or withdrawn once it no longer applies."""
+    if duty.origin == "record":
+        _close(duty, derived, now=now)
+    elif not change_duty_applies(record, duty.kind):
+        _shown(duty, now=now, withdrawn_at=now)
+    elif duty.kind == "pia_redo" and (site.pia_completed_on or date.min) >= duty.trigger_on:
+        _shown(duty, now=now, done_on=site.pia_completed_on)  # the assessment was redone: its date says when
+    schedule(duty, time_zone=site.organisation.time_zone, now=now)
 
 
 def _close(duty: Duty, derived, *, now: datetime) -> None:
@@ -62,9 +76,15 @@ def _close(duty: Duty, derived, *, now: datetime) -> None:
                       and _subject(spec.params) == _subject(duty.params)
                       and spec.trigger_on and duty.trigger_on and spec.trigger_on > duty.trigger_on), None)
     if successor is not None:
-        duty.done_on = successor.trigger_on
+        _shown(duty, now=now, done_on=successor.trigger_on)
     else:
-        duty.withdrawn_at = now
+        _shown(duty, now=now, withdrawn_at=now)
+
+
+def _shown(duty: Duty, *, now: datetime, **values) -> None:
+    """Change what a calendar shows of a duty, raising its sequence."""
+    for name, value in values.items():
+        setattr(duty, name, value)
     duty.sequence += 1
     duty.updated_at = now
 
@@ -73,39 +93,53 @@ def _subject(params: dict) -> dict:
     return {"serial": params["serial"]} if "serial" in params else {}
 
 
-def _apply(site, duty: Duty | None, spec: DutySpec, *, origin: str, now: datetime) -> Duty:
-    values = {"trigger_on": spec.trigger_on, "due_on": spec.due_on,
-              "provisional_years": list(spec.provisional_years), "params": dict(spec.params),
-              "done_on": spec.done_on}
-    if duty is None:
-        duty = Duty(organisation_id=site.organisation_id, site_id=site.id, key=spec.key, kind=spec.kind,
-                    origin=origin, sequence=0, created_at=now, updated_at=now, **values)
-        db.session.add(duty)
-        db.session.flush()  # its id orders it
-        duty.due_order = due_order(duty.due_on, duty.id)
-        schedule(duty, time_zone=site.organisation.time_zone, now=now)
-        return duty
-    if duty.done_by_id is not None:  # marked done by a person: the record no longer decides
-        values.pop("done_on")
-    elif spec.params.get(SEEN_DONE) and duty.done_on is not None and spec.done_on is not None:
-        values["done_on"] = duty.done_on  # done on the day first seen, not every day since
-    changed = {name: value for name, value in values.items() if getattr(duty, name) != value}
-    if changed or duty.withdrawn_at is not None:
-        for name, value in changed.items():
-            setattr(duty, name, value)
-        duty.withdrawn_at = None
-        duty.due_order = due_order(duty.due_on, duty.id)
-        duty.sequence += 1
-        duty.updated_at = now
-        schedule(duty, time_zone=site.organisation.time_zone, now=now)
+def _values(spec: DutySpec) -> dict:
+    return {"trigger_on": spec.trigger_on, "due_on": spec.due_on, "provisional_years": list(spec.provisional_years),
+            "params": dict(spec.params), "done_on": spec.done_on}
+
+
+def _new(site, spec: DutySpec, *, origin: str, now: datetime) -> Duty:
+    duty = Duty(organisation_id=site.organisation_id, site_id=site.id, key=spec.key, kind=spec.kind, origin=origin,
+                subject=spec.params.get("serial"), sequence=0, created_at=now, updated_at=now, **_values(spec))
+    db.session.add(duty)
     return duty
 
 
+def _place(added: list, *, now: datetime) -> None:
+    """Give new duties their place in date order (which needs their ids: one flush for all) and their first
+    reminder."""
+    if added:
+        db.session.flush()
+    for site, duty in added:
+        duty.due_order = due_order(duty.due_on, duty.id)
+        schedule(duty, time_zone=site.organisation.time_zone, now=now)
+
+
+def _update(site, duty: Duty, spec: DutySpec, *, now: datetime) -> None:
+    values = _values(spec)
+    if duty.done_on is not None:  # done stays done, on its day: a later record does not move it
+        values.pop("done_on")
+    if spec.params.get(TRIGGER_FIRST_SEEN) and duty.trigger_on is not None:
+        values.pop("trigger_on"), values.pop("due_on"), values.pop("provisional_years")
+    changed = {name: value for name, value in values.items() if getattr(duty, name) != value}
+    if not changed and duty.withdrawn_at is None:
+        return
+    for name, value in changed.items():
+        setattr(duty, name, value)
+    if duty.withdrawn_at is not None or set(changed) & set(SHOWN):
+        duty.withdrawn_at = None
+        duty.sequence += 1
+    duty.due_order = due_order(duty.due_on, duty.id)
+    duty.updated_at = now
+    schedule(duty, time_zone=site.organisation.time_zone, now=now)
+
+
 def _stored(site_ids: list[int], keys: set[str]) -> dict[int, dict[str, Duty]]:
-    """Return the sites' duties still open and those whose keys were just derived: not every duty ever done,
-    which grows with the years."""
+    """Return the sites' open duties and those whose keys were just derived: not every duty ever done or
+    withdrawn, which grow with the years."""
     stored: dict[int, dict[str, Duty]] = {site_id: {} for site_id in site_ids}
-    wanted = Duty.done_on.is_(None) | Duty.key.in_(keys) if keys else Duty.done_on.is_(None)
+    still_open = Duty.done_on.is_(None) & Duty.withdrawn_at.is_(None)
+    wanted = still_open | Duty.key.in_(keys) if keys else still_open
     for duty in db.session.scalars(select(Duty).where(Duty.site_id.in_(site_ids), wanted)):
         stored[duty.site_id][duty.key] = duty
     return stored
@@ -123,11 +157,21 @@ def on_records_changed(site_ids, *, now: datetime, **_) -> None:
 
 
 def on_site_changed(site, *, changes: dict, now: datetime, **_) -> None:
-    """Start the duties a change of the site's fields calls for (a CN change report, an assessment redone)."""
-    for spec in change_duties(site_record(site), set(changes), on=now.date(), settings=pack_settings()):
-        existing = db.session.scalar(select(Duty).where(Duty.site_id == site.id, Duty.key == spec.key))
-        if existing is None or existing.done_on is None:
-            _apply(site, existing, spec, origin="change", now=now)
+    """Start the duties a change of the site's fields calls for (a CN change report, an assessment redone).
+    A second change the same day joins the first's duty while it is open, or starts its own once it is done."""
+    today = local_day(now, site.organisation.time_zone)
+    for spec in change_duties(site_record(site), set(changes), on=today, settings=pack_settings()):
+        same_day = list(db.session.scalars(select(Duty).where(Duty.site_id == site.id,
+                                                               Duty.key.startswith(spec.key, autoescape=True))
+                                           .order_by(Duty.id)))
+        still_open = [duty for duty in same_day if duty.done_on is None and duty.withdrawn_at is None]
+        if still_open:
+            duty = still_open[0]
+            duty.params = {**duty.params, "fields": sorted({*duty.params.get("fields", ()), *spec.params["fields"]})}
+            duty.updated_at = now
+            continue
+        key = spec.key if not same_day else f"{spec.key}:{len(same_day) + 1}"
+        _place([(site, _new(site, replace(spec, key=key), origin="change", now=now))], now=now)
 
 
 def get_duty(organisation_id: int, duty_id: int) -> Duty:
@@ -147,7 +191,7 @@ def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackS
     if duty.withdrawn_at is not None:
         raise Conflict("This duty no longer applies.", errors={"done_on": ["The duty was withdrawn."]})
     done_on = data["done_on"]
-    if done_on > now.date():
+    if done_on > local_day(now, db.session.get(Site, duty.site_id).organisation.time_zone):
         raise Conflict("A duty cannot be done in the future.", errors={"done_on": ["Use today or an earlier day."]})
     duty.done_on, duty.done_by_id, duty.done_reference = done_on, by.id, data.get("reference")
     changes = {"done_on": [None, done_on.isoformat()], "reference": [None, duty.done_reference]}
@@ -172,7 +216,7 @@ def record_violation_notice(site, data: dict, *, by, now: datetime, settings: Pa
     if "US-NYC" not in (site.jurisdictions or []):
         raise Conflict("Only a New York City site has a cure window for a notice of violation.",
                        errors={"site": ["The site is not under US-NYC."]})
-    if data["received_on"] > now.date():
+    if data["received_on"] > local_day(now, site.organisation.time_zone):
         raise Conflict("A notice cannot be received in the future.",
                        errors={"received_on": ["Use today or an earlier day."]})
     notice = ViolationNotice(organisation_id=site.organisation_id, site_id=site.id, received_on=data["received_on"],

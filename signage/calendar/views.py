@@ -17,7 +17,7 @@ from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.http import load_data, load_input, query_args
-from signage.requests.services import local_day
+from signage.local_time import local_day
 from signage.rules.duties import KINDS, duty_status
 from signage.rules.workdays import missing_next_year
 from signage.sites.services import get_site
@@ -38,8 +38,7 @@ def _status_of(today: date):
 
 def _feed_url() -> str:
     token = feeds.feed_token(g.user.organisation_id, secret=current_app.config["SECRET_KEY"])
-    return url_for("calendar_feed.feed", token=token, _external=True) \
-        if "calendar_feed.feed" in current_app.view_functions else ""
+    return url_for("calendar_feed.feed", token=token, _external=True)
 
 
 @bp.get("")
@@ -136,7 +135,7 @@ def evidence(duty_id: int):
     name = f"duty-{duty.id}-evidence.{extension.get(stored.media_type, 'bin')}"
     return Response(stored.content, mimetype=stored.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Content-Type-Options": "nosniff"})
+                             "Cache-Control": "private, no-store"})
 
 
 @bp.post("/feed/revoke")

@@ -10,7 +10,7 @@ jurisdictions the earliest date binds.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from signage.rules.months import add_months  # noqa: F401  (the requests' periods are counted in it)
+from signage.rules.months import add_months
 from signage.rules.workdays import add_working_days
 
 RIGHTS = "rights"

@@ -15,7 +15,7 @@ from signage.auth.models import Organisation, User
 from signage.consent.codes import new_receipt_code, normalised_code
 from signage.errors import Conflict, NotFound
 from signage.extensions import db
-from signage.local_time import day_start, zone
+from signage.local_time import local_day, reminder_moment
 from signage.outbox.services import enqueue
 from signage.requests import rules
 from signage.requests.models import PublicRequest, RequestStep
@@ -43,16 +43,6 @@ REFUSALS = {
 def code_hash(code: str) -> str:
     """Return the stored form of a reference code."""
     return hashlib.sha256(b"request|" + code.encode("ascii")).hexdigest()
-
-
-def local_day(moment: datetime, time_zone: str | None) -> date:
-    """Return the organisation's date at a moment: the day a request counts as received."""
-    return moment.astimezone(zone(time_zone)).date()
-
-
-def reminder_moment(day: date | None, time_zone: str | None) -> datetime | None:
-    """Return when a reminder due on the organisation's `day` is due: that day's start in its time zone."""
-    return day_start(day, time_zone) if day is not None else None
 
 
 def file_request(site, data: dict, *, now: datetime, settings, sign=None, form_once: str | None = None,

@@ -44,8 +44,9 @@ RECORDED_KINDS = ("cn_filing", "pia_before_go_live", "pia_redo", "il_retention_p
 #: remind of them twice.
 SELF_REMINDED = ("request_answer",)
 STATUSES = ("overdue", "due_soon", "upcoming", "undated", "done", "done_late", "withdrawn")
-#: A parameter saying the record shows the duty done but not when: it stays done on the day first seen.
-SEEN_DONE = "seen_done"
+#: A parameter saying the duty's trigger is not in the record (a count over the threshold without the day
+#: it was reached): the day signage first saw it stands, so the date does not slide with each day.
+TRIGGER_FIRST_SEEN = "trigger_first_seen"
 #: Days before a duty's date its reminders go out, besides the day after it, when it is overdue.
 REMINDER_DAYS = (30, 7, 1)
 #: The statuses of a duty still to do.
@@ -189,6 +190,17 @@ def change_duties(site: Site, changed: set[str], *, on: date, settings: PackSett
     return duties
 
 
+def change_duty_applies(site: Site, kind: str) -> bool:
+    """Say whether a duty a change started still applies: a CN change report (and its assessment redo)
+    while the site is filed and in China, an EU/UK assessment redo while the site is there; none once the
+    site is decommissioned (its cancellation is due instead)."""
+    if site.get("status") == "decommissioned":
+        return False
+    if kind == "cn_change_report":
+        return in_jurisdiction(site, "CN") and filing_status(site) in FILED_STATUSES
+    return in_jurisdiction(site, "CN", "EU", "UK")
+
+
 def _working_days(trigger: date, settings: PackSettings) -> DueDate:
     return add_working_days(trigger, settings.filing_working_days,
                             include_trigger=settings.working_days_include_trigger)
@@ -211,11 +223,11 @@ def cn_filing(site: Site, facts: DutyFacts):
     reached = facts.threshold_reached_on or filing.get("filed_on") or facts.today
     trigger = max(reached, settings.cn_measures_in_force)
     due = _working_days(trigger, settings)
-    # a filing on record without its date was done by the day signage first saw it (SEEN_DONE)
+    # a filing on record without its date was done by the day signage first saw it (done stays done)
     done_on = (filing.get("filed_on") or facts.today) if filed else None
     yield DutySpec("cn_filing", "cn_filing", trigger, due.on, due.missing_years, done_on,
                    {"count": count, "threshold": settings.filing_threshold,
-                    SEEN_DONE: filed and not filing.get("filed_on")})
+                    TRIGGER_FIRST_SEEN: not (facts.threshold_reached_on or filing.get("filed_on"))})
 
 
 def cn_cancellation(site: Site, facts: DutyFacts):
@@ -244,7 +256,8 @@ def dpia_review(site: Site, facts: DutyFacts):
         return
     start = max(starts)
     due = add_months(start, facts.settings.dpia_review_months)
-    yield DutySpec(f"dpia_review:{start.isoformat()}", "dpia_review", start, due)
+    # keyed by its date: a review done on the day a cycle starts starts another, whose date is later
+    yield DutySpec(f"dpia_review:{due.isoformat()}", "dpia_review", start, due)
 
 
 def il_retention_policy(site: Site, facts: DutyFacts):
@@ -252,8 +265,7 @@ def il_retention_policy(site: Site, facts: DutyFacts):
     if not in_jurisdiction(site, "US-IL"):
         return
     done_on = facts.today if is_given(site.get("retention_policy_url")) else None
-    yield DutySpec("il_retention_policy", "il_retention_policy", facts.went_live_on, facts.went_live_on, (), done_on,
-                   {SEEN_DONE: True})
+    yield DutySpec("il_retention_policy", "il_retention_policy", facts.went_live_on, facts.went_live_on, (), done_on)
 
 
 def retention_purge(site: Site, facts: DutyFacts):
@@ -293,7 +305,8 @@ def sign_inspection(site: Site, facts: DutyFacts):
             start, due = sign.installed_on, sign.installed_on + timedelta(days=settings.sign_first_inspection_days)
         else:
             start, due = sign.last_inspected_on, add_months(sign.last_inspected_on, settings.sign_inspection_months)
-        yield DutySpec(f"sign_inspection:{sign.serial}:{start.isoformat()}", "sign_inspection", start, due,
+        # keyed by its date: an inspection the day the sign went up starts a cycle with a later one
+        yield DutySpec(f"sign_inspection:{sign.serial}:{due.isoformat()}", "sign_inspection", start, due,
                        params={"serial": sign.serial})
 
 

@@ -101,10 +101,3 @@ def first_blocked(organisation_id: int, limit: int) -> list[Site]:
     """Return the newest live sites an error stands against."""
     return list(db.session.scalars(filtered_sites(organisation_id, SiteFilters(blocking=True))
                                    .order_by(Site.id.desc()).limit(limit)))
-
-
-def soonest_due(organisation_id: int, limit: int) -> list[Site]:
-    """Return the live sites with the soonest dated duty (a filing, a change report)."""
-    return list(db.session.scalars(select(Site).where(Site.organisation_id == organisation_id,
-                                                      Site.next_due_on.is_not(None), Site.status != "decommissioned")
-                                   .order_by(Site.next_due_on, Site.id).limit(limit)))

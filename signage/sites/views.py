@@ -22,7 +22,7 @@ from signage.config import pack_settings
 from signage.sites.lists import SiteFilters, filtered_sites
 from signage.sites.models import Site
 from signage.labels import reader_tag
-from signage.requests.services import local_day
+from signage.local_time import local_day
 from signage.rules.duties import duty_status
 from signage.rules.findings import is_given
 from signage.rules.texts import TEXT_LANGUAGES, folded

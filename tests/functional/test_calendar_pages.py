@@ -120,6 +120,8 @@ def test_the_month_shows_each_day_s_duties(client, auth, owner, inspection):
 
     assert "Inspect the sign in place" in page and f'/calendar/duties/{inspection.id}"' in page
     assert client.get("/calendar/month?month=2026-13").status_code == 422
+    assert client.get("/calendar/month?month=0000-01").status_code == 422  # beyond what a calendar steps through
+    assert client.get("/calendar/month?month=9999-12").status_code == 422
 
 
 def test_the_home_page_shows_what_is_due_this_month(client, auth, owner, inspection):

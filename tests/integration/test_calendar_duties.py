@@ -35,7 +35,7 @@ def test_going_live_and_putting_up_a_sign_set_the_duties_that_follow(db, live_si
     duties = duties_of(db, site)
     pia = duties["pia_before_go_live"]
     assert (pia.due_on, pia.done_on) == (T0.date(), date(2026, 1, 1))  # assessed before going live
-    inspection = duties[f"sign_inspection:{sign.serial}:{T0.date().isoformat()}"]
+    inspection = duties[f"sign_inspection:{sign.serial}:{(T0.date() + timedelta(days=7)).isoformat()}"]
     assert inspection.due_on == T0.date() + timedelta(days=7) and inspection.done_on is None
     assert "cn_filing" not in duties  # the organisation stores no one yet
 
@@ -44,7 +44,7 @@ def test_marking_an_inspection_done_logs_its_evidence_and_starts_the_next_quarte
     site, sign = live_site
     change_sign_status(sign, "installed", by=owner, now=T0, settings=SETTINGS)
     db.session.commit()
-    first = duties_of(db, site)[f"sign_inspection:{sign.serial}:{T0.date().isoformat()}"]
+    first = duties_of(db, site)[f"sign_inspection:{sign.serial}:{(T0.date() + timedelta(days=7)).isoformat()}"]
     photo = b"\x89PNG\r\n\x1a\n" + b"photo" * 10
     later = T0 + timedelta(days=10)
 
@@ -58,8 +58,8 @@ def test_marking_an_inspection_done_logs_its_evidence_and_starts_the_next_quarte
     assert db.session.get(DutyEvidence, first.id).content == photo
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "duty.done")).one()
     assert json.loads(entry.canonical)["changes"]["evidence_sha256"] == [None, first.evidence_sha256]
-    following = duties_of(db, site)[f"sign_inspection:{sign.serial}:{later.date().isoformat()}"]
-    assert following.due_on == date(2027, 2, 12)  # a quarter after the inspection
+    following = duties_of(db, site)["sign_inspection:" + sign.serial + ":2027-02-12"]
+    assert following.trigger_on == later.date()  # a quarter after the inspection
     with pytest.raises(Conflict):
         mark_duty_done(first, {"done_on": later.date()}, by=owner, now=later, settings=SETTINGS)
 
@@ -188,3 +188,49 @@ def test_a_request_s_deadline_is_on_the_calendar_and_answering_it_marks_it_done(
         settings=SETTINGS)
     db.session.commit()
     assert duty.done_on == later.date()
+
+
+def test_an_inspection_on_the_day_the_sign_went_up_starts_the_next_quarter(db, live_site, owner):
+    site, sign = live_site
+    change_sign_status(sign, "installed", by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+    [first] = [duty for duty in duties_of(db, site).values() if duty.kind == "sign_inspection"]
+
+    mark_duty_done(first, {"done_on": T0.date()}, by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+
+    inspections = sorted((duty.due_on, duty.done_on) for duty in duties_of(db, site).values()
+                         if duty.kind == "sign_inspection")
+    assert inspections == [(T0.date() + timedelta(days=7), T0.date()), (date(2027, 2, 2), None)]
+
+
+def test_a_change_report_is_withdrawn_when_the_site_is_decommissioned(db, live_site, owner):
+    from signage.sites.services import change_status
+    site, _sign = live_site
+    update_site(site, {"filing": {"status": "filed", "filed_on": date(2026, 10, 1)}}, by=owner, now=T0,
+                settings=SETTINGS)
+    update_site(site, {"retention_period_days": 3}, by=owner, now=T0, settings=SETTINGS)
+    update_site(site, {"security_measures": ["encryption"]}, by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+    [report] = [duty for duty in duties_of(db, site).values() if duty.kind == "cn_change_report"]
+    assert report.params["fields"] == ["retention_period_days", "security_measures"]  # one day, one report
+
+    change_status(site, "decommissioned", reason="closed", by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+
+    assert report.withdrawn_at is not None
+    assert "cn_cancellation" in duties_of(db, site)
+
+
+def test_today_is_the_organisation_s_day_when_a_duty_is_marked_done(db, live_site, owner):
+    from datetime import datetime, timezone
+    site, sign = live_site
+    owner.organisation.time_zone = "Asia/Shanghai"
+    change_sign_status(sign, "installed", by=owner, now=T0, settings=SETTINGS)
+    db.session.commit()
+    [first] = [duty for duty in duties_of(db, site).values() if duty.kind == "sign_inspection"]
+    half_past_one_in_shanghai = datetime(2026, 11, 2, 17, 30, tzinfo=timezone.utc)
+
+    mark_duty_done(first, {"done_on": date(2026, 11, 3)}, by=owner, now=half_past_one_in_shanghai, settings=SETTINGS)
+
+    assert first.done_on == date(2026, 11, 3)
