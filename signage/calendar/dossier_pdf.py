@@ -1,7 +1,6 @@
 """Render a filing dossier document (dossier_content) as an A4 PDF: each section with the filing item it
 answers, its items as label (our field name beside it) and text, its tables; Chinese in the embedded CJK font."""
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -9,7 +8,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from signage.fonts import PDF_NAMES, font_key, pdf_font
+from signage.fonts import PDF_NAMES, pdf_font
+from signage.notices.pdf import font_runs, paragraph
 
 BODY = ParagraphStyle("dossier-body", fontName=PDF_NAMES["latin"], fontSize=9, leading=12, wordWrap="CJK")
 SMALL = ParagraphStyle("dossier-small", parent=BODY, fontSize=7, leading=9)
@@ -73,8 +73,8 @@ def _table(table: dict) -> list:
 
 def _label(item: dict) -> Paragraph:
     """The label in bold with our field name beside it, smaller and grey."""
-    return Paragraph(f'{_markup(item["label"], True)} <font size="6.5" color="#666666">'
-                     f'{_markup(item["field"], False)}</font>', SMALL)
+    return Paragraph(f'{font_runs(item["label"], True)} <font size="6.5" color="#666666">'
+                     f'{font_runs(item["field"], False)}</font>', SMALL)
 
 
 def _cell(text: str, style: ParagraphStyle = BODY) -> list[Paragraph]:
@@ -83,22 +83,7 @@ def _cell(text: str, style: ParagraphStyle = BODY) -> list[Paragraph]:
 
 
 def _para(text, style: ParagraphStyle, bold: bool = False) -> Paragraph:
-    return Paragraph(_markup(str(text or ""), bold), style)
-
-
-def _markup(text: str, bold: bool) -> str:
-    """Set text in runs of Noto Sans and the CJK font, so each character gets a real glyph."""
-    runs: list[list[str]] = []
-    for ch in " ".join(text.split()):
-        try:
-            key = font_key(ch, bold)
-        except ValueError:  # text stored before input refused such characters names the code point
-            key, ch = ("latin-bold" if bold else "latin"), f"[U+{ord(ch):04X}]"
-        if runs and runs[-1][0] == key:
-            runs[-1][1] += ch
-        else:
-            runs.append([key, ch])
-    return "".join(f'<font name="{PDF_NAMES[key]}">{escape(part)}</font>' for key, part in runs)
+    return paragraph(text, style, bold=bold)
 
 
 def _footer(text: str):

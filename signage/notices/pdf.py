@@ -56,10 +56,11 @@ def _block(block: dict, url: str) -> list:
 
 def paragraph(text, style: ParagraphStyle, bold: bool = False) -> Paragraph:
     """Set text in runs of Vera and Droid Sans Fallback, so Latin and CJK each get a real glyph."""
-    return Paragraph(_markup(str(text or ""), bold), style)
+    return Paragraph(font_runs(str(text or ""), bold), style)
 
 
-def _markup(text: str, bold: bool) -> str:
+def font_runs(text: str, bold: bool) -> str:
+    """Return text as reportlab markup in runs of the font that draws each character (Latin, CJK)."""
     runs: list[list[str]] = []
     for ch in " ".join(text.split()):
         try:
