@@ -12,7 +12,7 @@ from signage.extensions import db
 from signage.notices.models import NoticeVersion
 from signage.requests.models import PublicRequest
 from signage.local_time import local_day
-from signage.rules.duties import DeletionFacts, DutyFacts, RequestFacts, SignFacts, ViolationFacts
+from signage.rules.duty_facts import DeletionFacts, DutyFacts, RequestFacts, SignFacts, ViolationFacts
 from signage.rules.packs import PackSettings
 from signage.signs.models import Sign
 

@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from signage.rules.duties import (DutyFacts, SignFacts, change_duties, duty_status, site_duties)
+from signage.rules.duties import change_duties, duty_status, site_duties
+from signage.rules.duty_facts import DutyFacts, SignFacts
 from signage.rules.packs import PackSettings
 
 TODAY = date(2026, 3, 2)
@@ -141,7 +142,7 @@ def test_reminders_come_30_7_and_1_days_before_and_once_overdue(today, reminder,
 
 
 def test_a_notice_of_violation_gives_thirty_days_to_cure():
-    from signage.rules.duties import ViolationFacts
+    from signage.rules.duty_facts import ViolationFacts
     site = {"jurisdictions": ["US-NYC"], "status": "active"}
 
     duty = by_kind(site, violations=(ViolationFacts(4, date(2026, 11, 20), "DCWP-1"),))["nyc_cure"]
