@@ -35,6 +35,12 @@ _PATTERNS = (
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
      N_("Enter a number from %(n)s to %(m)s.")),
     (re.compile(r"^Use at most (\d+) rows\.$"), N_("Use at most %(n)s rows.")),
+    (re.compile(r"^The file is larger than ([\d,]+) kB\.$"), N_("The file is larger than %(n)s kB.")),
+    (re.compile(r"^Done on (\d{4}-\d{2}-\d{2})\.$"), N_("Done on %(n)s.")),
+    (re.compile(r"^Use (\d{4}-\d{2}-\d{2}), when it began, or a later day\.$"),
+     N_("Use %(n)s, when it began, or a later day.")),
+    (re.compile(r"^Use (\d{4}-\d{2}-\d{2}), when the law took effect, or a later day\.$"),
+     N_("Use %(n)s, when the law took effect, or a later day.")),
     (re.compile(r"^Choose a day at most (\d+) days from today\.$"), N_("Choose a day at most %(n)s days from today.")),
     (re.compile(r"^Too long for a (\S+) sign: cut about (\d+) characters from the (\S+) text, or choose a larger "
                 r"size\.$"),

@@ -49,6 +49,20 @@ def grow_log(db, site, owner, settings, *, entries: int) -> int:
     return db.session.scalar(db.select(db.func.max(AuditEntry.id)))
 
 
+def photo_png(colour=(200, 30, 30)) -> bytes:
+    """Return a small real PNG, as a phone's photo of a sign would be one (Pillow writes it)."""
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def photo_evidence() -> dict:
+    """Return a photo as the calendar's service takes evidence: an inspection is done only with one."""
+    return {"name": "north.png", "media_type": "image/png", "content": photo_png()}
+
+
 def pdf_text(data: bytes) -> str:
     """Return the text of every page of a PDF, as pdfium extracts it."""
     document = pypdfium2.PdfDocument(data)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from signage.api.core import LINK_HEADER, Blueprint, paged, requires
 from signage.calendar import feeds, services
-from signage.calendar.evidence import evidence_media_type, evidence_problem
+from signage.calendar.evidence import judge_evidence
 from signage.calendar.models import Duty, DutyEvidence
 from signage.calendar.queries import DutyFilters, duties_page
 from signage.calendar.schemas import (DutyApiQuerySchema, DutyDoneApiSchema, DutySchema, FeedUrlSchema,
@@ -52,10 +52,10 @@ def judged(data: dict) -> dict:
     evidence = data.get("evidence")
     if evidence is None:
         return data
-    problem = evidence_problem(evidence["content"])
+    media_type, problem = judge_evidence(evidence["content"])
     if problem:
         raise InvalidInput("The evidence file cannot be kept.", errors={"evidence": {"content_base64": [problem]}})
-    return {**data, "evidence": {**evidence, "media_type": evidence_media_type(evidence["content"])}}
+    return {**data, "evidence": {**evidence, "media_type": media_type}}
 
 
 def feed_url(organisation_id: int) -> dict:

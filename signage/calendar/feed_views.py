@@ -2,7 +2,6 @@
 (a calendar client has neither), every dated duty an all-day event in English and Chinese, streamed in
 keyset batches, so a feed of any size costs constant memory and one statement per batch."""
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 
@@ -52,6 +51,11 @@ def feed(token: str):
     return response
 
 
+#: The right-hand side of every event's UID (RFC 5545 3.8.4.7): fixed, so a calendar keeps its events when
+#: PUBLIC_BASE_URL changes.
+UID_DOMAIN = "duties.signage"
+
+
 def _etag(organisation: Organisation, today) -> str:
     version = (FEED_FORMAT, organisation.id, organisation.legal_name, today, *feed_version(organisation.id))
     return hashlib.sha256(repr(version).encode()).hexdigest()[:32]
@@ -61,15 +65,14 @@ def _calendar(organisation_id: int, name: str, *, now, today):
     """Yield the calendar piece by piece: its head, an event per duty shown, its tail."""
     wordings = _wordings()
     base = current_app.config["PUBLIC_BASE_URL"]
-    host = urlsplit(base).hostname
     soon_days = pack_settings().duty_due_soon_days
     yield ical.calendar_head(name)
     for row in feed_rows(organisation_id, now=now, today=today):
-        yield ical.duty_event(_event(row, wordings, base=base, host=host, today=today, soon_days=soon_days))
+        yield ical.duty_event(_event(row, wordings, base=base, today=today, soon_days=soon_days))
     yield ical.calendar_tail()
 
 
-def _event(row, wordings: list[dict], *, base: str, host: str, today, soon_days: int) -> dict:
+def _event(row, wordings: list[dict], *, base: str, today, soon_days: int) -> dict:
     status = duty_status(row.due_on, row.done_on, today=today, withdrawn=row.withdrawn_at is not None,
                          soon_days=soon_days)
     # an event shows only what raises its SEQUENCE (done, done late, cancelled): not "overdue" or "due soon",
@@ -79,8 +82,9 @@ def _event(row, wordings: list[dict], *, base: str, host: str, today, soon_days:
               "text_translations": row.text_translations}
     rule_id, source = KINDS[row.kind]
     return {
-        # the site's code and the duty's key stay the same while it is the same duty, whatever its date
-        "uid": f"{row.site_code}.{row.key}@{host}", "due_on": row.due_on, "updated_at": row.updated_at,
+        # the site's code (random, unique) and the duty's key stay the same while it is the same duty, whatever
+        # its date; not the public host, which an installation may move without the duty changing
+        "uid": f"{row.site_code}.{row.key}@{UID_DOMAIN}", "due_on": row.due_on, "updated_at": row.updated_at,
         "sequence": row.sequence, "cancelled": status == "withdrawn",
         "summary": ical.duty_summary(wordings, kind=row.kind, status=settled,
                                      site_names=[text_in(record, "site_name", tag) for tag in TAGS]),

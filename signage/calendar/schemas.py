@@ -1,6 +1,7 @@
 """What the calendar accepts: a list's filters, and a duty marked done. The only statement of both."""
 import base64
 import binascii
+from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -12,7 +13,9 @@ from signage.rules.duties import KINDS, STATUSES
 from signage.rules.findings import N_
 
 #: 1900-01 to 2999-12: a month a calendar can step back and forth from without leaving what a date holds.
-MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])\Z"  # \Z: "$" would let a trailing line end through
+#: The months the view shows, the pattern's first and last.
+FIRST_MONTH, LAST_MONTH = date(1900, 1, 1), date(2999, 12, 1)
 #: Standard base64 with its padding, as the API's evidence is sent: what strict decoding accepts.
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 

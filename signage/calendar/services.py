@@ -16,11 +16,12 @@ from signage.config import pack_settings
 from signage.calendar.facts import duty_facts
 from signage.calendar.models import Duty, DutyEvidence, ViolationNotice
 from signage.calendar.reminders import schedule
-from signage.errors import Conflict, NotFound
+from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.local_time import local_day
-from signage.rules.duties import (CYCLIC_KINDS, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
+from signage.rules.duties import (CYCLIC_KINDS, DONE_BY_RECORD, EVIDENCE_REQUIRED, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
                                   site_duties)
+from signage.rules.findings import N_
 from signage.rules.packs import PackSettings
 from signage.sites.models import Site
 from signage.sites.records import site_record
@@ -28,6 +29,7 @@ from signage.sites.records import site_record
 #: What a calendar shows of a duty (its date, whether it is done, why the date is provisional): a change to
 #: any of these raises its sequence, so a subscribed calendar updates the event; other changes do not.
 SHOWN = ("due_on", "provisional_years", "done_on")
+TODAY_OR_EARLIER = N_("Use today or an earlier day.")
 
 
 def due_order(due_on: date | None, duty_id: int) -> int:
@@ -187,15 +189,23 @@ def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackS
     file's SHA-256 goes into the audit entry, so the evidence cannot be swapped unseen. A duty done after
     its date stays marked late."""
     if duty.done_on is not None:
-        raise Conflict("This duty is already done.", errors={"done_on": [f"Done on {duty.done_on.isoformat()}."]})
+        raise Conflict(N_("This duty is already done."), errors={"done_on": [f"Done on {duty.done_on.isoformat()}."]})
     if duty.withdrawn_at is not None:
-        raise Conflict("This duty no longer applies.", errors={"done_on": ["The duty was withdrawn."]})
+        raise Conflict(N_("This duty no longer applies."), errors={"done_on": [N_("The duty was withdrawn.")]})
+    if duty.kind in DONE_BY_RECORD:
+        raise Conflict(N_("This duty is done from the site's record, not by hand."),
+                       errors={"done_on": [DONE_BY_RECORD[duty.kind]]})
     done_on = data["done_on"]
     if done_on > local_day(now, db.session.get(Site, duty.site_id).organisation.time_zone):
-        raise Conflict("A duty cannot be done in the future.", errors={"done_on": ["Use today or an earlier day."]})
+        raise Conflict(N_("A duty cannot be done in the future."), errors={"done_on": [TODAY_OR_EARLIER]})
+    if duty.trigger_on is not None and done_on < duty.trigger_on:
+        raise Conflict(N_("A duty cannot be done before it began."),
+                       errors={"done_on": [f"Use {duty.trigger_on.isoformat()}, when it began, or a later day."]})
+    evidence = data.get("evidence")
+    if evidence is None and duty.kind in EVIDENCE_REQUIRED:
+        raise InvalidInput(N_("The evidence file is missing."), errors={"evidence": [EVIDENCE_REQUIRED[duty.kind]]})
     duty.done_on, duty.done_by_id, duty.done_reference = done_on, by.id, data.get("reference")
     changes = {"done_on": [None, done_on.isoformat()], "reference": [None, duty.done_reference]}
-    evidence = data.get("evidence")
     if evidence is not None:
         duty.evidence_name, duty.evidence_sha256 = evidence["name"], hashlib.sha256(evidence["content"]).hexdigest()
         db.session.add(DutyEvidence(duty_id=duty.id, media_type=evidence["media_type"], content=evidence["content"]))
@@ -214,11 +224,14 @@ def record_violation_notice(site, data: dict, *, by, now: datetime, settings: Pa
     """Record the written notice of a violation a New York City site received, and log it; its cure window
     goes on the calendar at once."""
     if "US-NYC" not in (site.jurisdictions or []):
-        raise Conflict("Only a New York City site has a cure window for a notice of violation.",
-                       errors={"site": ["The site is not under US-NYC."]})
+        raise Conflict(N_("Only a New York City site has a cure window for a notice of violation."),
+                       errors={"site": [N_("The site is not under US-NYC.")]})
     if data["received_on"] > local_day(now, site.organisation.time_zone):
-        raise Conflict("A notice cannot be received in the future.",
-                       errors={"received_on": ["Use today or an earlier day."]})
+        raise Conflict(N_("A notice cannot be received in the future."), errors={"received_on": [TODAY_OR_EARLIER]})
+    if data["received_on"] < settings.nyc_law_in_force:
+        raise Conflict(N_("No notice under New York City's law is dated before it took effect."),
+                       errors={"received_on": [f"Use {settings.nyc_law_in_force.isoformat()}, when the law took "
+                                               "effect, or a later day."]})
     notice = ViolationNotice(organisation_id=site.organisation_id, site_id=site.id, received_on=data["received_on"],
                              reference=data.get("reference"), recorded_by_id=by.id, created_at=now)
     db.session.add(notice)

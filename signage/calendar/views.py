@@ -8,22 +8,26 @@ from flask_babel import gettext as _
 
 from signage.auth.login import require
 from signage.calendar import feeds, queries, reminders, services
-from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_media_type, evidence_problem
+from signage.calendar.evidence import EVIDENCE_MAX_BYTES, evidence_name, judge_evidence
 from signage.calendar.models import DutyEvidence
-from signage.calendar.schemas import (DutyDoneSchema, DutyQuerySchema, MonthQuerySchema, RemindersSchema,
-                                      ViolationNoticeSchema)
+from signage.calendar.schemas import (FIRST_MONTH, LAST_MONTH, DutyDoneSchema, DutyQuerySchema, MonthQuerySchema,
+                                      RemindersSchema, ViolationNoticeSchema)
 from signage.config import pack_settings
 from signage.database import utcnow
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
-from signage.http import load_data, load_input, query_args
+from signage.http import allow_large_body, load_data, load_input, query_args
 from signage.local_time import local_day
-from signage.rules.duties import KINDS, duty_status
+from signage.rules.duties import DONE_BY_RECORD, EVIDENCE_REQUIRED, KINDS, duty_status
 from signage.rules.workdays import missing_next_year
 from signage.sites.services import get_site
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 PAGE_SIZE = 50
+#: The form marking a duty done takes a photo straight off a phone: bodies up to this size are read, so a
+#: file over the evidence limit comes back to the form with the limit named instead of a bare 413 page.
+DONE_FORM_MAX_BYTES = 16_000_000
+allow_large_body("calendar.done", DONE_FORM_MAX_BYTES)
 
 
 def _today() -> date:
@@ -45,7 +49,7 @@ def _feed_url() -> str:
 @require("read")
 def index():
     """List the organisation's duties in date order, open ones by default, with counts by status."""
-    query = load_data(DutyQuerySchema(), query_args(drop_empty=True))
+    query, errors = _filters(DutyQuerySchema())
     site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
     today, soon = _today(), pack_settings().duty_due_soon_days
     filters = queries.DutyFilters(query["status"], site.id if site else None, query["due_from"], query["due_to"])
@@ -56,24 +60,35 @@ def index():
                            counts=queries.open_counts(g.user.organisation_id, today=today, soon_days=soon,
                                                       site_id=site.id if site else None),
                            feed_url=_feed_url(), missing_year=missing_next_year(today),
-                           reminded=reminders.is_subscribed(g.user))
+                           reminded=reminders.is_subscribed(g.user), errors=errors), 422 if errors else 200
+
+
+def _filters(schema) -> tuple[dict, dict]:
+    """Return a page's filters and the messages of those refused: the page still shows, with the refused
+    filters named beside their fields and left out, so the operator can correct them."""
+    args = query_args(drop_empty=True)
+    try:
+        return load_data(schema, args), {}
+    except InvalidInput as error:
+        errors = error.errors or {}
+        return load_data(schema, {key: value for key, value in args.items() if key not in errors}), errors
 
 
 @bp.get("/month")
 @require("read")
 def month():
     """Show one month as a grid of weeks, each day naming its first duties and linking to the rest."""
-    query = load_data(MonthQuerySchema(), query_args(drop_empty=True))
+    query, errors = _filters(MonthQuerySchema())
     site = get_site(g.user.organisation_id, query["site"]) if query["site"] else None
     today = _today()
     first = queries.month_start(query["month"], today)
     days = queries.month_days(g.user.organisation_id, first, site_id=site.id if site else None)
     weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    previous = (first - timedelta(days=1)).replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1) if first > FIRST_MONTH else None
+    following = (first + timedelta(days=32)).replace(day=1) if first < LAST_MONTH else None
     return render_template("calendar/month.html", first=first, weeks=weeks, days=days, today=today, site=site,
                            previous=previous, following=following, status_of=_status_of(today),
-                           missing_year=missing_next_year(today))
+                           missing_year=missing_next_year(today), errors=errors), 422 if errors else 200
 
 
 @bp.get("/duties/<int:duty_id>")
@@ -87,7 +102,8 @@ def _detail(duty, *, errors: dict | None = None, values: dict | None = None, sta
     today = _today()
     return render_template("calendar/detail.html", duty=duty, site=duty.site, today=today,
                            status=_status_of(today)(duty), kinds=KINDS, errors=errors or {}, values=values or {},
-                           max_kb=EVIDENCE_MAX_BYTES // 1000), status
+                           max_kb=EVIDENCE_MAX_BYTES // 1000, done_by_record=DONE_BY_RECORD,
+                           evidence_required=EVIDENCE_REQUIRED), status
 
 
 @bp.post("/duties/<int:duty_id>/done")
@@ -107,7 +123,7 @@ def done(duty_id: int):
         return _detail(duty, errors=error.errors or {"done_on": [str(error)]}, values=request.form.to_dict(),
                        status=422 if isinstance(error, InvalidInput) else 409)
     db.session.commit()
-    flash(_("Marked done. The audit log records it."))
+    flash(_("Marked done. The audit log keeps the day, the reference and the file's SHA-256."))
     return redirect(url_for("calendar.detail", duty_id=duty_id))
 
 
@@ -117,10 +133,10 @@ def _uploaded() -> dict | None:
     if upload is None or not upload.filename:
         return None
     content = upload.read(EVIDENCE_MAX_BYTES + 1)
-    problem = evidence_problem(content)
+    media_type, problem = judge_evidence(content)
     if problem is not None:
         raise InvalidInput("The evidence file cannot be kept.", errors={"evidence": [problem]})
-    return {"name": upload.filename[:200], "media_type": evidence_media_type(content), "content": content}
+    return {"name": evidence_name(upload.filename), "media_type": media_type, "content": content}
 
 
 @bp.get("/duties/<int:duty_id>/evidence")
@@ -168,8 +184,11 @@ def violation_notice(site_id: int):
 
 
 def _violation_form(site, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    settings = pack_settings()
     return render_template("calendar/violation_notice.html", site=site, today=_today(), errors=errors or {},
-                           values=values or {}, cure_days=pack_settings().nyc_cure_days), status
+                           values=values or {}, cure_days=settings.nyc_cure_days,
+                           law_in_force=settings.nyc_law_in_force,
+                           applies="US-NYC" in (site.jurisdictions or [])), status
 
 
 @bp.post("/sites/<int:site_id>/violation-notice")

@@ -46,6 +46,8 @@ class PackSettings:
     duty_due_soon_days: int = 30
     #: Days to cure a New York City sign violation after its written notice.
     nyc_cure_days: int = 30
+    #: The day New York City's biometric identifier law took effect: no notice under it is dated earlier.
+    nyc_law_in_force: date = date(2021, 7, 9)
 
     def __post_init__(self):
         if self.cn_sensitive_traits_severity not in SEVERITY_CHOICES:
@@ -111,6 +113,7 @@ PACK_SOURCES = {
     "sign_first_inspection_days": "Design decision: a new or reprinted sign is checked in place within a week",
     "duty_due_soon_days": "Design decision",
     "nyc_cure_days": "NYC Admin Code §22-1203 (secondary)",
+    "nyc_law_in_force": "NYC Admin Code §§22-1201–22-1205 (Local Law 3 of 2021), in force 2021-07-09",
 }
 
 #: Why each default is a setting: what the texts leave open, as docs/rules.md explains it.
@@ -138,6 +141,7 @@ OPEN_POINTS = {
     "sign_first_inspection_days": "How soon a sign just put up is inspected.",
     "duty_due_soon_days": "How early the calendar calls a duty due soon.",
     "nyc_cure_days": "The cure period after a notice of violation, known only from a secondary source.",
+    "nyc_law_in_force": "A notice of violation dated before the law took effect is a typing error, refused.",
 }
 
 #: §9 point 7: the alternative pack version if the Digital Omnibus moves the Annex III date.

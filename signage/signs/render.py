@@ -2,7 +2,7 @@
 import io
 from collections.abc import Callable, Iterable
 
-import pypdfium2
+from signage.pdfium import pdf_document
 
 from .cover import cover_pages
 from .layout import layout
@@ -27,11 +27,8 @@ def sign_svg(spec: SignSpec) -> str:
 
 def sign_png(spec: SignSpec, dpi: int = 300) -> bytes:
     """Return the sign rasterised from its PDF at dpi, with the dpi recorded in the PNG."""
-    document = pypdfium2.PdfDocument(sign_pdf(spec))
-    try:
+    with pdf_document(sign_pdf(spec)) as document:
         image = document[0].render(scale=dpi / 72).to_pil()
-    finally:
-        document.close()
     buffer = io.BytesIO()
     image.save(buffer, "PNG", dpi=(dpi, dpi), compress_level=3)
     return buffer.getvalue()

@@ -183,7 +183,8 @@ def test_a_read_only_token_or_role_cannot_write(client, calendar, make_token, ma
     assert client.post("/api/v1/calendar/feed/revoke", headers=editor).status_code == 403  # owners only
     db.session.expire_all()
     assert db.session.get(Duty, late.id).done_on is None
-    assert client.post(f"/api/v1/duties/{late.id}/done", headers=editor, json=body).status_code == 200
+    with_photo = {**body, "evidence": {"name": "north.png", "content_base64": base64.b64encode(png()).decode()}}
+    assert client.post(f"/api/v1/duties/{late.id}/done", headers=editor, json=with_photo).status_code == 200
 
 
 def test_the_feed_url_changes_when_the_owner_revokes_it(client, api_token, db, owner):

@@ -17,7 +17,7 @@ from signage.housekeeping import run_housekeeping
 from signage.rules.packs import PackSettings
 from signage.signs.services import change_sign_status
 
-from helpers import T0
+from helpers import T0, photo_evidence
 
 SETTINGS = PackSettings()
 INSPECT = "Inspect the sign in place, with a photo"
@@ -66,14 +66,14 @@ def test_the_feed_shows_each_dated_duty_as_an_all_day_event_in_both_languages(ap
                                                   Duty.due_on.is_not(None))).all()
     assert len(shown) == len(dated) == 2
     inspection = shown[f"{site.code}.sign_inspection:{sign.serial}:{(T0.date() + timedelta(days=7)).isoformat()}"
-                       "@signs.example"]
+                       "@duties.signage"]
     assert inspection.decoded("DTSTART") == T0.date() + timedelta(days=7)
     assert inspection.decoded("DTEND") == T0.date() + timedelta(days=8)
     summary = str(inspection["SUMMARY"])
     assert f"{INSPECT}, North gate" in summary and "现场检查" in summary and "北门" in summary
     assert str(inspection["URL"]) == f"https://signs.example/calendar?site={site.id}"
     assert "SIGN-INSPECTION" in str(inspection["DESCRIPTION"])
-    assessment = shown[f"{site.code}.pia_before_go_live@signs.example"]
+    assessment = shown[f"{site.code}.pia_before_go_live@duties.signage"]
     assert str(assessment["SUMMARY"]).startswith("✓ ")  # done before going live
     assert {str(vevent["STATUS"]) for vevent in shown.values()} == {"CONFIRMED"}
 
@@ -82,10 +82,10 @@ def test_a_duty_marked_done_keeps_its_uid_with_a_higher_sequence(app, client, db
     site, _sign = installed
     token = token_of(app, owner.organisation_id)
     duty = inspection_of(db, site)
-    uid = f"{site.code}.{duty.key}@signs.example"
+    uid = f"{site.code}.{duty.key}@duties.signage"
     before = events(fetch(client, token))[uid]
 
-    mark_duty_done(duty, {"done_on": utcnow().date()}, by=owner, now=utcnow(), settings=SETTINGS)
+    mark_duty_done(duty, {"done_on": utcnow().date(), "evidence": photo_evidence()}, by=owner, now=utcnow(), settings=SETTINGS)
     db.session.commit()
     after = events(fetch(client, token))
 
@@ -103,7 +103,7 @@ def test_a_withdrawn_duty_is_cancelled_then_left_out_after_ninety_days(app, clie
                         by=owner, now=T0, settings=SETTINGS)
     db.session.commit()
     run_housekeeping()
-    uid = f"{site.code}.cn_filing@signs.example"
+    uid = f"{site.code}.cn_filing@duties.signage"
     filing = events(fetch(client, token))[uid]
     assert filing.decoded("DTSTART") == date(2026, 11, 2) and str(filing["STATUS"]) == "CONFIRMED"
     # overdue by now, but an event says only what changes with its SEQUENCE: its date, done, cancelled
@@ -164,13 +164,24 @@ def test_an_organisation_s_feed_holds_none_of_another_s_duties(app, client, db, 
     assert all(uid.startswith(elsewhere.code + ".") for uid in events(theirs))
 
 
+def test_moving_the_public_address_keeps_every_event_s_uid(app, client, db, installed, owner, monkeypatch):
+    token = token_of(app, owner.organisation_id)
+    before = events(fetch(client, token))
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://moved.example")
+    after = events(fetch(client, token))
+
+    assert set(after) == set(before) and len(after) == 2  # the calendar updates its events, not doubles them
+    assert all(str(vevent["URL"]).startswith("https://moved.example/") for vevent in after.values())
+
+
 def test_an_unchanged_feed_answers_not_modified_until_a_duty_changes(app, client, db, installed, owner):
     site, _sign = installed
     token = token_of(app, owner.organisation_id)
     etag = fetch(client, token).headers["ETag"]
 
     assert fetch(client, token, **{"If-None-Match": etag}).status_code == 304
-    mark_duty_done(inspection_of(db, site), {"done_on": utcnow().date()}, by=owner, now=utcnow(), settings=SETTINGS)
+    mark_duty_done(inspection_of(db, site), {"done_on": utcnow().date(), "evidence": photo_evidence()}, by=owner,
+                   now=utcnow(), settings=SETTINGS)
     db.session.commit()
     changed = fetch(client, token, **{"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag

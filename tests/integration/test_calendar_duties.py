@@ -18,7 +18,7 @@ from signage.rules.duties import duty_status
 from signage.rules.packs import PackSettings
 from signage.signs.services import change_sign_status
 from signage.sites.services import update_site
-from tests.helpers import T0
+from tests.helpers import T0, photo_evidence
 
 SETTINGS = PackSettings()
 
@@ -196,7 +196,7 @@ def test_an_inspection_on_the_day_the_sign_went_up_starts_the_next_quarter(db, l
     db.session.commit()
     [first] = [duty for duty in duties_of(db, site).values() if duty.kind == "sign_inspection"]
 
-    mark_duty_done(first, {"done_on": T0.date()}, by=owner, now=T0, settings=SETTINGS)
+    mark_duty_done(first, {"done_on": T0.date(), "evidence": photo_evidence()}, by=owner, now=T0, settings=SETTINGS)
     db.session.commit()
 
     inspections = sorted((duty.due_on, duty.done_on) for duty in duties_of(db, site).values()
@@ -231,6 +231,7 @@ def test_today_is_the_organisation_s_day_when_a_duty_is_marked_done(db, live_sit
     [first] = [duty for duty in duties_of(db, site).values() if duty.kind == "sign_inspection"]
     half_past_one_in_shanghai = datetime(2026, 11, 2, 17, 30, tzinfo=timezone.utc)
 
-    mark_duty_done(first, {"done_on": date(2026, 11, 3)}, by=owner, now=half_past_one_in_shanghai, settings=SETTINGS)
+    mark_duty_done(first, {"done_on": date(2026, 11, 3), "evidence": photo_evidence()}, by=owner,
+                   now=half_past_one_in_shanghai, settings=SETTINGS)
 
     assert first.done_on == date(2026, 11, 3)

@@ -56,10 +56,13 @@ def test_each_threshold_is_reminded_once_to_the_subscribers(db, filing, owner):
     assert db.session.get(Duty, filing.id).next_reminder_at is None
 
 
-def test_a_duty_done_is_no_longer_reminded(db, filing, owner, settings):
-    from signage.calendar.services import mark_duty_done
-    mark_duty_done(filing, {"done_on": T0.date()}, by=owner, now=T0, settings=settings)
+def test_a_duty_done_is_no_longer_reminded(db, filing, live_site, owner, settings):
+    site, _sign = live_site
+    # a filing is done from the site's record: the filing recorded there
+    update_site(site, {"filing": {"status": "filed", "filed_on": T0.date(), "number": "沪备-2026-0001"}},
+                by=owner, now=T0, settings=settings)
     db.session.commit()
+    assert db.session.get(Duty, filing.id).done_on == T0.date()
 
     remind_duties(now=at(filing.due_on + timedelta(days=1)))
     db.session.commit()

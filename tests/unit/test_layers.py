@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "signage"
 ROWS = (
     ("signage.vocabulary", "signage.rules", "signage.translation", "signage.labels", "signage.consent_labels",
      "signage.request_labels", "signage.duty_labels", "signage.messages",
-     "signage.template_names", "signage.form_ui", "signage.fonts", "signage.local_time"),
+     "signage.template_names", "signage.form_ui", "signage.fonts", "signage.local_time", "signage.pdfium"),
     ("signage.database", "signage.extensions", "signage.errors", "signage.http", "signage.config",
      "signage.i18n", "signage.security", "signage.validation", "signage.pagination", "signage.jobs",
      "signage.outbox", "signage.ratelimits"),
@@ -26,7 +26,7 @@ EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.d
          "signage.demo_scale", "signage.static_export")
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
-        "signage.rules.duties", "signage.rules.duty_facts", "signage.rules.months",
+        "signage.rules.duties", "signage.rules.duty_facts", "signage.rules.months", "signage.pdfium",
         "signage.audit.chain", "signage.audit.merkle", "signage.audit.notes", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
         "signage.signs.cover", "signage.signs.qr",
         "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time", "signage.requests.rules",
