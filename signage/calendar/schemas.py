@@ -36,7 +36,7 @@ class DutyQuerySchema(PageQuerySchema):
     def _range(self, data, **_):
         if self.refuse_inverted_range and data.get("due_from") and data.get("due_to") \
                 and data["due_from"] > data["due_to"]:
-            raise ValidationError("Must not be before due_from.", "due_to")
+            raise ValidationError(N_("Use a day on or after the first day of the range."), "due_to")
 
 
 class DutyApiQuerySchema(DutyQuerySchema):

@@ -60,7 +60,8 @@ def index():
                            counts=queries.open_counts(g.user.organisation_id, today=today, soon_days=soon,
                                                       site_id=site.id if site else None),
                            feed_url=_feed_url(), missing_year=missing_next_year(today),
-                           reminded=reminders.is_subscribed(g.user), errors=errors), 422 if errors else 200
+                           reminded=reminders.is_subscribed(g.user), errors=errors,
+                           typed=query_args(drop_empty=True)), 422 if errors else 200
 
 
 def _filters(schema) -> tuple[dict, dict]:
