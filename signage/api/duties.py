@@ -98,9 +98,11 @@ class DutyDone(MethodView):
     @blp.response(200, DutySchema)
     @blp.problems(403, 404, 409, 413, 415, 422)
     def post(self, data, duty_id: int):
-        """Mark a duty done on a day, with a reference and optionally an evidence file (a PDF, PNG, JPEG or
-        WebP, base64, judged by its content: 422 otherwise); the file's SHA-256 goes into the audit log. 409
-        when it is already done or no longer applies, or the day is in the future."""
+        """Mark a duty done on a day, with a reference and optionally an evidence file (a whole PDF, PNG, JPEG
+        or WebP, base64, judged by its content: 422 otherwise, and for a sign inspection without its photo);
+        the file's SHA-256 goes into the audit log. 409 when it is already done, no longer applies, or is done
+        from the site's record (the filing, the assessments, deletions, answers to requests), or the day is in
+        the future or before the duty began."""
         duty = services.get_duty(g.user.organisation_id, duty_id)
         services.mark_duty_done(duty, judged(data), by=g.user, now=utcnow(), settings=pack_settings())
         db.session.commit()
