@@ -10,6 +10,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, UnicodeConverter
 
 from signage.errors import InvalidInput
 from signage.i18n import TAGS
+from signage.rules.findings import N_
 from signage.vocabulary import MAX_FORM_ROWS
 
 #: Parts a form key may have: secondary_uses.0.text_translations.zh-Hans.use is the deepest the forms write.
@@ -169,7 +170,7 @@ def unloadable(value, max_depth: int = MAX_JSON_DEPTH) -> tuple[str, str] | None
             return where, "Nested too deeply."
         if isinstance(item, str):
             if not _encodes(item):
-                return where, "Contains a NUL character or a broken Unicode sequence."
+                return where, N_("Contains a NUL character or a broken Unicode sequence.")
         elif isinstance(item, dict):
             for key, inner in item.items():
                 if isinstance(key, str) and not _encodes(key):

@@ -39,6 +39,8 @@ _PATTERNS = (
     (re.compile(r"^Done on (\d{4}-\d{2}-\d{2})\.$"), N_("Done on %(n)s.")),
     (re.compile(r"^Use (\d{4}-\d{2}-\d{2}), when it began, or a later day\.$"),
      N_("Use %(n)s, when it began, or a later day.")),
+    (re.compile(r"^Use (\d{4}-\d{2}-\d{2}), when the site was registered, or a later day\.$"),
+     N_("Use %(n)s, when the site was registered, or a later day.")),
     (re.compile(r"^Use (\d{4}-\d{2}-\d{2}), when the law took effect, or a later day\.$"),
      N_("Use %(n)s, when the law took effect, or a later day.")),
     (re.compile(r"^Choose a day at most (\d+) days from today\.$"), N_("Choose a day at most %(n)s days from today.")),

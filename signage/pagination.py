@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import BigInteger, Select
 
+from signage.rules.findings import N_
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 #: "a" (after) or "b" (before), then a key: every string of this form is a cursor, so none can fail.
@@ -23,7 +25,7 @@ class Cursor(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not re.fullmatch(CURSOR_PATTERN, text):
-            raise ValidationError("Not a cursor; follow the Link header.")
+            raise ValidationError(N_("Not a cursor; follow the Link header."))
         return _DIRECTIONS[text[0]], int(text[1:])
 
 

@@ -103,8 +103,9 @@ class DutyDone(MethodView):
         the file's SHA-256 goes into the audit log. 409 when it is already done, no longer applies, or is done
         from the site's record (the filing, the assessments, deletions, answers to requests), or the day is in
         the future or before the duty began."""
-        duty = services.get_duty(g.user.organisation_id, duty_id)
-        services.mark_duty_done(duty, judged(data), by=g.user, now=utcnow(), settings=pack_settings())
+        duty, now = services.get_duty(g.user.organisation_id, duty_id), utcnow()
+        services.refuse_unless_open(duty, data["done_on"], now=now)  # before the file is judged
+        services.mark_duty_done(duty, judged(data), by=g.user, now=now, settings=pack_settings())
         db.session.commit()
         return _document(duty)
 

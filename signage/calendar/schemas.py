@@ -52,7 +52,7 @@ class MonthQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN, error="Use YYYY-MM."))
+    month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN, error=N_("Use YYYY-MM.")))
     site = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 

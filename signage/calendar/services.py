@@ -19,7 +19,8 @@ from signage.calendar.reminders import schedule
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.local_time import local_day
-from signage.rules.duties import (CYCLIC_KINDS, DONE_BY_RECORD, EVIDENCE_REQUIRED, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
+from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED, earliest_done_on
+from signage.rules.duties import (CYCLIC_KINDS, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
                                   site_duties)
 from signage.rules.findings import N_
 from signage.rules.packs import PackSettings
@@ -184,10 +185,10 @@ def get_duty(organisation_id: int, duty_id: int) -> Duty:
     return duty
 
 
-def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackSettings) -> Duty:
-    """Record that a duty was done, on which day, with a reference and optionally a file, and log it; the
-    file's SHA-256 goes into the audit entry, so the evidence cannot be swapped unseen. A duty done after
-    its date stays marked late."""
+def refuse_unless_open(duty: Duty, done_on: date, *, now: datetime) -> None:
+    """Raise Conflict, naming done_on, when the duty cannot be marked done on that day: already done,
+    withdrawn, done from the record, or a day in the future or before the duty could have been done. The
+    views call it before judging a file, so a file is read only for a duty that can take it."""
     if duty.done_on is not None:
         raise Conflict(N_("This duty is already done."), errors={"done_on": [f"Done on {duty.done_on.isoformat()}."]})
     if duty.withdrawn_at is not None:
@@ -195,12 +196,22 @@ def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackS
     if duty.kind in DONE_BY_RECORD:
         raise Conflict(N_("This duty is done from the site's record, not by hand."),
                        errors={"done_on": [DONE_BY_RECORD[duty.kind]]})
-    done_on = data["done_on"]
-    if done_on > local_day(now, db.session.get(Site, duty.site_id).organisation.time_zone):
+    site = db.session.get(Site, duty.site_id)
+    zone = site.organisation.time_zone
+    if done_on > local_day(now, zone):
         raise Conflict(N_("A duty cannot be done in the future."), errors={"done_on": [TODAY_OR_EARLIER]})
-    if duty.trigger_on is not None and done_on < duty.trigger_on:
+    earliest = earliest_done_on(duty.kind, duty.trigger_on, registered_on=local_day(site.created_at, zone))
+    if done_on < earliest.day:
         raise Conflict(N_("A duty cannot be done before it began."),
-                       errors={"done_on": [f"Use {duty.trigger_on.isoformat()}, when it began, or a later day."]})
+                       errors={"done_on": [f"Use {earliest.day.isoformat()}, {earliest.why}, or a later day."]})
+
+
+def mark_duty_done(duty: Duty, data: dict, *, by, now: datetime, settings: PackSettings) -> Duty:
+    """Record that a duty was done, on which day, with a reference and optionally a file, and log it; the
+    file's SHA-256 goes into the audit entry, so the evidence cannot be swapped unseen. A duty done after
+    its date stays marked late."""
+    refuse_unless_open(duty, data["done_on"], now=now)
+    done_on = data["done_on"]
     evidence = data.get("evidence")
     if evidence is None and duty.kind in EVIDENCE_REQUIRED:
         raise InvalidInput(N_("The evidence file is missing."), errors={"evidence": [EVIDENCE_REQUIRED[duty.kind]]})

@@ -18,7 +18,8 @@ from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.http import allow_large_body, load_data, load_input, query_args
 from signage.local_time import local_day
-from signage.rules.duties import DONE_BY_RECORD, EVIDENCE_REQUIRED, KINDS, duty_status
+from signage.rules.duties import KINDS, duty_status
+from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED, earliest_done_on
 from signage.rules.workdays import missing_next_year
 from signage.sites.services import get_site
 
@@ -66,13 +67,19 @@ def index():
 
 def _filters(schema) -> tuple[dict, dict]:
     """Return a page's filters and the messages of those refused: the page still shows, with the refused
-    filters named beside their fields and left out, so the operator can correct them."""
-    args = query_args(drop_empty=True)
-    try:
-        return load_data(schema, args), {}
-    except InvalidInput as error:
-        errors = error.errors or {}
-        return load_data(schema, {key: value for key, value in args.items() if key not in errors}), errors
+    filters named above it and left out, so the operator can correct them. Leaving one out can uncover
+    another (a range is checked once its two days are), so this repeats; an error of the whole query, or
+    one no filter carries, leaves every filter out."""
+    args, errors = query_args(drop_empty=True), {}
+    while True:
+        try:
+            return load_data(schema, {key: value for key, value in args.items() if key not in errors}), errors
+        except InvalidInput as error:
+            found = error.errors or {"_schema": [error.detail]}
+            newly_refused = (set(found) & set(args)) - set(errors)
+            errors = {**errors, **found}
+            if not newly_refused:
+                return load_data(schema, {}), errors
 
 
 @bp.get("/month")
@@ -100,11 +107,12 @@ def detail(duty_id: int):
 
 
 def _detail(duty, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    today = _today()
+    today, zone = _today(), g.user.organisation.time_zone
+    earliest = earliest_done_on(duty.kind, duty.trigger_on, registered_on=local_day(duty.site.created_at, zone))
     return render_template("calendar/detail.html", duty=duty, site=duty.site, today=today,
                            status=_status_of(today)(duty), kinds=KINDS, errors=errors or {}, values=values or {},
                            max_kb=EVIDENCE_MAX_BYTES // 1000, done_by_record=DONE_BY_RECORD,
-                           evidence_required=EVIDENCE_REQUIRED), status
+                           evidence_required=EVIDENCE_REQUIRED, earliest=earliest.day), status
 
 
 @bp.post("/duties/<int:duty_id>/done")
@@ -114,10 +122,12 @@ def done(duty_id: int):
     duty = services.get_duty(g.user.organisation_id, duty_id)
     try:
         data = load_input(DutyDoneSchema())
+        now = utcnow()
+        services.refuse_unless_open(duty, data["done_on"], now=now)  # before the file is read
         evidence = _uploaded()
         if evidence is not None:
             data["evidence"] = evidence
-        services.mark_duty_done(duty, data, by=g.user, now=utcnow(), settings=pack_settings())
+        services.mark_duty_done(duty, data, by=g.user, now=now, settings=pack_settings())
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
         duty = services.get_duty(g.user.organisation_id, duty_id)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 
 from signage.rules.cn import FILED_STATUSES, FILING_CHANGE_FIELDS
-from signage.rules.findings import N_, Site, filing_status, in_jurisdiction, is_given
+from signage.rules.findings import Site, filing_status, in_jurisdiction, is_given
 from signage.rules.duty_facts import DutyFacts
 from signage.rules.packs import PackSettings
 from signage.rules.months import add_months
@@ -38,25 +38,6 @@ KINDS: Mapping[str, tuple[str, str]] = {
 #: Kinds whose next cycle starts when the last one is done: a cycle left open when its successor appears
 #: was done on the day the successor starts.
 CYCLIC_KINDS = ("dpia_review", "sign_inspection")
-#: Kinds the record marks done by itself, and where the operator records what does it; the others wait for
-#: the operator's evidence. Marking one done by hand would let the calendar say done while the record, which
-#: the notice, the register and the dossier show, says otherwise.
-DONE_BY_RECORD: Mapping[str, str] = {
-    "cn_filing": N_("Record the filing on the site's page (its status, number and date): the duty is done from it."),
-    "pia_before_go_live": N_("Enter the impact assessment's completion date on the site's page: the duty is done "
-                             "from it."),
-    "pia_redo": N_("Enter the redone impact assessment's completion date on the site's page: the duty is done from "
-                   "it."),
-    "il_retention_policy": N_("Give the retention policy's URL on the site's page: the duty is done from it."),
-    "ai_logs_retention": N_("This duty is done by itself on the day the logs may be deleted."),
-    "consent_deletion": N_("Confirm each deletion on the page of deletions owed: the duty is done with the last."),
-    "request_answer": N_("Answer or close the request in the request queue: the duty is done then."),
-}
-RECORDED_KINDS = tuple(DONE_BY_RECORD)
-#: Kinds done only with a file that proves it, and what the file is.
-EVIDENCE_REQUIRED: Mapping[str, str] = {
-    "sign_inspection": N_("Attach the photo of the sign in place: the inspection is proven by it."),
-}
 #: Kinds whose own feature already reminds the operator (the request queue's e-mails): the calendar does not
 #: remind of them twice.
 SELF_REMINDED = ("request_answer",)

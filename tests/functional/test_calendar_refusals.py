@@ -73,21 +73,22 @@ def test_a_duty_the_record_does_cannot_be_marked_done_by_hand(client, auth, api_
     assert db.session.get(Duty, duty.id).done_on is None and done_entries(db) == 0
 
 
-def test_a_day_before_the_duty_began_is_refused_naming_it(client, auth, owner, inspection, db):
+def test_a_day_before_the_site_was_registered_is_refused_naming_it(client, auth, owner, inspection, db):
     auth.login(owner)
-    before = (inspection.trigger_on - timedelta(days=1)).isoformat()
+    before = (T0.date() - timedelta(days=1)).isoformat()  # the day before the site was registered
 
     response = client.post(f"/calendar/duties/{inspection.id}/done", content_type="multipart/form-data",
                            data={"done_on": before, "evidence": (io.BytesIO(photo_png()), "north.png")})
 
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and 'id="done_on-error"' in page
-    assert f"Use {inspection.trigger_on.isoformat()}, when it began, or a later day." in page
-    assert f'min="{inspection.trigger_on.isoformat()}"' in page  # the date picker says so first
+    assert f"Use {T0.date().isoformat()}, when the site was registered, or a later day." in page
+    assert f'min="{T0.date().isoformat()}"' in page  # the date picker says so first
     for absurd in ("1900-01-01", "0001-01-01"):
         refused = client.post(f"/calendar/duties/{inspection.id}/done", content_type="multipart/form-data",
                               data={"done_on": absurd, "evidence": (io.BytesIO(photo_png()), "north.png")})
-        assert refused.status_code == 409
+        assert refused.status_code == 409 and "when the site was registered, or a later day." in \
+            refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Duty, inspection.id).done_on is None and done_entries(db) == 0
 
@@ -134,9 +135,9 @@ def test_the_refusals_read_in_chinese(client, auth, owner, inspection):
     future = client.post(f"/calendar/duties/{inspection.id}/done?lang=zh-Hans", content_type="multipart/form-data",
                          data={"done_on": "3026-01-01", "evidence": (io.BytesIO(photo_png()), "north.png")})
 
-    assert "The file does not open" not in response.get_data(as_text=True)
-    assert "文件" in response.get_data(as_text=True).split('id="evidence-error"', 1)[1][:300]
-    assert "Use today or an earlier day." not in future.get_data(as_text=True)
+    assert response.status_code == 422 and "The file does not open" not in response.get_data(as_text=True)
+    assert "无法作为其开头所示的 PDF 或图片完整打开" in response.get_data(as_text=True)
+    assert future.status_code == 409 and "请填写今天或更早的日期" in future.get_data(as_text=True)
 
 
 def test_an_inverted_range_or_an_unknown_filter_shows_the_list_with_the_filter_named(client, auth, owner,
@@ -146,7 +147,10 @@ def test_an_inverted_range_or_an_unknown_filter_shows_the_list_with_the_filter_n
     inverted = client.get("/calendar?due_from=2026-12-02&due_to=2026-12-01")
     unknown = client.get("/calendar?colour=red")
 
-    for response, field in ((inverted, "Due by"), (unknown, "colour")):
+    both = client.get("/calendar?status=nope&due_from=2026-12-02&due_to=2026-12-01")  # the range is checked last
+    nul = client.get("/calendar?due%00=1")
+    for response, field in ((inverted, "Use a day on or after"), (unknown, "colour"), (both, "Use a day on or after"),
+                            (nul, "Some filters")):
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and "Some filters were left out" in page and field in page
         assert 'class="filters"' in page

@@ -7,7 +7,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from signage.calendar.evidence import (EVIDENCE_MAX_BYTES, EVIDENCE_MAX_PIXELS, NOT_A_FILE_WE_KEEP, NOT_WHOLE,
-                                       TOO_MANY_PIXELS, evidence_name, judge_evidence)
+                                       PDF_LOCKED, TOO_MANY_PIXELS, evidence_name, judge_evidence)
 
 
 def image_bytes(kind: str, size=(16, 12), mode="RGB") -> bytes:
@@ -33,15 +33,41 @@ def test_a_whole_pdf_is_kept():
     assert judge_evidence(a_pdf()) == ("application/pdf", None)
 
 
-@pytest.mark.parametrize("kind", ["PNG", "JPEG", "WEBP"])
-def test_an_image_with_another_file_appended_is_refused(kind):
+@pytest.mark.parametrize("kind", ["PNG", "WEBP"])
+def test_a_png_or_webp_with_another_file_appended_is_refused(kind):
     assert judge_evidence(image_bytes(kind) + b"PK\x03\x04 a zip hidden behind the picture") == (None, NOT_WHOLE)
+
+
+def test_a_phone_jpeg_is_kept_with_what_phones_add():
+    # Samsung phones write a trailer after the end-of-image marker; Ultra HDR and camera files are MPO
+    assert judge_evidence(image_bytes("JPEG") + b"SEFH\x00\x00 Samsung trailer SEFT") == ("image/jpeg", None)
+    assert judge_evidence(image_bytes("MPO")) == ("image/jpeg", None)
+    progressive = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(progressive, format="JPEG", progressive=True)
+    assert judge_evidence(progressive.getvalue()) == ("image/jpeg", None)
 
 
 @pytest.mark.parametrize("kind", ["PNG", "JPEG"])
 def test_an_image_cut_short_is_refused(kind):
     whole = image_bytes(kind, size=(64, 64))
     assert judge_evidence(whole[: len(whole) * 2 // 3])[0] is None
+
+
+def test_a_png_whose_pixels_were_altered_is_refused_by_its_checksum():
+    damaged = bytearray(image_bytes("PNG", size=(64, 64)))
+    damaged[damaged.find(b"IDAT") + 6] ^= 0xFF  # inside the pixel data; IEND still ends the file
+    assert judge_evidence(bytes(damaged)) == (None, NOT_WHOLE)
+
+
+def test_a_pdf_without_pages_or_behind_a_password_is_refused_saying_which():
+    empty, locked = io.BytesIO(), io.BytesIO()
+    PdfWriter().write(empty)
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("secret")
+    writer.write(locked)
+    assert judge_evidence(empty.getvalue())[0] is None
+    assert judge_evidence(locked.getvalue()) == (None, PDF_LOCKED)
 
 
 def test_a_pdf_header_on_something_else_is_refused():
@@ -64,6 +90,8 @@ def test_an_image_of_more_pixels_than_a_photo_has_is_refused_before_it_is_decode
     bomb = image_bytes("PNG", size=(side, side), mode="1")  # one colour: a few kB that decode to 50 megapixels
     assert len(bomb) < EVIDENCE_MAX_BYTES
     assert judge_evidence(bomb) == (None, TOO_MANY_PIXELS)
+    beyond_pillow = image_bytes("PNG", size=(20_000, 20_000), mode="1")  # over Pillow's own bomb limit
+    assert judge_evidence(beyond_pillow) == (None, TOO_MANY_PIXELS)
 
 
 @pytest.mark.parametrize("sent, shown", [("north.png", "north.png"), ("C:\\fakepath\\north.png", "north.png"),
