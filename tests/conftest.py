@@ -8,10 +8,11 @@ from sqlalchemy import text
 
 from signage.app import create_app
 from signage.auth import services as accounts
+from signage.calendar.models import Duty
 from signage.consent.services import record_consent
 from signage.database import utcnow, write_intent
 from signage.extensions import db as _db
-from signage.signs.services import issue_sign
+from signage.signs.services import change_sign_status, issue_sign
 from signage.rules.packs import PackSettings
 from signage.sites.services import change_status, register_site
 
@@ -328,3 +329,12 @@ def publish(db, make_site, make_sign, owner, settings):
         db.session.commit()
         return site
     return go
+
+
+@pytest.fixture
+def inspection(db, live_site, owner, settings):
+    """The sign-inspection duty that putting up the live site's sign starts (the compliance calendar)."""
+    site, sign = live_site
+    change_sign_status(sign, "installed", by=owner, now=T0, settings=settings)
+    db.session.commit()
+    return db.session.scalars(db.select(Duty).where(Duty.kind == "sign_inspection")).one()

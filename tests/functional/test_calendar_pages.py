@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from signage.audit.models import AuditEntry
 from signage.calendar.models import Duty, DutyEvidence
-from signage.signs.services import change_sign_status
 
 from helpers import T0
 
@@ -19,15 +18,6 @@ def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def inspection(db, live_site, owner, settings):
-    """The sign-inspection duty that putting up the live site's sign starts."""
-    site, sign = live_site
-    change_sign_status(sign, "installed", by=owner, now=T0, settings=settings)
-    db.session.commit()
-    return db.session.scalars(select(Duty).where(Duty.kind == "sign_inspection")).one()
 
 
 def test_the_calendar_lists_open_duties_with_their_rule_and_counts(client, auth, owner, inspection):

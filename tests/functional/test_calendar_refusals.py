@@ -15,7 +15,6 @@ from signage.audit.models import AuditEntry
 from signage.auth.services import update_organisation
 from signage.calendar.models import Duty, DutyEvidence
 from signage.requests.services import file_request
-from signage.signs.services import change_sign_status
 from signage.sites.summaries import refresh_summaries
 
 from helpers import T0, photo_png
@@ -23,14 +22,6 @@ from helpers import T0, photo_png
 
 def done_entries(db) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "duty.done"))
-
-
-@pytest.fixture
-def inspection(db, live_site, owner, settings):
-    site, sign = live_site
-    change_sign_status(sign, "installed", by=owner, now=T0, settings=settings)
-    db.session.commit()
-    return db.session.scalars(select(Duty).where(Duty.kind == "sign_inspection")).one()
 
 
 @pytest.fixture
