@@ -19,7 +19,7 @@ from signage.calendar.reminders import schedule
 from signage.errors import Conflict, InvalidInput, NotFound
 from signage.extensions import db
 from signage.local_time import local_day
-from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED, earliest_done_on
+from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED, Earliest, earliest_done_on
 from signage.rules.duties import (CYCLIC_KINDS, TRIGGER_FIRST_SEEN, DutySpec, change_duties, change_duty_applies,
                                   site_duties)
 from signage.rules.findings import N_
@@ -185,6 +185,13 @@ def get_duty(organisation_id: int, duty_id: int) -> Duty:
     return duty
 
 
+def earliest_done(duty: Duty) -> Earliest:
+    """Return the first day the duty can have been done, in its organisation's days."""
+    site = duty.site
+    return earliest_done_on(duty.kind, duty.trigger_on,
+                            registered_on=local_day(site.created_at, site.organisation.time_zone))
+
+
 def refuse_unless_open(duty: Duty, done_on: date, *, now: datetime) -> None:
     """Raise Conflict, naming done_on, when the duty cannot be marked done on that day: already done,
     withdrawn, done from the record, or a day in the future or before the duty could have been done. The
@@ -196,11 +203,9 @@ def refuse_unless_open(duty: Duty, done_on: date, *, now: datetime) -> None:
     if duty.kind in DONE_BY_RECORD:
         raise Conflict(N_("This duty is done from the site's record, not by hand."),
                        errors={"done_on": [DONE_BY_RECORD[duty.kind]]})
-    site = db.session.get(Site, duty.site_id)
-    zone = site.organisation.time_zone
-    if done_on > local_day(now, zone):
+    if done_on > local_day(now, duty.site.organisation.time_zone):
         raise Conflict(N_("A duty cannot be done in the future."), errors={"done_on": [TODAY_OR_EARLIER]})
-    earliest = earliest_done_on(duty.kind, duty.trigger_on, registered_on=local_day(site.created_at, zone))
+    earliest = earliest_done(duty)
     if done_on < earliest.day:
         raise Conflict(N_("A duty cannot be done before it began."),
                        errors={"done_on": [f"Use {earliest.day.isoformat()}, {earliest.why}, or a later day."]})

@@ -19,7 +19,7 @@ from signage.extensions import db
 from signage.http import allow_large_body, load_data, load_input, query_args
 from signage.local_time import local_day
 from signage.rules.duties import KINDS, duty_status
-from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED, earliest_done_on
+from signage.rules.duty_done import DONE_BY_RECORD, EVIDENCE_REQUIRED
 from signage.rules.workdays import missing_next_year
 from signage.sites.services import get_site
 
@@ -107,12 +107,11 @@ def detail(duty_id: int):
 
 
 def _detail(duty, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    today, zone = _today(), g.user.organisation.time_zone
-    earliest = earliest_done_on(duty.kind, duty.trigger_on, registered_on=local_day(duty.site.created_at, zone))
+    today = _today()
     return render_template("calendar/detail.html", duty=duty, site=duty.site, today=today,
                            status=_status_of(today)(duty), kinds=KINDS, errors=errors or {}, values=values or {},
                            max_kb=EVIDENCE_MAX_BYTES // 1000, done_by_record=DONE_BY_RECORD,
-                           evidence_required=EVIDENCE_REQUIRED, earliest=earliest.day), status
+                           evidence_required=EVIDENCE_REQUIRED, earliest=services.earliest_done(duty).day), status
 
 
 @bp.post("/duties/<int:duty_id>/done")
