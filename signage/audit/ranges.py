@@ -1,14 +1,18 @@
-"""Walking the chain in parts at once: the ids cut into contiguous ranges, each walked by its own process
-over its own connection, the parts then joined at their seams.
+"""Walking the chain in parts at once: the ids cut into contiguous ranges, each walked over its own
+connection, the parts then joined at their seams.
 
-A part is walked by `python -m signage.audit.ranges`, which reads its range on stdin and writes what it
-found on stdout as JSON: a fresh interpreter with this module, the chain and the database driver only,
-never the app or the caller's main module, and nothing of a threaded web worker's locks or connections.
-On PostgreSQL every part reads the snapshot the caller exported, so together they see one consistent log.
+On SQLite the walk is Python's work, so the parts need processes: the caller walks the first range itself
+while each other one is walked by `python -m signage.audit.ranges`, which reads its range on stdin and
+writes what it found on stdout as JSON: a fresh interpreter with this module, the chain and the database
+driver only, never the app or the caller's main module, and nothing of a threaded web worker's locks or
+connections. On PostgreSQL the server does the work and Python mostly waits for it, so each range is walked
+by a thread of the caller (no interpreter to start), every one reading the snapshot the caller exported, so
+together they see one consistent log.
 """
 import itertools
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -83,14 +87,15 @@ def cut(last_id: int, parts: int) -> list[tuple[int, int]]:
 
 
 def walk_part(source: Source, first: int, last: int, *, opening: bool = False, closing: bool = False,
-              batch_size: int = 20_000) -> Part:
-    """Walk the stored entries first..last: run in a worker process.
+              batch_size: int = 20_000, timeout: float | None = None) -> Part:
+    """Walk the stored entries first..last, over a connection of its own; on PostgreSQL the server stops
+    the walk after `timeout` seconds.
 
     The opening part reads every id up to `last` and walks from the chain's start, exactly as one walk of
     the whole log would; any other part takes its first row's link as stored, for joined() to check at the
     seam. The closing part reads every id from `first` on.
     """
-    connection, cursor = _open(source)
+    connection, cursor = _open(source, timeout)
     try:
         bounds = ((first,) if not opening else ()) + ((last,) if not closing else ())
         if source.dialect == "postgresql":  # the server checks every entry and sends only doubtful ones
@@ -124,16 +129,14 @@ def _seam_part(first: int, last: int, walk: Walk, first_row) -> Part:
     return Part(first, last, walk, first_row[0], prev_hash, organisation, unreadable)
 
 
-def _open(source: Source):
+def _open(source: Source, timeout: float | None = None):
     if source.dialect == "sqlite":
-        import sqlite3  # noqa: PLC0415 - only the driver this worker needs
-
         connection = sqlite3.connect(f"file:{source.target}?mode=ro", uri=True)
         # pages read straight from the mapped file instead of copied through the page cache: the walk
         # reads each page once, in order
         connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         return connection, connection.cursor()
-    import psycopg  # noqa: PLC0415 - only the driver this worker needs
+    import psycopg  # noqa: PLC0415 - only on PostgreSQL: the SQLite worker starts without it
     from psycopg import sql  # noqa: PLC0415
 
     connection = psycopg.connect(source.target)
@@ -141,37 +144,66 @@ def _open(source: Source):
     connection.read_only = True
     if source.snapshot:
         connection.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(source.snapshot)))
+    if timeout is not None:  # a thread cannot be stopped from outside; the server stops its statement
+        connection.execute("SELECT set_config('statement_timeout', %s, true)", (f"{max(1, int(timeout * 1000))}ms",))
     # a server-side cursor: the part streams through in batches, memory stays flat
     cursor = connection.cursor(name="audit_verify_part", binary=True)
     return connection, cursor
 
 
 def walk_parts(source: Source, ranges: list[tuple[int, int]], *, timeout: float = 1800) -> list[Part]:
-    """Walk each range in its own process, all at once, the first open below and the last open above;
-    raise PartFailed if any of them could not, or not within `timeout` seconds."""
+    """Walk each range at once, the first open below and the last open above; raise PartFailed if any of
+    them could not, or not within `timeout` seconds."""
+    if source.dialect == "postgresql":
+        return _walk_in_threads(source, ranges, timeout)
+    return _walk_in_processes(source, ranges, timeout)
+
+
+def _walk_in_threads(source: Source, ranges: list[tuple[int, int]], timeout: float) -> list[Part]:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - not for the SQLite worker's start
+
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(max_workers=len(ranges) or 1, thread_name_prefix="audit-part") as pool:
+        futures = [pool.submit(walk_part, source, first, last, opening=index == 0, closing=index == len(ranges) - 1,
+                               timeout=timeout) for index, (first, last) in enumerate(ranges)]
+        try:
+            return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
+        except Exception as error:  # the database unreachable, the snapshot gone, the statement cancelled
+            for future in futures:
+                future.cancel()
+            raise PartFailed(repr(error)) from error
+
+
+def _walk_in_processes(source: Source, ranges: list[tuple[int, int]], timeout: float) -> list[Part]:
+    """Walk the first range here and every other one in its own process, all at once."""
+    if not ranges:
+        return []
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, (str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH"))))}
+    others = ranges[1:]
     # stderr to files, not pipes: a worker's long traceback can never block it while stdout is read
-    errors = [tempfile.TemporaryFile() for _range in ranges]
+    errors = [tempfile.TemporaryFile() for _range in others]
     workers = []
     deadline = time.monotonic() + timeout
     try:
         for error in errors:
             workers.append(subprocess.Popen([sys.executable, "-m", "signage.audit.ranges"], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=error, env=environment))
-        for index, (worker, (first, last)) in enumerate(zip(workers, ranges)):
+        for index, (worker, (first, last)) in enumerate(zip(workers, others), start=1):
             # every order given before any answer is read; an order is far smaller than a pipe's buffer
             worker.stdin.write(json.dumps({"source": asdict(source), "first": first, "last": last,
-                                           "opening": index == 0, "closing": index == len(ranges) - 1}).encode())
+                                           "opening": False, "closing": index == len(ranges) - 1}).encode())
             worker.stdin.close()
             worker.stdin = None  # given: communicate() must not touch it again
+        # this process's own part, walked while the workers start and walk theirs
+        here = walk_part(source, *ranges[0], opening=True, closing=len(ranges) == 1)
         outputs = [worker.communicate(timeout=max(0.0, deadline - time.monotonic()))[0] for worker in workers]
         failed = [error for worker, error in zip(workers, errors) if worker.returncode != 0]
         if failed:
             failed[0].seek(0)
             raise PartFailed(failed[0].read().decode(errors="replace").strip().splitlines()[-1:])
-        return [part_from_answer(json.loads(out)) for out in outputs]
-    except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired) as error:
+        return [here, *(part_from_answer(json.loads(out)) for out in outputs)]
+    except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired, sqlite3.Error) as error:
         # a worker that could not start, died mid-answer (a broken pipe, half a JSON) or took too long
         raise PartFailed(repr(error)) from error
     finally:
