@@ -15,47 +15,75 @@ import itertools
 
 from signage.audit.chain import Walk, walk_chain
 
+#: How far before its end an entry's organisation is looked for first: it sits just before the reason,
+#: which the fixed tail follows, so a search from the start would read through every change first.
+NEAR_END = 320
+
 #: Every stored column in StoredEntry's order, then the entry before (its id and hash) and the entry's
-#: position in the range, for each entry the server could not vouch for, in id order.
+#: position in the range, for each entry the server could not vouch for, in id order. The checks run on
+#: each row as it is read, so the window that links each entry to the one before carries only ids, hashes
+#: and the verdict, and the few suspects are read again by their id.
 SUSPECTS_SQL = r"""
-SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, stamp, actor_id,
-       before_id, before_hash, position
+SELECT entry.id, entry.prev_hash, entry.hash, entry.canonical, entry.organisation_id, entry.subject_type,
+       entry.subject_id, entry.action, to_char(entry.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
+       entry.actor_id, linked.before_id, linked.before_hash, linked.position
 FROM (
-  SELECT *,
-         convert_to(',"seq":' || id || ',"subject":{"id":' || coalesce(subject_id::text, 'null')
-                    || ',"type":"' || subject_type || '"},"time":"' || substr(stamp, 1, 10) || 'T'
-                    || CASE WHEN substr(stamp, 21) = '000000' THEN substr(stamp, 12, 8) ELSE substr(stamp, 12) END
-                    || '+00:00"}', 'UTF8') AS tail,
-         convert_to(',"organisation_id":' || coalesce(organisation_id::text, 'null') || ',"reason":', 'UTF8')
-           AS marker,
-         convert_to('{"action":"' || action || '","actor":{' || coalesce('"id":' || actor_id::text || ',', ''), 'UTF8')
-           AS opening
+  SELECT id, prev_hash, sound, lag(id) OVER w AS before_id, lag(hash) OVER w AS before_hash,
+         row_number() OVER w AS position
   FROM (
-    SELECT id, prev_hash, hash, canonical, organisation_id, subject_type, subject_id, action, actor_id,
-           to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS stamp,
-           lag(id) OVER w AS before_id, lag(hash) OVER w AS before_hash, row_number() OVER w AS position
-    FROM audit_entries {where} WINDOW w AS (ORDER BY id)
-  ) stored
-  OFFSET 0  -- computed once each: the planner would otherwise copy these expressions into every test
-) expected
-WHERE NOT coalesce(
-  before_id = id - 1 AND prev_hash = before_hash
-  AND encode(sha256(convert_to(prev_hash, 'UTF8') || '\x0a'::bytea || canonical), 'hex') = hash
-  AND strpos(action, '"') = 0 AND strpos(action, '\') = 0
-  AND strpos(subject_type, '"') = 0 AND strpos(subject_type, '\') = 0
-  -- the action opens the bytes, then the actor: a user's id first, equal to the column; no column, no id there
-  -- (compared as prefixes: a position() that finds nothing reads the whole entry)
-  AND substring(canonical from 1 for octet_length(opening)) = opening
-  AND (actor_id IS NOT NULL OR substring(canonical from octet_length(opening) + 1 for 5) <> '"id":'::bytea)
-  AND length(stamp) = 26
-  AND substring(canonical from octet_length(canonical) - octet_length(tail) + 1) = tail
-  AND position(marker in canonical) > 1
-  AND position(',"organisation_id":'::bytea in substring(canonical from position(marker in canonical) + 1)) = 0,
-  false)
-ORDER BY id
-"""
+    SELECT id, prev_hash, hash, coalesce(
+      encode(sha256(convert_to(prev_hash, 'UTF8') || '\x0a'::bytea || canonical), 'hex') = hash
+      AND strpos(action, '"') = 0 AND strpos(action, '\') = 0
+      AND strpos(subject_type, '"') = 0 AND strpos(subject_type, '\') = 0
+      -- the action opens the bytes, then the actor: a user's id first, equal to the column; no column, no id there
+      -- (compared as prefixes: a position() that finds nothing reads the whole entry)
+      AND substring(canonical from 1 for octet_length(opening)) = opening
+      AND (actor_id IS NOT NULL OR substring(canonical from octet_length(opening) + 1 for 5) <> '"id":'::bytea)
+      -- the type's own output (DateStyle ISO): 'YYYY-MM-DD HH:MM:SS' and a fraction without its trailing zeros,
+      -- never a year of five digits or one before Christ
+      AND (length(stamp) = 19 OR (length(stamp) BETWEEN 21 AND 26 AND substr(stamp, 20, 1) = '.'
+                                  AND right(stamp, 3) <> ' BC'))
+      AND substring(canonical from octet_length(canonical) - octet_length(tail) + 1) = tail
+      -- the organisation's marker, and no organisation key after it: the last one in the entry is its own
+      AND marker_at > 1
+      AND position(',"organisation_id":'::bytea in substring(canonical from marker_at + 1)) = 0,
+      false) AS sound
+    FROM (
+      SELECT *, CASE WHEN near_at > 0 THEN near + near_at - 1 ELSE position(marker in canonical) END AS marker_at
+      FROM (
+        SELECT *, position(marker in substring(canonical from near)) AS near_at
+        FROM (
+          SELECT id, prev_hash, hash, canonical, action, subject_type, actor_id, stamp,
+                 greatest(1, octet_length(canonical) - {near_end}) AS near,
+                 convert_to(',"seq":' || id || ',"subject":{"id":' || coalesce(subject_id::text, 'null')
+                            || ',"type":"' || subject_type || '"},"time":"'
+                            || overlay(CASE WHEN length(stamp) > 19 THEN rpad(stamp, 26, '0') ELSE stamp END
+                                       placing 'T' from 11)
+                            || '+00:00"}', 'UTF8') AS tail,
+                 convert_to(',"organisation_id":' || coalesce(organisation_id::text, 'null') || ',"reason":', 'UTF8')
+                   AS marker,
+                 convert_to('{"action":"' || action || '","actor":{' || coalesce('"id":' || actor_id::text || ',', ''),
+                            'UTF8') AS opening
+          FROM (SELECT *, (created_at AT TIME ZONE 'UTC')::text AS stamp FROM audit_entries {where}
+                ORDER BY id OFFSET 0) stored
+          -- each level computed once: the planner would otherwise copy these expressions into every test
+          ORDER BY id OFFSET 0
+        ) expected
+        ORDER BY id OFFSET 0
+      ) searched
+      ORDER BY id OFFSET 0
+    ) found
+    ORDER BY id OFFSET 0
+  ) checked
+  WINDOW w AS (ORDER BY id)
+) linked
+CROSS JOIN LATERAL (SELECT * FROM audit_entries WHERE audit_entries.id = linked.id LIMIT 1) entry
+WHERE NOT coalesce(sound AND before_id = linked.id - 1 AND linked.prev_hash = before_hash, false)
+ORDER BY linked.id
+""".replace("{near_end}", str(NEAR_END))
 #: The range's last entry and how many it holds: the head and the count of a walk that found nothing.
-SETTINGS_SQL = "SELECT set_config('enable_sort', %s, true), set_config('jit', %s, true)"
+SETTINGS_SQL = ("SELECT set_config('enable_sort', %s, true), set_config('jit', %s, true), "
+                "set_config('DateStyle', %s, true)")
 END_SQL = """
 SELECT id, hash, (SELECT count(*) FROM audit_entries {where}) FROM audit_entries {where} ORDER BY id DESC LIMIT 1
 """
@@ -76,12 +104,12 @@ def walk_on_server(stream_cursor, plain_cursor, bounds: tuple, *, above: bool, b
     plain_cursor reads the one row of END_SQL. start_seq and start_hash mean what they mean to walk_chain.
     """
     where = range_where(above=above, below=below)
-    plain_cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+    plain_cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit'), current_setting('DateStyle')")
     saved = plain_cursor.fetchone()
     # along the primary key, in the order the walk needs: left to itself the planner may scan in parallel
     # and sort the whole range on disk (0.75 s against 0.55 s for 125,000 entries here), and compiling
     # the checks with JIT costs more than it saves. For this transaction only, and put back afterwards.
-    plain_cursor.execute(SETTINGS_SQL, ("off", "off"))
+    plain_cursor.execute(SETTINGS_SQL, ("off", "off", "ISO, MDY"))
     walk, first = _walk_suspects(stream_cursor, plain_cursor, where, bounds, start_seq, start_hash, batch_size)
     plain_cursor.execute(SETTINGS_SQL, saved)  # not after an error: the rollback puts them back itself
     return walk, first

@@ -2,6 +2,7 @@
 with, its walk gives exactly what walk_chain gives reading every stored row, and an entry the server
 doubts wrongly (its own organisation's marker also inside its changes) is still found sound."""
 import itertools
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +14,7 @@ from signage.audit.server_walk import SUSPECTS_SQL, walk_on_server
 from signage.audit.services import append_entry
 from signage.audit.verification import verify_log
 
-from helpers import T0, grow_log, tampering
+from helpers import T0, grow_log, rewrite_history, tampering
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +86,42 @@ def test_any_tampering_gives_the_walk_that_reading_every_row_gives(log, db, stat
     on_server, every_row = both_walks(db)
     assert every_row.first_break is not None
     assert on_server == every_row  # the same break, the same entries read, the same head
+
+
+def suspects(db) -> list[int]:
+    return db.session.execute(text(SUSPECTS_SQL.replace("{where}", ""))).scalars().all()
+
+
+def test_the_server_vouches_for_sound_entries_whatever_their_time(log, db, make_site, owner):
+    """Only the range's first entry (it has no entry before it here) and the one with its organisation's
+    marker inside its changes are sent: a time with a fraction, a long reason or a system actor are not."""
+    site = make_site()
+    fractional = append_entry("site.noted", actor=owner, subject=site, now=T0 + timedelta(microseconds=120_000))
+    long_reason = append_entry("site.noted", actor=owner, subject=site, now=T0 + timedelta(microseconds=1),
+                               reason="区域 " * 400, changes={"organisation_id": [1, 2]})
+    db.session.commit()
+    doubted = suspects(db)
+    tricky = db.session.scalars(db.select(AuditEntry.id).where(AuditEntry.action == "site.noted")).first()
+    assert doubted == [1, tricky]
+    assert fractional.id not in doubted and long_reason.id not in doubted
+    on_server, every_row = both_walks(db)
+    assert on_server == every_row and every_row.first_break is None
+
+
+@pytest.mark.parametrize("stored, hashed", [
+    ("2026-11-02 09:00:00.5 BC", "2026-11-02T09:00:00.5 BC00"),  # what the type's output would give, padded
+    ("2026-11-02 09:00:00.5", "2026-11-02T09:00:00.5"),  # isoformat never shortens a fraction
+    ("2026-11-02 09:00:00", "2026-11-02T09:00:00.000000"),  # nor writes a zero one
+])
+def test_a_time_rewritten_in_both_places_the_server_must_not_accept(log, db, stored, hashed):
+    """Entry 5's time changed in its column and in its bytes, and the chain rehashed from there."""
+    canonical = bytes(db.session.scalar(text("SELECT canonical FROM audit_entries WHERE id = 5")))
+    assert b'"time":"2026-11-02T09:00:00+00:00"' in canonical
+    with tampering(db) as session:
+        session.execute(text("UPDATE audit_entries SET created_at = CAST(:stored AS timestamp) AT TIME ZONE 'UTC' "
+                             "WHERE id = 5"), {"stored": stored})
+        rewrite_history(session, canonical, canonical.replace(b'"time":"2026-11-02T09:00:00+00:00"',
+                                                              b'"time":"%s+00:00"' % hashed.encode()))
+    on_server, every_row = both_walks(db)
+    assert every_row.first_break.seq == 5
+    assert on_server == every_row
