@@ -77,22 +77,42 @@ def columns_match(row: StoredEntry) -> bool:
     return _columns_match(*row)
 
 
-#: Each action's expected opening bytes, computed once: a log holds a few dozen actions, read millions of times.
-_OPENINGS: dict[str, bytes] = {}
+#: The opening bytes of each action and actor, and the bytes after each organisation's key, computed once:
+#: a log holds a few dozen actions and a few thousand actors, read millions of times. Keys are checked
+#: for their type first, since 1.0 and True would find the entry of 1.
+_OPENINGS: dict[tuple[str, int | None], bytes] = {}
+_MARKERS: dict[int | None, bytes] = {}
+#: Bounded: rewritten columns must not grow the caches without end.
+_CACHED = 10_000
 
 
-def _opening(action) -> bytes | None:
-    """Return the bytes an entry of this action begins with, or None for an action no entry can have."""
-    try:
-        return _OPENINGS[action]
-    except (KeyError, TypeError):  # TypeError: a column rewritten with an unhashable type
-        pass
+def _opening(action, actor_id) -> bytes | None:
+    """Return the bytes an entry of this action by this actor begins with: the action, then the user's id
+    first in the actor, or only the action when the column names no user; None for columns no entry has."""
     if type(action) is not str or '"' in action or "\\" in action:
         return None
-    opening = b'{"action":"%s",' % action.encode()
-    if len(_OPENINGS) < 10_000:  # bounded: rewritten columns must not grow the cache without end
-        _OPENINGS[action] = opening
+    if actor_id is None:
+        opening = b'{"action":"%s",' % action.encode()
+    elif type(actor_id) is int:
+        opening = b'{"action":"%s","actor":{"id":%d,' % (action.encode(), actor_id)
+    else:
+        return None
+    if len(_OPENINGS) < _CACHED:
+        _OPENINGS[action, actor_id] = opening
     return opening
+
+
+def _marker(organisation_id) -> bytes | None:
+    """Return the bytes that follow the entry's last organisation key: its id (or null), then the reason."""
+    if organisation_id is None:
+        marker = b'null,"reason":'
+    elif type(organisation_id) is int:
+        marker = b'%d,"reason":' % organisation_id
+    else:
+        return None
+    if len(_MARKERS) < _CACHED:
+        _MARKERS[organisation_id] = marker
+    return marker
 
 
 def actor_ref(described: dict) -> int | None:
@@ -109,13 +129,17 @@ def actor_ref(described: dict) -> int | None:
 
 def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_type, subject_id, action,
                    stamp, actor_id) -> bool:
-    opening = _opening(action)
+    if actor_id is not None and type(actor_id) is not int:
+        return False
+    try:
+        opening = _OPENINGS[action, actor_id]
+    except KeyError:
+        opening = _opening(action, actor_id)
+    except TypeError:  # a column rewritten with an unhashable type
+        return False
     if opening is None or not canonical.startswith(opening):
         return False
-    if actor_id is None:
-        if canonical.startswith(b'"actor":{"id":', len(opening)):
-            return False
-    elif type(actor_id) is not int or not canonical.startswith(b'"actor":{"id":%d,' % actor_id, len(opening)):
+    if actor_id is None and canonical.startswith(b'"actor":{"id":', len(opening)):
         return False
     # a column rewritten with another type (a float id, a number for a date) never matches
     if type(subject_type) is not str or '"' in subject_type or "\\" in subject_type:
@@ -133,14 +157,11 @@ def _columns_match(seq, _prev_hash, _hash, canonical, organisation_id, subject_t
     tail = f',"seq":{seq},"subject":{{"id":{subject},"type":"{subject_type}"}},"time":"{moment}+00:00"}}'
     if not canonical.endswith(tail.encode()):
         return False
-    if organisation_id is None:
-        organisation = b'null,"reason":'
-    elif type(organisation_id) is int:
-        organisation = b'%d,"reason":' % organisation_id
-    else:
+    if organisation_id is not None and type(organisation_id) is not int:
         return False
+    marker = _MARKERS.get(organisation_id) or _marker(organisation_id)
     start = canonical.rfind(b',"organisation_id":')
-    return start > 0 and canonical.startswith(organisation, start + 19)
+    return start > 0 and canonical.startswith(marker, start + 19)
 
 
 def content_organisation(canonical: bytes) -> int | None:
