@@ -111,7 +111,10 @@ def test_the_server_vouches_for_sound_entries_whatever_their_time(log, db, make_
 
 
 @pytest.mark.parametrize("stored, hashed", [
-    ("2026-11-02 09:00:00.5 BC", "2026-11-02T09:00:00.5 BC00"),  # what the type's output would give, padded
+    # what the type's output would give, padded and with its spaces made T: a year before Christ, one of five digits
+    ("2026-11-02 09:00:00.5 BC", "2026-11-02T09:00:00.5 BC00"),
+    ("2026-11-02 09:00:00.5 BC", "2026-11-02T09:00:00.5TBC00"),
+    ("10000-11-02 09:00:00", "10000-11-02T09:00:00000000"),
     ("2026-11-02 09:00:00.5", "2026-11-02T09:00:00.5"),  # isoformat never shortens a fraction
     ("2026-11-02 09:00:00", "2026-11-02T09:00:00.000000"),  # nor writes a zero one
 ])
