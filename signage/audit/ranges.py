@@ -19,9 +19,9 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from signage.audit.chain import GENESIS_HASH, Break, Walk, content_organisation, walk_chain
+from signage.audit.seams import Part
 from signage.audit.server_walk import walk_on_server
 
 #: Every stored column, in StoredEntry's order; created_at as UTC text in SQLite's stored form.
@@ -29,6 +29,8 @@ STORED_COLUMNS = ("id, prev_hash, hash, canonical, organisation_id, subject_type
                   "actor_id")
 #: How much of an SQLite log file a worker maps into memory (the OS shares and evicts those pages).
 MMAP_BYTES = 1 << 30
+#: How long a worker waits to reach PostgreSQL, or to cancel a walk there, before it gives up.
+CONNECT_SECONDS = 10
 CREATED_AT = {"postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
               "sqlite": "created_at"}
 
@@ -53,49 +55,18 @@ class Source:
     snapshot: str | None = None
 
 
-class Part(NamedTuple):
-    """One range walked on its own: the walk, and its first row's id and stored link for the seam check."""
-
-    first: int
-    last: int
-    walk: Walk
-    #: the id of the part's first row, None for a part without rows
-    first_id: int | None = None
-    #: that row's stored link, None when it is not text (a tampered column)
-    first_prev_hash: str | None = None
-    first_organisation: int | None = None
-    #: whether that row's hashed bytes cannot even be read for their organisation (a tampered column)
-    first_unreadable: bool = False
-
-
-def cut(last_id: int, parts: int) -> list[tuple[int, int]]:
-    """Cut ids 1..last_id into at most `parts` contiguous ranges of nearly equal size (none for no ids).
-
-    The walk reads the first range open below and the last open above (see walk_part), so a row with an id
-    outside 1..last_id is still walked, as one walk of the whole log would.
-    """
-    if last_id < 1:
-        return []
-    parts = max(1, min(parts, last_id))
-    step, extra = divmod(last_id, parts)
-    ranges, start = [], 1
-    for index in range(parts):
-        end = start + step - 1 + (1 if index < extra else 0)
-        ranges.append((start, end))
-        start = end + 1
-    return ranges
-
-
 def walk_part(source: Source, first: int, last: int, *, opening: bool = False, closing: bool = False,
-              batch_size: int = 20_000, timeout: float | None = None) -> Part:
-    """Walk the stored entries first..last, over a connection of its own; on PostgreSQL the server stops
-    the walk after `timeout` seconds.
+              batch_size: int = 20_000, deadline: float | None = None, opened=None) -> Part:
+    """Walk the stored entries first..last, over a connection of its own, which is given to `opened` (for
+    a caller in another thread to cancel); on SQLite the walk is interrupted at `deadline` (monotonic).
 
     The opening part reads every id up to `last` and walks from the chain's start, exactly as one walk of
     the whole log would; any other part takes its first row's link as stored, for joined() to check at the
     seam. The closing part reads every id from `first` on.
     """
-    connection, cursor = _open(source, timeout)
+    connection, cursor = _open(source, deadline)
+    if opened is not None:
+        opened(connection)
     try:
         bounds = ((first,) if not opening else ()) + ((last,) if not closing else ())
         if source.dialect == "postgresql":  # the server checks every entry and sends only doubtful ones
@@ -129,23 +100,27 @@ def _seam_part(first: int, last: int, walk: Walk, first_row) -> Part:
     return Part(first, last, walk, first_row[0], prev_hash, organisation, unreadable)
 
 
-def _open(source: Source, timeout: float | None = None):
+def _open(source: Source, deadline: float | None = None):
     if source.dialect == "sqlite":
         connection = sqlite3.connect(f"file:{source.target}?mode=ro", uri=True)
         # pages read straight from the mapped file instead of copied through the page cache: the walk
         # reads each page once, in order
         connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        if deadline is not None:  # SQLite asks every 100,000 steps; a true answer interrupts the read
+            connection.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
         return connection, connection.cursor()
     import psycopg  # noqa: PLC0415 - only on PostgreSQL: the SQLite worker starts without it
     from psycopg import sql  # noqa: PLC0415
 
-    connection = psycopg.connect(source.target)
-    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    connection.read_only = True
-    if source.snapshot:
-        connection.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(source.snapshot)))
-    if timeout is not None:  # a thread cannot be stopped from outside; the server stops its statement
-        connection.execute("SELECT set_config('statement_timeout', %s, true)", (f"{max(1, int(timeout * 1000))}ms",))
+    connection = psycopg.connect(source.target, connect_timeout=CONNECT_SECONDS)
+    try:
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        connection.read_only = True
+        if source.snapshot:
+            connection.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(source.snapshot)))
+    except BaseException:
+        connection.close()
+        raise
     # a server-side cursor: the part streams through in batches, memory stays flat
     cursor = connection.cursor(name="audit_verify_part", binary=True)
     return connection, cursor
@@ -160,18 +135,28 @@ def walk_parts(source: Source, ranges: list[tuple[int, int]], *, timeout: float 
 
 
 def _walk_in_threads(source: Source, ranges: list[tuple[int, int]], timeout: float) -> list[Part]:
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - not for the SQLite worker's start
+    """Walk each range in a thread of its own; at the first failure or at the deadline every walk still
+    running is cancelled on the server, and the caller does not wait for those threads to end."""
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait  # noqa: PLC0415 - not at a worker's start
 
-    deadline = time.monotonic() + timeout
-    with ThreadPoolExecutor(max_workers=len(ranges) or 1, thread_name_prefix="audit-part") as pool:
+    connections = []  # list.append is atomic: each thread adds its own
+    pool = ThreadPoolExecutor(max_workers=len(ranges) or 1, thread_name_prefix="audit-part")
+    try:
         futures = [pool.submit(walk_part, source, first, last, opening=index == 0, closing=index == len(ranges) - 1,
-                               timeout=timeout) for index, (first, last) in enumerate(ranges)]
-        try:
-            return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
-        except Exception as error:  # the database unreachable, the snapshot gone, the statement cancelled
-            for future in futures:
-                future.cancel()
-            raise PartFailed(repr(error)) from error
+                               opened=connections.append) for index, (first, last) in enumerate(ranges)]
+        _done, running = wait(futures, timeout=timeout, return_when=FIRST_EXCEPTION)
+        failed = [future.exception() for future in futures if future.done() and future.exception()]
+        if failed or running:
+            for connection in connections:
+                connection.cancel_safe(timeout=CONNECT_SECONDS)
+            raise PartFailed(repr(failed[0]) if failed else f"a part took longer than {timeout} s")
+        return [future.result() for future in futures]
+    except PartFailed:
+        raise
+    except (OSError, RuntimeError) as error:  # no thread to start, or the server unreachable to cancel
+        raise PartFailed(repr(error)) from error
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _walk_in_processes(source: Source, ranges: list[tuple[int, int]], timeout: float) -> list[Part]:
@@ -196,14 +181,19 @@ def _walk_in_processes(source: Source, ranges: list[tuple[int, int]], timeout: f
             worker.stdin.close()
             worker.stdin = None  # given: communicate() must not touch it again
         # this process's own part, walked while the workers start and walk theirs
-        here = walk_part(source, *ranges[0], opening=True, closing=len(ranges) == 1)
+        here = walk_part(source, *ranges[0], opening=True, closing=len(ranges) == 1, deadline=deadline)
         outputs = [worker.communicate(timeout=max(0.0, deadline - time.monotonic()))[0] for worker in workers]
         failed = [error for worker, error in zip(workers, errors) if worker.returncode != 0]
         if failed:
             failed[0].seek(0)
             raise PartFailed(failed[0].read().decode(errors="replace").strip().splitlines()[-1:])
         return [here, *(part_from_answer(json.loads(out)) for out in outputs)]
-    except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired, sqlite3.Error) as error:
+    except subprocess.TimeoutExpired as error:
+        raise PartFailed(f"a part took longer than {timeout} s") from error
+    except sqlite3.OperationalError as error:  # this process's own part, interrupted at the deadline
+        late = time.monotonic() > deadline
+        raise PartFailed(f"a part took longer than {timeout} s" if late else repr(error)) from error
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
         # a worker that could not start, died mid-answer (a broken pipe, half a JSON) or took too long
         raise PartFailed(repr(error)) from error
     finally:
@@ -250,30 +240,6 @@ def part_from_answer(data) -> Part:
     return Part(kind(data.get("first"), int), kind(data.get("last"), int), walk, kind(data.get("first_id"), int, none),
                 kind(data.get("first_prev_hash"), str, none), kind(data.get("first_organisation"), int, none),
                 kind(data.get("first_unreadable"), bool))
-
-
-def joined(parts: list[Part]) -> Walk:
-    """Join walked parts, in id order, into the walk one process would have made of the whole chain: the
-    same first break, the same count of entries read and the same head."""
-    expected_seq, expected_prev, count, head = 1, GENESIS_HASH, 0, None
-    for index, part in enumerate(parts):
-        if index > 0:  # the opening part began at the chain's start itself; every other one has a seam
-            if part.first_id is None:
-                continue  # nothing to read here: the next row read, wherever it is, must carry on
-            if part.first_id != expected_seq:  # ids missing at the end of the part before, or at this start
-                return Walk(Break(expected_seq, "is missing (deleted)"), count + 1, head)
-            if part.first_prev_hash != expected_prev:
-                found = Break(part.first_id, "cannot be read as an entry (edited)") if part.first_unreadable else \
-                    Break(part.first_id, "does not link to the entry before it (inserted, deleted or reordered)",
-                          part.first_organisation)
-                return Walk(found, count + 1, head)
-        count += part.walk.entries
-        if part.walk.first_break is not None:
-            return Walk(part.walk.first_break, count, part.walk.head or head)
-        if part.walk.head is not None:
-            head = part.walk.head
-            expected_seq, expected_prev = head[0] + 1, head[1]
-    return Walk(None, count, head)
 
 
 if __name__ == "__main__":

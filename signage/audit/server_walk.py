@@ -20,13 +20,18 @@ from signage.audit.chain import Walk, walk_chain
 NEAR_END = 320
 
 #: Every stored column in StoredEntry's order, then the entry before (its id and hash) and the entry's
-#: position in the range, for each entry the server could not vouch for, in id order. The checks run on
+#: position in the range, for each entry the server could not vouch for, in id order, and the range's last
+#: entry (read once, in the same snapshot: the head of a walk that found nothing; its count needs no scan,
+#: since every entry but the first was checked to follow the one before it, so the ids run on from the
+#: first one to the last). The checks run on
 #: each row as it is read, so the window that links each entry to the one before carries only ids, hashes
 #: and the verdict, and the few suspects are read again by their id.
 SUSPECTS_SQL = r"""
 SELECT entry.id, entry.prev_hash, entry.hash, entry.canonical, entry.organisation_id, entry.subject_type,
        entry.subject_id, entry.action, to_char(entry.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
-       entry.actor_id, linked.before_id, linked.before_hash, linked.position
+       entry.actor_id, linked.before_id, linked.before_hash, linked.position,
+       (SELECT id FROM audit_entries {where} ORDER BY id DESC LIMIT 1) AS last_id,
+       (SELECT hash FROM audit_entries {where} ORDER BY id DESC LIMIT 1) AS last_hash
 FROM (
   SELECT id, prev_hash, sound, lag(id) OVER w AS before_id, lag(hash) OVER w AS before_hash,
          row_number() OVER w AS position
@@ -81,9 +86,6 @@ CROSS JOIN LATERAL (SELECT * FROM audit_entries WHERE audit_entries.id = linked.
 WHERE NOT coalesce(sound AND before_id = linked.id - 1 AND linked.prev_hash = before_hash, false)
 ORDER BY linked.id
 """.replace("{near_end}", str(NEAR_END))
-#: The range's last entry: the head of a walk that found nothing. Its count needs no scan: every entry
-#: but the first was checked to follow the one before it, so the ids run on from the first one to this.
-LAST_SQL = "SELECT id, hash FROM audit_entries {where} ORDER BY id DESC LIMIT 1"
 SETTINGS_SQL = ("SELECT set_config('enable_sort', %s, true), set_config('jit', %s, true), "
                 "set_config('DateStyle', %s, true)")
 
@@ -100,7 +102,7 @@ def walk_on_server(stream_cursor, plain_cursor, bounds: tuple, *, above: bool, b
     first stored row (None for a range without rows), which the seam check between ranges needs.
 
     stream_cursor is a server-side cursor (memory stays flat however many entries the server sends);
-    plain_cursor reads the one row of LAST_SQL. start_seq and start_hash mean what they mean to walk_chain.
+    plain_cursor sets the transaction's settings. start_seq and start_hash mean what they mean to walk_chain.
     """
     where = range_where(above=above, below=below)
     plain_cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit'), current_setting('DateStyle')")
@@ -109,17 +111,18 @@ def walk_on_server(stream_cursor, plain_cursor, bounds: tuple, *, above: bool, b
     # and sort the whole range on disk (0.75 s against 0.55 s for 125,000 entries here), and compiling
     # the checks with JIT costs more than it saves. For this transaction only, and put back afterwards.
     plain_cursor.execute(SETTINGS_SQL, ("off", "off", "ISO, MDY"))
-    walk, first = _walk_suspects(stream_cursor, plain_cursor, where, bounds, start_seq, start_hash, batch_size)
+    walk, first = _walk_suspects(stream_cursor, where, bounds, start_seq, start_hash, batch_size)
     plain_cursor.execute(SETTINGS_SQL, saved)  # not after an error: the rollback puts them back itself
     return walk, first
 
 
-def _walk_suspects(stream_cursor, plain_cursor, where, bounds, start_seq, start_hash, batch_size):
-    stream_cursor.execute(SUSPECTS_SQL.replace("{where}", where), bounds)
+def _walk_suspects(stream_cursor, where, bounds, start_seq, start_hash, batch_size):
+    # the range's bounds for the last entry's id, its hash, then the range itself
+    stream_cursor.execute(SUSPECTS_SQL.replace("{where}", where), bounds * 3)
     suspects = itertools.chain.from_iterable(iter(lambda: stream_cursor.fetchmany(batch_size), []))
-    first = None
+    first = last = None
     for suspect in suspects:
-        row, before_id, before_hash, position = suspect[:10], suspect[10], suspect[11], suspect[12]
+        row, (before_id, before_hash, position, *last) = suspect[:10], suspect[10:]
         if position == 1:
             first = row  # the first entry of a range has no entry before it here: it is always sent
             found = walk_chain((row,), start_seq=start_seq, start_hash=start_hash)
@@ -131,6 +134,5 @@ def _walk_suspects(stream_cursor, plain_cursor, where, bounds, start_seq, start_
             return Walk(found.first_break, position, head), first
     if first is None:  # the first entry is always sent: none came, the range holds none
         return Walk(None, 0, None), None
-    plain_cursor.execute(LAST_SQL.replace("{where}", where), bounds)
-    last_id, last_hash = plain_cursor.fetchone()
+    last_id, last_hash = last
     return Walk(None, last_id - first[0] + 1, (last_id, last_hash)), first

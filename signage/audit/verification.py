@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from signage.audit.chain import GENESIS_HASH, Break, walk_chain
 from signage.audit.models import AuditEntry
-from signage.audit.ranges import PartFailed, Source, cut, joined, stored_rows_sql, walk_parts
+from signage.audit.ranges import PartFailed, Source, stored_rows_sql, walk_parts
+from signage.audit.seams import cut, joined
 from signage.audit.server_walk import walk_on_server
 from signage.audit.services import organisation_entry_count
 from signage.audit.signals import verification_requested

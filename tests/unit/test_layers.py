@@ -27,7 +27,7 @@ EDGES = ("signage.app", "signage.cli", "signage.demo", "signage.api", "signage.d
 #: Pure modules: they compute on plain data and load neither Flask, SQLAlchemy nor Flask-Babel.
 PURE = ("signage.vocabulary", "signage.rules", "signage.rules.engine", "signage.rules.texts", "signage.rules.packs", "signage.rules.workdays",
         "signage.rules.duties", "signage.rules.duty_facts", "signage.rules.duty_done", "signage.rules.months", "signage.pdfium",
-        "signage.audit.chain", "signage.audit.merkle", "signage.audit.notes", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
+        "signage.audit.chain", "signage.audit.seams", "signage.audit.merkle", "signage.audit.notes", "signage.signs.render", "signage.signs.layout", "signage.signs.typeset",
         "signage.signs.cover", "signage.signs.qr",
         "signage.signs.wrap", "signage.signs.spec", "signage.fonts", "signage.local_time", "signage.requests.rules",
         "signage.requests.tokens", "signage.calendar.ical", "signage.calendar.dossier_content", "signage.calendar.dossier_labels",
