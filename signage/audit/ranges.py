@@ -148,7 +148,7 @@ def _walk_in_threads(source: Source, ranges: list[tuple[int, int]], timeout: flo
         failed = [future.exception() for future in futures if future.done() and future.exception()]
         if failed or running:
             for connection in connections:
-                connection.cancel_safe(timeout=CONNECT_SECONDS)
+                _cancel(connection)
             raise PartFailed(repr(failed[0]) if failed else f"a part took longer than {timeout} s")
         return [future.result() for future in futures]
     except PartFailed:
@@ -157,6 +157,16 @@ def _walk_in_threads(source: Source, ranges: list[tuple[int, int]], timeout: flo
         raise PartFailed(repr(error)) from error
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _cancel(connection) -> None:
+    """Ask the server to stop what this connection runs; a server that cannot be reached is given up on."""
+    import psycopg  # noqa: PLC0415 - only on PostgreSQL
+
+    try:
+        connection.cancel_safe(timeout=CONNECT_SECONDS)
+    except psycopg.Error:  # the walk is abandoned either way
+        pass
 
 
 def _walk_in_processes(source: Source, ranges: list[tuple[int, int]], timeout: float) -> list[Part]:
