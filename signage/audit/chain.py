@@ -106,14 +106,9 @@ def _actor(actor_id: int) -> bytes:
     return opened
 
 
-def _marker(organisation_id) -> bytes | None:
+def _marker(organisation_id: int | None) -> bytes:
     """Return the bytes that follow the entry's last organisation key: its id (or null), then the reason."""
-    if organisation_id is None:
-        marker = b'null,"reason":'
-    elif type(organisation_id) is int:
-        marker = b'%d,"reason":' % organisation_id
-    else:
-        return None
+    marker = b'null,"reason":' if organisation_id is None else b'%d,"reason":' % organisation_id
     if len(_MARKERS) < _CACHED:
         _MARKERS[organisation_id] = marker
     return marker

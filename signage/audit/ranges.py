@@ -151,10 +151,6 @@ def _walk_in_threads(source: Source, ranges: list[tuple[int, int]], timeout: flo
                 _cancel(connection)
             raise PartFailed(repr(failed[0]) if failed else f"a part took longer than {timeout} s")
         return [future.result() for future in futures]
-    except PartFailed:
-        raise
-    except (OSError, RuntimeError) as error:  # no thread to start, or the server unreachable to cancel
-        raise PartFailed(repr(error)) from error
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -23,9 +23,8 @@ NEAR_END = 320
 #: position in the range, for each entry the server could not vouch for, in id order, and the range's last
 #: entry (read once, in the same snapshot: the head of a walk that found nothing; its count needs no scan,
 #: since every entry but the first was checked to follow the one before it, so the ids run on from the
-#: first one to the last). The checks run on
-#: each row as it is read, so the window that links each entry to the one before carries only ids, hashes
-#: and the verdict, and the few suspects are read again by their id.
+#: first one to the last). The checks run on each row as it is read, so the window that links each entry
+#: to the one before carries only ids, hashes and the verdict, and the few suspects are read again by id.
 SUSPECTS_SQL = r"""
 SELECT entry.id, entry.prev_hash, entry.hash, entry.canonical, entry.organisation_id, entry.subject_type,
        entry.subject_id, entry.action, to_char(entry.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
