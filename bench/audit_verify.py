@@ -23,7 +23,7 @@ from _setup import bench_app
 from signage.audit.chain import GENESIS_HASH, canonical_bytes, entry_hash
 from signage.audit.ranges import MMAP_BYTES
 from signage.audit.seams import cut
-from signage.audit.verification import verify_log
+from signage.audit.verification import part_count, verify_log
 from signage.extensions import db
 
 START = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
@@ -95,15 +95,15 @@ def _floor_sqlite_part(path: str, first: int, last: int) -> int:
     return failed
 
 
-def floor_seconds(database_url: str | None, sqlite_path: str, entries: int, parts: int, runs: int) -> float:
-    """Return the median seconds to read, hash and link every entry in `parts` ranges at once, no column
+def floor_seconds(database_url: str | None, sqlite_path: str, entries: int, parts: int) -> float:
+    """Return the seconds it takes to read, hash and link every entry in `parts` ranges at once, no column
     compared: processes (SQLite) or connections (PostgreSQL) started before the clock starts."""
     ranges = cut(entries, parts)
     if database_url is None:
         with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
             pool.starmap(_floor_sqlite_part, [(sqlite_path, 1, 1)] * len(ranges))
             orders = [(sqlite_path, first, last) for first, last in ranges]
-            return best_of(runs, lambda: _expect(pool.starmap(_floor_sqlite_part, orders), 0))
+            return best_of(1, lambda: _expect(pool.starmap(_floor_sqlite_part, orders), 0))
     import psycopg  # noqa: PLC0415 - only on PostgreSQL
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
@@ -114,7 +114,7 @@ def floor_seconds(database_url: str | None, sqlite_path: str, entries: int, part
         def walk():
             answers = pool.map(lambda job: job[0].execute(FLOOR_SQL, job[1]).fetchone()[0], zip(connections, ranges))
             _expect(list(answers), 1)
-        seconds = best_of(runs, walk)
+        seconds = best_of(1, walk)
     for connection in connections:
         connection.close()
     return seconds
@@ -165,7 +165,7 @@ def main():
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    parts = min(args.processes or os.cpu_count() or 1, 8)  # as verify_log cuts the log
+    parts = part_count(args.processes)
     app = bench_app(args.database_url)
     with app.app_context():
         pairs = fill(args.entries)
@@ -179,7 +179,7 @@ def main():
         database_times, floor_times = [], []
         for _run in range(args.runs):  # alternated, so that both see the same machine
             database_times.append(best_of(1, verify))
-            floor_times.append(floor_seconds(args.database_url, db.engine.url.database, args.entries, parts, 1))
+            floor_times.append(floor_seconds(args.database_url, db.engine.url.database, args.entries, parts))
         database_seconds, floor_median = statistics.median(database_times), statistics.median(floor_times)
         with RssWatch() as one_process:  # memory of a walk in this process: flat if it streams
             verify_log(processes=1)

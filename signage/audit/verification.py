@@ -52,6 +52,11 @@ class Verification:
 PARALLEL_FROM = 200_000
 
 
+def part_count(processes: int | None = None) -> int:
+    """Return how many parts a long log is walked in: `processes`, by default one per CPU, at most 8."""
+    return min(processes or os.cpu_count() or 1, 8)
+
+
 def verify_log(batch_size: int = 20_000, *, processes: int | None = None,
                parallel_from: int = PARALLEL_FROM) -> Verification:
     """Verify the whole stored chain straight from the database, then every record it vouches for.
@@ -63,7 +68,7 @@ def verify_log(batch_size: int = 20_000, *, processes: int | None = None,
     connection = db.session.connection()
     dialect = connection.dialect.name
     last_id = db.session.scalar(select(func.max(AuditEntry.id))) or 0
-    processes = min(processes or os.cpu_count() or 1, 8)
+    processes = part_count(processes)
     source = _worker_source(connection) if processes > 1 and last_id >= max(parallel_from, 1) else None
     try:
         walk = _walk_in_parts(source, last_id, processes) if source else None
